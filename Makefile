@@ -1,0 +1,60 @@
+# Tỉnh Số — the two commands: `make demo` and `make test`.
+SHELL := /bin/bash
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+PY := $(VENV)/bin/python
+PORT ?= 8000
+PG_URL ?= postgres://postgres@127.0.0.1:5432/tinhso
+export TINHSO_SHARED_DIR ?= $(abspath ../shared)
+
+.PHONY: demo test install lint format test-sqlite test-postgres bench clean messages
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev]'
+	touch $@
+
+install: $(VENV)/.installed
+
+## make demo: set up everything and serve the platform with demo data on http://127.0.0.1:$(PORT)
+demo: install
+	TINHSO_DEMO=1 $(PY) manage.py migrate --noinput -v0
+	TINHSO_DEMO=1 $(PY) manage.py load_demo
+	@echo ""
+	@echo "Tỉnh Số: http://127.0.0.1:$(PORT)/   (API: http://127.0.0.1:$(PORT)/api/docs)"
+	TINHSO_DEMO=1 DEBUG=1 $(PY) manage.py runserver 127.0.0.1:$(PORT)
+
+## make test: lint, then the whole suite on SQLite and on PostgreSQL
+test: install lint test-sqlite test-postgres
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: install
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+
+test-sqlite: install
+	@echo "== Test suite on SQLite =="
+	$(VENV)/bin/pytest $(PYTEST_ARGS)
+
+test-postgres: install
+	@echo "== Test suite on PostgreSQL ($(PG_URL)) =="
+	@if $(PY) -c "import psycopg,sys; psycopg.connect('$(PG_URL:/tinhso=/postgres)', connect_timeout=3).close()" 2>/dev/null; then \
+		DATABASE_URL=$(PG_URL) $(VENV)/bin/pytest $(PYTEST_ARGS); \
+	elif [ "$$CI" = "true" ]; then \
+		echo "PostgreSQL is not reachable at $(PG_URL): in CI this is a failure."; exit 1; \
+	else \
+		echo "SKIPPED: PostgreSQL is not reachable at $(PG_URL) (outside CI the PostgreSQL pass may skip)."; \
+	fi
+
+messages: install
+	cd tinhso && ../$(PY) ../manage.py makemessages -l en --no-obsolete && ../$(PY) ../manage.py compilemessages -l en
+
+bench: install
+	$(PY) bench/run.py $(BENCH_ARGS)
+
+clean:
+	rm -rf $(VENV) var .pytest_cache

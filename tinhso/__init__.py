@@ -1,0 +1,1 @@
+"""Tỉnh Số: the digital province platform."""

@@ -1,0 +1,39 @@
+from __future__ import annotations
+
+from django import forms
+from django.contrib.auth.forms import AuthenticationForm
+from django.utils.translation import gettext_lazy as _
+
+
+class LoginForm(AuthenticationForm):
+    error_messages = {
+        "invalid_login": _("Tên đăng nhập hoặc mật khẩu không đúng."),
+        "inactive": _("Tài khoản này đã bị khóa."),
+    }
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["username"].label = _("Tên đăng nhập")
+        self.fields["password"].label = _("Mật khẩu")
+
+
+class CitizenRegistrationForm(forms.Form):
+    full_name = forms.CharField(label=_("Họ và tên"), max_length=255)
+    citizen_id = forms.CharField(
+        label=_("Số CCCD"), max_length=14, help_text=_("12 chữ số trên căn cước công dân.")
+    )
+    email = forms.EmailField(label=_("Thư điện tử"), required=False)
+    phone = forms.CharField(label=_("Số điện thoại"), max_length=20, required=False)
+    username = forms.CharField(label=_("Tên đăng nhập"), max_length=150)
+    password = forms.CharField(label=_("Mật khẩu"), widget=forms.PasswordInput, min_length=10)
+
+
+class BusinessRegistrationForm(forms.Form):
+    business_name = forms.CharField(label=_("Tên doanh nghiệp"), max_length=255)
+    tax_code = forms.CharField(
+        label=_("Mã số thuế"), max_length=16, help_text=_("10 hoặc 13 chữ số.")
+    )
+    full_name = forms.CharField(label=_("Người đại diện"), max_length=255, required=False)
+    email = forms.EmailField(label=_("Thư điện tử"), required=False)
+    username = forms.CharField(label=_("Tên đăng nhập"), max_length=150)
+    password = forms.CharField(label=_("Mật khẩu"), widget=forms.PasswordInput, min_length=10)

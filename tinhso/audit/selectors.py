@@ -1,0 +1,91 @@
+"""Reading and verifying the audit chain."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.db.models import Q, QuerySet
+
+from tinhso.audit.models import AuditEntry, ChainHead
+from tinhso.audit.services import CHAIN, entry_digest
+
+
+@dataclass(frozen=True)
+class ChainProblem:
+    seq: int
+    reason: str
+
+
+def audit_chain_verify(*, batch_size: int = 2000) -> list[ChainProblem]:
+    """Walk the whole chain; return every break found (empty list = intact)."""
+    problems: list[ChainProblem] = []
+    expected_seq = 1
+    prev_hash = "0" * 64
+    last_seen = 0
+    while True:
+        batch = list(AuditEntry.objects.filter(seq__gt=last_seen).order_by("seq")[:batch_size])
+        if not batch:
+            break
+        for entry in batch:
+            if entry.seq != expected_seq:
+                problems.append(
+                    ChainProblem(expected_seq, f"thiếu mục {expected_seq}–{entry.seq - 1}")
+                )
+            if entry.prev_hash != prev_hash:
+                problems.append(ChainProblem(entry.seq, "liên kết với mục trước bị sai"))
+            digest = entry_digest(
+                seq=entry.seq,
+                prev_hash=entry.prev_hash,
+                created_at=entry.created_at,
+                actor_id=entry.actor_id,
+                actor_label=entry.actor_label,
+                action=entry.action,
+                object_type=entry.object_type,
+                object_id=entry.object_id,
+                object_label=entry.object_label,
+                org_unit_id=entry.org_unit_id,
+                ip_address=entry.ip_address,
+                changes=entry.changes,
+            )
+            if digest != entry.hash:
+                problems.append(ChainProblem(entry.seq, "nội dung đã bị sửa (hash không khớp)"))
+            prev_hash = entry.hash
+            expected_seq = entry.seq + 1
+            last_seen = entry.seq
+    head = ChainHead.objects.filter(name=CHAIN).first()
+    if head is not None:
+        if head.seq != last_seen:
+            problems.append(
+                ChainProblem(
+                    head.seq, f"mục cuối cùng bị xóa (đầu chuỗi {head.seq}, có {last_seen})"
+                )
+            )
+        elif head.last_hash != prev_hash:
+            problems.append(ChainProblem(head.seq, "hash đầu chuỗi không khớp"))
+    elif last_seen:
+        problems.append(ChainProblem(0, "mất đầu chuỗi"))
+    return problems
+
+
+def audit_entry_list(
+    *, scope_paths: Iterable[str] | None, object_type: str = "", action: str = "", q: str = ""
+) -> QuerySet[AuditEntry]:
+    """Entries visible to someone whose scope is the given org-unit paths (None = all)."""
+    qs = AuditEntry.objects.select_related("org_unit").order_by("-seq")
+    if scope_paths is not None:
+        cond = Q(pk__in=[])
+        for path in scope_paths:
+            cond |= Q(org_path__startswith=path)
+        qs = qs.filter(cond)
+    if object_type:
+        qs = qs.filter(object_type=object_type)
+    if action:
+        qs = qs.filter(action__startswith=action)
+    if q:
+        qs = qs.filter(Q(object_label__icontains=q) | Q(actor_label__icontains=q) | Q(object_id=q))
+    return qs
+
+
+def audit_entries_for_object(*, object_type: str, object_id: str) -> QuerySet[AuditEntry]:
+    return AuditEntry.objects.filter(object_type=object_type, object_id=object_id).order_by("seq")

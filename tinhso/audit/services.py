@@ -1,0 +1,125 @@
+"""The one way to write an audit entry: ``audit_record``, inside the caller's transaction."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from typing import Any
+
+from django.db import models, transaction
+from django.utils import timezone
+
+from tinhso.audit.context import current_ip
+from tinhso.audit.models import AuditEntry, ChainHead
+
+CHAIN = "main"
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple | set | frozenset):
+        return [_jsonable(v) for v in value]
+    if isinstance(value, dt.datetime | dt.date | dt.time):
+        return value.isoformat()
+    if isinstance(value, models.Model):
+        return str(value.pk)
+    if value is None or isinstance(value, bool | int | float | str):
+        return value
+    return str(value)
+
+
+def entry_digest(
+    *,
+    seq: int,
+    prev_hash: str,
+    created_at: dt.datetime,
+    actor_id: int | None,
+    actor_label: str,
+    action: str,
+    object_type: str,
+    object_id: str,
+    object_label: str,
+    org_unit_id: int | None,
+    ip_address: str | None,
+    changes: dict[str, Any],
+) -> str:
+    payload = json.dumps(
+        [
+            seq,
+            prev_hash,
+            created_at.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ"),
+            actor_id,
+            actor_label,
+            action,
+            object_type,
+            object_id,
+            object_label,
+            org_unit_id,
+            ip_address,
+            changes,
+        ],
+        ensure_ascii=False,
+        sort_keys=True,
+        separators=(",", ":"),
+    )
+    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+
+
+def audit_record(
+    *,
+    actor: Any | None,
+    action: str,
+    obj: models.Model | None = None,
+    object_type: str | None = None,
+    object_id: str | None = None,
+    org_unit: Any | None = None,
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
+    extra: dict[str, Any] | None = None,
+    ip: str | None = None,
+) -> AuditEntry:
+    """Append an entry to the chain. Must run inside the transaction of the change."""
+    if obj is not None:
+        object_type = object_type or obj._meta.label_lower
+        object_id = object_id or str(obj.pk)
+    changes: dict[str, Any] = {}
+    if before is not None:
+        changes["before"] = _jsonable(before)
+    if after is not None:
+        changes["after"] = _jsonable(after)
+    if extra:
+        changes["extra"] = _jsonable(extra)
+    actor_obj = actor if actor is not None and getattr(actor, "pk", None) else None
+    actor_label = ""
+    if actor_obj is not None:
+        actor_label = getattr(actor_obj, "get_username", lambda: str(actor_obj))()
+    with transaction.atomic():
+        head, _ = ChainHead.objects.get_or_create(name=CHAIN)
+        head = ChainHead.objects.select_for_update().get(pk=head.pk)
+        seq = head.seq + 1
+        created_at = timezone.now()
+        address = ip or current_ip()
+        fields: dict[str, Any] = {
+            "seq": seq,
+            "prev_hash": head.last_hash,
+            "created_at": created_at,
+            "actor_id": actor_obj.pk if actor_obj else None,
+            "actor_label": actor_label,
+            "action": action,
+            "object_type": object_type or "",
+            "object_id": object_id or "",
+            "object_label": (str(obj) if obj is not None else "")[:255],
+            "org_unit_id": org_unit.pk if org_unit is not None else None,
+            "ip_address": address,
+            "changes": changes,
+        }
+        digest = entry_digest(**fields)
+        entry = AuditEntry.objects.create(
+            **fields, hash=digest, org_path=getattr(org_unit, "path", "") or ""
+        )
+        head.seq = seq
+        head.last_hash = digest
+        head.save(update_fields=["seq", "last_hash"])
+    return entry

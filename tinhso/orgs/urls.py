@@ -1,0 +1,9 @@
+from django.urls import path
+
+from tinhso.orgs import views
+
+app_name = "orgs"
+urlpatterns = [
+    path("", views.unit_tree, name="tree"),
+    path("<int:pk>/", views.unit_detail, name="detail"),
+]

@@ -1,0 +1,30 @@
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+
+from tinhso.api import api
+
+admin.site.site_header = "Tỉnh Số — Quản trị"
+admin.site.site_title = "Tỉnh Số"
+
+urlpatterns = [
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+    path("api/", api.urls),
+    path("tai-khoan/", include("tinhso.accounts.urls")),
+    path("nhat-ky/", include("tinhso.audit.urls")),
+    path("don-vi/", include("tinhso.orgs.urls")),
+    path("dich-vu-cong/", include("tinhso.services.urls")),
+    path("payments/", include("tinhso.payments.urls")),
+    path("ky-so/", include("tinhso.signing.urls")),
+    path("chuyen-doi-so/", include("tinhso.monitoring.urls")),
+    path("", include("tinhso.data.urls")),
+    path("", include("tinhso.web.urls")),
+]
+
+handler403 = "tinhso.web.views.error_403"
+handler404 = "tinhso.web.views.error_404"
+handler500 = "tinhso.web.views.error_500"
+
+if settings.DEBUG:  # pragma: no cover
+    pass

@@ -1,0 +1,30 @@
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+from django.core.management.base import BaseCommand
+
+from tinhso.accounts.demo import DEMO_LOGINS, DEMO_PASSWORD
+
+# Order follows the dependencies between apps.
+DEMO_APPS = ["orgs", "accounts", "payments", "signing", "services", "monitoring", "data"]
+
+
+class Command(BaseCommand):
+    help = "Nạp dữ liệu trình diễn (idempotent) và in các tài khoản demo."
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        for app in DEMO_APPS:
+            try:
+                module = importlib.import_module(f"tinhso.{app}.demo")
+            except ModuleNotFoundError as exc:
+                if exc.name == f"tinhso.{app}.demo":
+                    continue
+                raise
+            self.stdout.write(f"Dữ liệu demo: {app}")
+            module.demo_load(stdout=self.stdout)
+        self.stdout.write("")
+        self.stdout.write(self.style.SUCCESS(f"Tài khoản demo (mật khẩu: {DEMO_PASSWORD}):"))
+        for username, label in DEMO_LOGINS:
+            self.stdout.write(f"  {username:<14} {label}")

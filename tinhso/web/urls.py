@@ -1,0 +1,10 @@
+from django.urls import path
+
+from tinhso.web import views
+
+app_name = "web"
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("trang-cua-toi/", views.dashboard, name="dashboard"),
+    path("healthz", views.healthz, name="healthz"),
+]

@@ -1,0 +1,65 @@
+from __future__ import annotations
+
+import importlib
+
+from django.apps import apps
+from django.contrib.auth.decorators import login_required
+from django.db import connection
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from tinhso.accounts.permissions import user_roles, user_units
+from tinhso.web.panels import panels_for
+
+
+def _load_panels() -> None:
+    for cfg in apps.get_app_configs():
+        if cfg.name.startswith("tinhso."):
+            try:
+                importlib.import_module(f"{cfg.name}.panels")
+            except ModuleNotFoundError as exc:
+                if exc.name != f"{cfg.name}.panels":
+                    raise
+
+
+_load_panels()
+
+
+@require_GET
+def home(request: HttpRequest) -> HttpResponse:
+    return render(request, "web/home.html")
+
+
+@login_required
+def dashboard(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    return render(
+        request,
+        "web/dashboard.html",
+        {
+            "roles": sorted(user_roles(user)),
+            "units": user_units(user),
+            "memberships": user.memberships.select_related("org_unit").all(),
+            "panels": panels_for(user),
+        },
+    )
+
+
+@require_GET
+def healthz(request: HttpRequest) -> JsonResponse:
+    with connection.cursor() as cur:
+        cur.execute("SELECT 1")
+    return JsonResponse({"status": "ok"})
+
+
+def error_403(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return render(request, "web/error.html", {"status": 403}, status=403)
+
+
+def error_404(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return render(request, "web/error.html", {"status": 404}, status=404)
+
+
+def error_500(request: HttpRequest) -> HttpResponse:
+    return render(request, "web/error.html", {"status": 500}, status=500)

@@ -51,7 +51,7 @@ test-postgres: install
 	fi
 
 messages: install
-	cd tinhso && ../$(PY) ../manage.py makemessages -l en --no-obsolete && ../$(PY) ../manage.py compilemessages -l en
+	$(PY) scripts/i18n.py
 
 bench: install
 	$(PY) bench/run.py $(BENCH_ARGS)

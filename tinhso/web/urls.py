@@ -7,4 +7,5 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("trang-cua-toi/", views.dashboard, name="dashboard"),
     path("healthz", views.healthz, name="healthz"),
+    path("favicon.ico", views.favicon),
 ]

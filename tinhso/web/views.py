@@ -6,7 +6,8 @@ from django.apps import apps
 from django.contrib.auth.decorators import login_required
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.templatetags.static import static
 from django.views.decorators.http import require_GET
 
 from tinhso.accounts.permissions import user_roles, user_units
@@ -44,6 +45,11 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "panels": panels_for(user),
         },
     )
+
+
+@require_GET
+def favicon(request: HttpRequest) -> HttpResponse:
+    return redirect(static("web/favicon.svg"), permanent=True)
 
 
 @require_GET

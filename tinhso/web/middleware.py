@@ -26,3 +26,26 @@ class SecurityHeadersMiddleware:
             response.setdefault("Content-Security-Policy", settings.CONTENT_SECURITY_POLICY)
         response.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
         return response
+
+
+class VietnameseFirstLocaleMiddleware:
+    """Vietnamese unless the user chose another language (cookie set by /i18n/setlang/).
+
+    The browser's Accept-Language is deliberately ignored: a public service of Vietnam
+    speaks Vietnamese first, whatever the device's settings.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        from django.utils import translation
+
+        chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME, "")
+        codes = {code for code, _name in settings.LANGUAGES}
+        language = chosen if chosen in codes else settings.LANGUAGE_CODE
+        translation.activate(language)
+        request.LANGUAGE_CODE = language
+        response = self.get_response(request)
+        response.headers.setdefault("Content-Language", language)
+        return response

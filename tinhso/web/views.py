@@ -11,10 +11,10 @@ from django.templatetags.static import static
 from django.views.decorators.http import require_GET
 
 from tinhso.accounts.permissions import user_roles, user_units
-from tinhso.web.panels import panels_for
+from tinhso.panels import Panel, panel_register, panels_for
 
 
-def _load_panels() -> None:
+def _load_panels() -> None:  # each app may contribute role-page panels
     for cfg in apps.get_app_configs():
         if cfg.name.startswith("tinhso."):
             try:
@@ -69,3 +69,30 @@ def error_404(request: HttpRequest, exception: Exception | None = None) -> HttpR
 
 def error_500(request: HttpRequest) -> HttpResponse:
     return render(request, "web/error.html", {"status": 500}, status=500)
+
+
+@panel_register
+def _foundation_panels(user: object) -> list[Panel]:
+    from django.utils.translation import gettext as _
+
+    from tinhso.accounts.permissions import scope_paths
+
+    panels: list[Panel] = []
+    if getattr(user, "is_official", False) and scope_paths(user, "audit.view") != []:
+        panels.append(
+            Panel(
+                title=_("Nhật ký thay đổi"),
+                body=_("Mọi thay đổi trong các đơn vị của bạn, không thể sửa hay xóa."),
+                links=[(_("Xem nhật ký"), "/nhat-ky/")],
+                order=90,
+            )
+        )
+    if user_roles(user) & {"admin"}:
+        panels.append(
+            Panel(
+                title=_("Quản trị"),
+                links=[(_("Trang quản trị"), "/admin/"), (_("Đơn vị"), "/don-vi/")],
+                order=95,
+            )
+        )
+    return panels

@@ -126,3 +126,16 @@ def test_api_docs_served(client, db):
     assert client.get("/api/docs").status_code == 200
     schema = client.get("/api/openapi.json").json()
     assert schema["info"]["title"] == "Tỉnh Số API"
+
+
+@pytest.mark.django_db
+def test_vietnamese_even_for_an_english_browser(client):
+    body = client.get("/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
+    assert '<html lang="vi">' in body
+
+
+def test_official_sees_audit_panel_citizen_does_not(client, user_named):
+    client.force_login(user_named("lanhdao.dian"))
+    assert "/nhat-ky/" in client.get("/trang-cua-toi/").content.decode()
+    client.force_login(user_named("congdan"))
+    assert "/nhat-ky/" not in client.get("/trang-cua-toi/").content.decode()

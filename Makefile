@@ -54,6 +54,7 @@ messages: install
 	$(PY) scripts/i18n.py
 
 bench: install
+	@command -v wrk >/dev/null || apt-get install -y -qq wrk
 	$(PY) bench/run.py $(BENCH_ARGS)
 
 clean:

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.urls import path
 
 from tinhso.web import views
@@ -9,3 +10,7 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("favicon.ico", views.favicon),
 ]
+
+if settings.BENCH:
+    # A constant response: the yardstick that benchmark ratios are measured against.
+    urlpatterns.append(path("bench/bare", views.bare, name="bare"))

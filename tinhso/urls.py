@@ -3,6 +3,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from tinhso.api import api
+from tinhso.monitoring import views as monitoring_views
 
 admin.site.site_header = "Tỉnh Số — Quản trị"
 admin.site.site_title = "Tỉnh Số"
@@ -18,6 +19,7 @@ urlpatterns = [
     path("payments/", include("tinhso.payments.urls")),
     path("ky-so/", include("tinhso.signing.urls")),
     path("chuyen-doi-so/", include("tinhso.monitoring.urls")),
+    path("minh-bach/", monitoring_views.transparency, name="transparency"),
     path("", include("tinhso.data.urls")),
     path("", include("tinhso.web.urls")),
 ]

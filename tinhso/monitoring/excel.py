@@ -1,0 +1,296 @@
+"""A year's report as an Excel workbook (one sheet per pillar, formulas kept) and the import
+of reported values from the same template: every row is checked first, and nothing is
+stored when any row is wrong."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any, BinaryIO
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from openpyxl import Workbook, load_workbook
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils.exceptions import InvalidFileException
+
+from tinhso.accounts.permissions import scope_paths, user_can
+from tinhso.monitoring.models import Indicator, Pillar, ReportedValue
+from tinhso.monitoring.periods import period_parse, periods_of_year
+from tinhso.monitoring.selectors import computed_values, targets_by_indicator
+from tinhso.monitoring.services import subject_for, value_save, value_validate
+from tinhso.orgs.models import OrgUnit
+
+HEADERS = [
+    "Mã chỉ tiêu",
+    "Tên chỉ tiêu",
+    "Mã đơn vị",
+    "Đơn vị báo cáo",
+    "Kỳ",
+    "Tử số",
+    "Mẫu số",
+    "Giá trị",
+    "Chỉ tiêu giao",
+    "Tiến độ (%)",
+    "Trạng thái",
+    "Giải trình",
+]
+AUTO = "Tự động"
+MAX_ROWS = 5000
+SHEET_TITLES = {
+    Pillar.AWARENESS: "Nhận thức số",
+    Pillar.INSTITUTIONS: "Thể chế số",
+    Pillar.INFRASTRUCTURE: "Hạ tầng số",
+    Pillar.HUMAN_RESOURCES: "Nhân lực số",
+    Pillar.INFORMATION_SECURITY: "An toàn thông tin",
+    Pillar.DIGITAL_GOVERNMENT: "Chính quyền số",
+    Pillar.DIGITAL_ECONOMY: "Kinh tế số",
+    Pillar.DIGITAL_SOCIETY: "Xã hội số",
+}
+
+
+def _num(x: Decimal | None) -> float | int | None:
+    if x is None:
+        return None
+    return int(x) if x == x.to_integral_value() else float(x)
+
+
+def report_workbook(*, user: Any, year: int, province: OrgUnit) -> bytes:
+    """The year's report for the units in the user's scope."""
+    paths = scope_paths(user, "monitoring.view")
+    indicators = list(
+        Indicator.objects.filter(is_active=True).prefetch_related("responsible_units")
+    )
+    targets = targets_by_indicator(unit=province, year=year)
+    computed = computed_values(
+        indicators=[i for i in indicators if i.method == Indicator.Method.COMPUTED],
+        unit=province,
+        year=year,
+    )
+    current = {
+        (v.indicator_id, v.org_unit_id, v.period): v
+        for v in ReportedValue.objects.filter(year=year, is_current=True)
+    }
+    wb = Workbook()
+    wb.remove(wb.active)
+    bold = Font(bold=True)
+    head_fill = PatternFill("solid", fgColor="DDE3EA")
+    for pillar, title in SHEET_TITLES.items():
+        ws = wb.create_sheet(title)
+        ws.append(HEADERS)
+        for c in ws[1]:
+            c.font, c.fill = bold, head_fill
+            c.alignment = Alignment(wrap_text=True, vertical="top")
+        ws.freeze_panes = "A2"
+        for col, width in zip(
+            "ABCDEFGHIJKL", [18, 50, 12, 40, 10, 12, 12, 12, 12, 12, 18, 40], strict=True
+        ):
+            ws.column_dimensions[col].width = width
+        r = 2
+        for ind in (i for i in indicators if i.pillar == pillar):
+            target = targets.get(ind.pk)
+            tval = _num(target.value) if target and target.year == year else None
+            if ind.method == Indicator.Method.COMPUTED:
+                v = computed.get(ind.pk)
+                ws.append(
+                    [
+                        ind.code,
+                        ind.name,
+                        province.code,
+                        province.name,
+                        str(year),
+                        _num(v.numerator if v else None),
+                        _num(v.denominator if v else None),
+                        _num(v.value if v else None),
+                        tval,
+                        None,
+                        AUTO,
+                        "",
+                    ]
+                )
+                _progress_formula(ws, r)
+                r += 1
+                continue
+            for unit in ind.responsible_units.all():
+                if paths is not None and not any(unit.path.startswith(p) for p in paths):
+                    continue
+                for p in periods_of_year(year=year, kind=ind.period_type):
+                    v = current.get((ind.pk, unit.pk, p.key))
+                    ws.append(
+                        [
+                            ind.code,
+                            ind.name,
+                            unit.code,
+                            unit.agency_name,
+                            p.key,
+                            _num(v.numerator) if v else None,
+                            _num(v.denominator) if v else None,
+                            _num(v.value) if v else None,
+                            tval if ind.scope == Indicator.Scope.PROVINCE else None,
+                            None,
+                            v.get_status_display() if v else "Chưa nhập",
+                            v.comment if v else "",
+                        ]
+                    )
+                    if ind.has_ratio and v is not None and v.denominator:
+                        # keep the definition: value = numerator / denominator × factor
+                        ws.cell(r, 8).value = f"=F{r}/G{r}*{_num(ind.factor)}"
+                    _progress_formula(ws, r)
+                    r += 1
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
+def _progress_formula(ws: Any, r: int) -> None:
+    ws.cell(
+        r, 10
+    ).value = f'=IF(AND(ISNUMBER(H{r}),ISNUMBER(I{r}),I{r}<>0),ROUND(H{r}/I{r}*100,1),"")'
+
+
+@dataclass
+class ImportResult:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    errors: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+def _cell(row: tuple, i: int) -> Any:
+    return row[i] if i < len(row) else None
+
+
+def _clean(v: Any) -> Any:
+    if isinstance(v, str):
+        v = v.strip()
+        return v or None
+    return v
+
+
+def report_import(*, user: Any, file: BinaryIO) -> ImportResult:
+    """Import values from the template. All rows are validated first; nothing is written
+    unless every row is valid."""
+    result = ImportResult()
+    try:
+        wb = load_workbook(file, read_only=True, data_only=False)
+    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
+        result.errors.append(f"Không đọc được tệp Excel: {exc}")
+        return result
+    indicators = {i.code: i for i in Indicator.objects.prefetch_related("responsible_units")}
+    units: dict[str, OrgUnit | None] = {}
+    planned: list[dict[str, Any]] = []
+    seen: set[tuple[str, str, str]] = set()
+    count = 0
+    for ws in wb.worksheets:
+        rows = ws.iter_rows(values_only=True)
+        header = next(rows, None)
+        if header is None or [str(h or "").strip() for h in header[: len(HEADERS)]] != HEADERS:
+            result.errors.append(f"Trang “{ws.title}”: dòng tiêu đề không đúng mẫu.")
+            continue
+        for n, row in enumerate(rows, start=2):
+            count += 1
+            if count > MAX_ROWS:
+                result.errors.append(f"Tệp có quá {MAX_ROWS} dòng.")
+                break
+            where = f"Trang “{ws.title}”, dòng {n}"
+            code, ucode, pkey = (_clean(_cell(row, i)) for i in (0, 2, 4))
+            num, den, val = (_clean(_cell(row, i)) for i in (5, 6, 7))
+            status = _clean(_cell(row, 10))
+            comment = _clean(_cell(row, 11)) or ""
+            if code is None and ucode is None:
+                continue
+            if status == AUTO:
+                continue  # computed by the platform, not imported
+            if num is None and den is None and (val is None or str(val).startswith("=")):
+                continue  # nothing entered in this row
+            ind = indicators.get(str(code))
+            if ind is None:
+                result.errors.append(f"{where}: không có chỉ tiêu mã “{code}”.")
+                continue
+            ucode = str(ucode or "")
+            if ucode not in units:
+                units[ucode] = (
+                    OrgUnit.objects.filter(code=ucode, valid_to__isnull=True)
+                    .order_by("-valid_from")
+                    .first()
+                )
+            unit = units[ucode]
+            if unit is None:
+                result.errors.append(f"{where}: không có đơn vị mã “{ucode}”.")
+                continue
+            if not user_can(user=user, action="monitoring.report_enter", org_unit=unit):
+                result.errors.append(f"{where}: bạn không có quyền nhập số liệu cho {unit.name}.")
+                continue
+            if ind.responsible_units.all() and unit not in ind.responsible_units.all():
+                result.errors.append(
+                    f"{where}: {unit.name} không phải đơn vị báo cáo chỉ tiêu {ind.code}."
+                )
+                continue
+            if isinstance(val, str) and val.startswith("="):
+                val = None  # a formula: the value comes from numerator / denominator
+            try:
+                period = period_parse(str(pkey or ""))
+                value, numerator, denominator = value_validate(
+                    indicator=ind,
+                    org_unit=unit,
+                    period=period,
+                    value=val,
+                    numerator=num,
+                    denominator=den,
+                    comment=comment,
+                )
+            except ValidationError as exc:
+                result.errors.append(f"{where}: {'; '.join(exc.messages)}")
+                continue
+            key = (ind.code, unit.code, period.key)
+            if key in seen:
+                result.errors.append(f"{where}: dòng trùng chỉ tiêu, đơn vị và kỳ.")
+                continue
+            seen.add(key)
+            subject = subject_for(indicator=ind, org_unit=unit)
+            cur = ReportedValue.objects.filter(
+                indicator=ind, org_unit=unit, subject=subject, period=period.key, is_current=True
+            ).first()
+            if cur is not None and cur.value == value:
+                result.unchanged += 1
+                continue
+            if cur is not None and not cur.is_editable:
+                result.errors.append(
+                    f"{where}: số liệu kỳ {period.key} đang “{cur.get_status_display()}”, "
+                    "không thay đổi được bằng tệp."
+                )
+                continue
+            planned.append(
+                {
+                    "indicator": ind,
+                    "org_unit": unit,
+                    "period": period,
+                    "value": value if numerator is None else None,
+                    "numerator": numerator,
+                    "denominator": denominator,
+                    "comment": comment,
+                    "new": cur is None,
+                }
+            )
+    wb.close()
+    if result.errors:
+        return result
+    try:
+        with transaction.atomic():
+            for p in planned:
+                new = p.pop("new")
+                value_save(actor=user, **p)
+                if new:
+                    result.created += 1
+                else:
+                    result.updated += 1
+    except (ValidationError, PermissionDenied) as exc:
+        result.created = result.updated = 0
+        result.errors.append("; ".join(getattr(exc, "messages", [str(exc)])))
+    return result

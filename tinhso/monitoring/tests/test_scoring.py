@@ -1,0 +1,219 @@
+"""Index arithmetic against hand-computed tables: one test per rule type and a full
+Decision 766 score."""
+
+import datetime as dt
+from decimal import Decimal as D
+
+import pytest
+
+from tinhso.monitoring import rollup
+from tinhso.monitoring.methodologies import DTI922, QD766, methodologies_install
+from tinhso.monitoring.models import ComponentResult, IndexResult, Methodology
+from tinhso.monitoring.scoring import cohort_best, score_component, score_total
+from tinhso.monitoring.services import index_compute, value_accept, value_approve
+
+from .conftest import stat, unit
+
+
+@pytest.mark.parametrize(
+    "value, params, expected",
+    [
+        (D("90"), {"of": 100}, D("14.40")),  # 90 / 100 × 16
+        (D("0.455"), {}, D("7.28")),  # 0.455 × 16
+        (D("120"), {"of": 100}, D("16.00")),  # capped at the maximum
+        (D("-5"), {"of": 100}, D("0.00")),
+        (D("25"), {"of": 100, "invert": True}, D("12.00")),  # (1 − 0.25) × 16
+        (None, {"of": 100}, D("0.00")),  # no data
+    ],
+)
+def test_ratio_rule(value, params, expected):
+    assert score_component(rule="ratio", value=value, max_points=D(16), params=params) == expected
+
+
+STEPS = {"steps": [[4, 20], [3, 15], [2, 10], [1, 5]]}  # FACTS.md §3: 4 meetings = 20, 3 = 15
+
+
+@pytest.mark.parametrize(
+    "value, expected",
+    [(D(6), D(20)), (D(4), D(20)), (D(3), D(15)), (D("2.5"), D(10)), (D(1), D(5)), (D(0), D(0))],
+)
+def test_steps_rule(value, expected):
+    assert score_component(rule="steps", value=value, max_points=D(20), params=STEPS) == expected
+
+
+def test_steps_rule_lower_is_better():
+    params = {"steps": [[1, 10], [3, 6], [5, 2]], "lower": True}
+    got = [
+        score_component(rule="steps", value=D(v), max_points=D(10), params=params)
+        for v in (0, 1, 2, 5, 6)
+    ]
+    assert got == [D(10), D(10), D(6), D(2), D(0)]
+
+
+def test_best_performer_rule():
+    values = [D(2), D(4), D(5), None]
+    best = cohort_best(values)
+    assert best == D(5)
+    got = [score_component(rule="best", value=v, max_points=D(100), best=best) for v in values]
+    assert got == [D("40.00"), D("80.00"), D("100.00"), D("0.00")]
+    # a cohort where nobody scored gives nobody points (no division by zero)
+    assert score_component(rule="best", value=D(0), max_points=D(100), best=D(0)) == D(0)
+
+
+@pytest.mark.parametrize(
+    "value, params, expected",
+    [
+        (D(60), {"lo": 20, "hi": 100}, D("50.00")),  # (60 − 20) / 80 × 100
+        (D(10), {"lo": 20, "hi": 100}, D("0.00")),
+        (D(100), {"lo": 20, "hi": 100}, D("100.00")),
+        (D(5), {"lo": 0, "hi": 20, "invert": True}, D("75.00")),
+    ],
+)
+def test_minmax_rule(value, params, expected):
+    assert score_component(rule="minmax", value=value, max_points=D(100), params=params) == expected
+
+
+def test_bad_rule_parameters_are_rejected():
+    with pytest.raises(ValueError, match="hi"):
+        score_component(rule="minmax", value=D(1), max_points=D(1), params={"lo": 5, "hi": 5})
+    with pytest.raises(ValueError, match="unknown"):
+        score_component(rule="magic", value=D(1), max_points=D(1))
+
+
+def test_sum_aggregation_and_0_1_scale():
+    assert score_total([D("8.00"), D("17.56"), D("12.65")], max_points=D(100)) == (
+        D("38.21"),
+        D("0.3821"),
+    )
+    assert score_total([D(250), D(500)], max_points=D(1000)) == (D("750.00"), D("0.7500"))
+
+
+# --- a full Decision 766 score, from the services aggregates ------------------------------
+#
+# One department, 2024:          value           rule                       points
+# A1 rated 40/100                40 %      ratio × 10                         4.00
+# A2 refused 10/(190+10)          5 %      min–max 0–10 %, inverted, × 8      4.00
+# B1 on time (30+60)/100         90 %      ratio × 16                        14.40
+# B2 withdrawn 2/190         1.0526 %      min–max 0–5 %, inverted, × 4       3.16
+# C1 digitised 133/190           70 %      ratio × 11                         7.70
+# C2 digital results 45/100      45 %      ratio × 11                         4.95
+# D1 full-process 15/20          75 %      ratio × 6                          4.50
+# D2 online 152/190              80 %      steps (≥ 75 % → 8)                 8.00
+# D3 fees online 30/50           60 %      ratio × 8                          4.80
+# E1 satisfied 34/40             85 %      ratio × 12                        10.20
+# E2 unsatisfied 2/40             5 %      min–max 0–20 %, inverted, × 6      4.50
+#                                                          total             70.21
+COUNTERS_766 = {
+    "received_total": 190,
+    "received_online": 152,
+    "received_in_person": 38,
+    "received_digitised": 133,
+    "refused": 10,
+    "withdrawn": 2,
+    "finished_total": 100,
+    "finished_early": 30,
+    "finished_on_time": 60,
+    "finished_late": 10,
+    "results_digital": 45,
+    "fees_total": 50,
+    "fees_online": 30,
+    "ratings_total": 40,
+    "ratings_satisfied": 34,
+    "ratings_normal": 4,
+    "ratings_unsatisfied": 2,
+}
+EXPECTED_766 = {
+    "A1": D("4.00"),
+    "A2": D("4.00"),
+    "B1": D("14.40"),
+    "B2": D("3.16"),
+    "C1": D("7.70"),
+    "C2": D("4.95"),
+    "D1": D("4.50"),
+    "D2": D("8.00"),
+    "D3": D("4.80"),
+    "E1": D("10.20"),
+    "E2": D("4.50"),
+}
+
+
+def test_full_766_score(demo_orgs, monkeypatch):
+    methodologies_install(codes=[QD766])
+    m = Methodology.objects.get(code=QD766)
+    assert [mi.max_points for mi in m.main_indicators.all()] == [18, 20, 22, 22, 18]
+    stttt = unit("74.STTTT")
+    # split over two days and two procedures: the aggregate is additive
+    half = {k: v // 2 for k, v in COUNTERS_766.items()}
+    rest = {k: v - half[k] for k, v in COUNTERS_766.items()}
+    stat(stttt, dt.date(2024, 3, 4), **half)
+    stat(stttt, dt.date(2024, 9, 9), code="1.000028", **rest)
+    stat(stttt, dt.date(2023, 12, 31), received_total=999)  # another year: ignored
+    monkeypatch.setattr(
+        rollup, "procedure_counts", lambda *, on: {stttt.pk: {"total": 20, "full_process": 15}}
+    )
+    index_compute(actor=None, methodology=m, year=2024)
+    result = IndexResult.objects.get(methodology=m, org_unit=stttt, period="2024")
+    points = {
+        c.component.code: c.points
+        for c in ComponentResult.objects.filter(result=result).select_related("component")
+    }
+    assert points == EXPECTED_766
+    assert result.points == D("70.21")
+    assert result.score == D("0.7021")
+    assert result.group == "department" and result.rank == 1
+    # the province (whole subtree) is scored too
+    assert IndexResult.objects.filter(methodology=m, org_unit=unit("74"), period="2024").exists()
+
+
+def test_766_without_the_services_procedure_selector_scores_d1_zero(demo_orgs, monkeypatch):
+    methodologies_install(codes=[QD766])
+    m = Methodology.objects.get(code=QD766)
+    stat(unit("74.STTTT"), dt.date(2024, 3, 4), **COUNTERS_766)
+    monkeypatch.setattr(rollup, "procedure_counts", lambda *, on: None)
+    index_compute(actor=None, methodology=m, year=2024)
+    d1 = ComponentResult.objects.get(
+        result__org_unit=unit("74.STTTT"), component__code="D1", result__methodology=m
+    )
+    assert d1.points == 0 and d1.raw_value is None and "chưa có" in d1.detail
+    assert d1.result.points == D("70.21") - D("4.50")
+
+
+def test_dti_best_performer_over_reported_values(catalogue, user_named):
+    """TC1 (institutions) scores each unit against the best department or district."""
+    from tinhso.monitoring.services import value_save, value_submit
+
+    head_values = {"724": 2, "725": 5}
+    ind = catalogue["VAN_BAN_CDS"]
+    for code, n in head_values.items():
+        officer = user_named("canbo.dian" if code == "724" else "canbo.thuanan")
+        head = user_named("lanhdao.dian" if code == "724" else "lanhdao.thuanan")
+        from .conftest import pdf_upload
+
+        v = value_save(
+            actor=officer,
+            indicator=ind,
+            org_unit=unit(code, dt.date.today()),
+            period="2024",
+            value=n,
+            evidence=[pdf_upload()],
+        )
+        value_submit(actor=officer, value=v)
+        value_approve(actor=head, value=v)
+        value_accept(actor=user_named("vanphong.cds"), value=v)
+    m = Methodology.objects.get(code=DTI922)
+    index_compute(actor=None, methodology=m, year=2024)
+    tc1 = {
+        c.result.org_unit.code: c.points
+        for c in ComponentResult.objects.filter(
+            component__code="TC1", result__methodology=m
+        ).select_related("result__org_unit")
+    }
+    assert tc1["724"] == D("40.00")  # 2 / 5 × 100
+    assert tc1["725"] == D("100.00")
+    assert tc1["718"] == D("0.00")  # did not report
+    ranks = dict(
+        IndexResult.objects.filter(methodology=m, group="district").values_list(
+            "org_unit__code", "rank"
+        )
+    )
+    assert ranks["725"] == 1 and ranks["724"] == 2

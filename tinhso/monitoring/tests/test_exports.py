@@ -12,6 +12,7 @@ from openpyxl import load_workbook
 from tinhso.monitoring.excel import HEADERS, report_import, report_workbook
 from tinhso.monitoring.models import ReportedValue
 from tinhso.monitoring.pdfreport import report_pdf
+from tinhso.testing import cannot_run
 
 from .conftest import unit
 
@@ -159,7 +160,7 @@ def test_import_cannot_change_locked_values(officer, user_named, catalogue):
 def test_export_opens_in_libreoffice(officer, tmp_path):
     office = shutil.which("libreoffice") or shutil.which("soffice")
     if office is None:
-        pytest.skip("LibreOffice is not installed here: the headless conversion check cannot run")
+        cannot_run("LibreOffice is not installed (apt-get install -y libreoffice-calc-nogui)")
     src = tmp_path / "bao-cao.xlsx"
     src.write_bytes(report_workbook(user=officer, year=2025, province=unit("74", dt.date.today())))
     subprocess.run(

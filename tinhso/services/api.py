@@ -1,5 +1,346 @@
-"""JSON API of the services app (mounted by tinhso.api)."""
+"""JSON API of the services app (mounted by tinhso.api at /api/v1)."""
 
-from ninja import Router
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest
+from ninja import File, Form, Router, Schema
+from ninja.files import UploadedFile
+from ninja.responses import Status as HttpStatus
+from ninja.security import django_auth
+
+from tinhso.apierrors import ApiError
+from tinhso.orgs.models import OrgUnit
+from tinhso.services.models import Dossier, Procedure, Status
+from tinhso.services.selectors import (
+    dossier_deadline,
+    dossier_get_for_user,
+    dossier_list_for_applicant,
+    dossier_queue,
+    dossier_track,
+    procedure_agency_units,
+    procedure_get,
+    procedure_search,
+)
+from tinhso.services.services import (
+    DossierConflict,
+    dossier_act,
+    dossier_draft_create,
+    dossier_submit,
+)
+from tinhso.services.workflow import actions_available
 
 router = Router(tags=["services"])
+
+
+class ChannelOut(Schema):
+    channel: int
+    channel_label: str
+    time_value: float | None
+    time_unit: str
+    fee_amount: int | None
+    fee_currency: str
+    fee_is_free: bool
+
+
+class PartOut(Schema):
+    id: int
+    name: str
+    required: bool
+    copies: int | None
+    accepted_types: list[str]
+
+
+class FieldOut(Schema):
+    name: str
+    label: str
+    kind: str
+    required: bool
+    choices: list[str]
+
+
+class AgencyOut(Schema):
+    id: int
+    code: str
+    name: str
+
+
+class ProcedureOut(Schema):
+    code: str
+    name: str
+    field: str | None
+    levels: list[str]
+    service_class: str
+
+
+class ProcedureDetailOut(ProcedureOut):
+    applicants: str
+    result: str
+    legal_basis: str
+    channels: list[ChannelOut]
+    parts: list[PartOut]
+    form: list[FieldOut]
+    agencies: list[AgencyOut]
+
+
+class ProcedurePage(Schema):
+    count: int
+    items: list[ProcedureOut]
+
+
+class TrackStepOut(Schema):
+    at: dt.datetime
+    action: str
+    status: str
+
+
+class TrackOut(Schema):
+    number: str
+    procedure_code: str
+    procedure_name: str
+    agency: str
+    status: int
+    status_label: str
+    submitted_at: dt.datetime | None
+    received_at: dt.datetime | None
+    due_at: dt.datetime | None
+    finished_at: dt.datetime | None
+    deadline: str
+    steps: list[TrackStepOut]
+    applicant_name: str | None = None
+
+
+class DossierOut(Schema):
+    id: int
+    number: str | None
+    procedure_code: str
+    procedure_name: str
+    agency: str
+    status: int
+    status_label: str
+    step: str
+    channel: int
+    submitted_at: dt.datetime | None
+    received_at: dt.datetime | None
+    due_at: dt.datetime | None
+    deadline: str
+    deadline_flag: str
+    version: int
+    actions: list[str] = []
+
+
+class ActionIn(Schema):
+    action: str
+    version: int
+    comment: str = ""
+
+
+def _procedure_out(p: Procedure) -> dict[str, Any]:
+    return {
+        "code": p.code,
+        "name": p.name,
+        "field": p.field.name if p.field else None,
+        "levels": p.level_list,
+        "service_class": p.service_class,
+    }
+
+
+def _dossier_out(d: Dossier, user: Any = None, with_actions: bool = False) -> dict[str, Any]:
+    info = dossier_deadline(dossier=d)
+    return {
+        "id": d.pk,
+        "number": d.number,
+        "procedure_code": d.procedure.code,
+        "procedure_name": d.procedure.name,
+        "agency": d.org_unit.agency_name,
+        "status": d.status,
+        "status_label": str(Status(d.status).label),
+        "step": d.step.name,
+        "channel": d.channel,
+        "submitted_at": d.submitted_at,
+        "received_at": d.received_at,
+        "due_at": d.due_at,
+        "deadline": info.label,
+        "deadline_flag": info.css,
+        "version": d.version,
+        "actions": [a.code for a in actions_available(user=user, dossier=d)]
+        if with_actions
+        else [],
+    }
+
+
+def _errors(exc: ValidationError) -> ApiError:
+    details = exc.message_dict if hasattr(exc, "error_dict") else exc.messages
+    return ApiError("invalid", "; ".join(exc.messages), status=422, details=details)
+
+
+@router.get("/procedures", response=ProcedurePage, summary="Tìm thủ tục hành chính")
+def procedures(
+    request: HttpRequest,
+    q: str = "",
+    field_id: int | None = None,
+    level: str = "",
+    org_unit_id: int | None = None,
+    limit: int = 20,
+    offset: int = 0,
+) -> dict[str, Any]:
+    limit = max(1, min(limit, 100))
+    qs = procedure_search(q=q, field_id=field_id, level=level, org_unit_id=org_unit_id)
+    return {
+        "count": qs.count(),
+        "items": [_procedure_out(p) for p in qs[max(offset, 0) : max(offset, 0) + limit]],
+    }
+
+
+@router.get("/procedures/{code}", response=ProcedureDetailOut, summary="Chi tiết thủ tục")
+def procedure(request: HttpRequest, code: str) -> dict[str, Any]:
+    from tinhso.services.eform import eform_fields
+
+    try:
+        p = procedure_get(code=code)
+    except Procedure.DoesNotExist as exc:
+        raise ApiError("procedure_not_found", "Không tìm thấy thủ tục.", status=404) from exc
+    return {
+        **_procedure_out(p),
+        "applicants": p.applicants,
+        "result": p.result_name,
+        "legal_basis": p.legal_basis,
+        "channels": [
+            {
+                "channel": c.channel,
+                "channel_label": c.get_channel_display(),
+                "time_value": float(c.time_value) if c.time_value is not None else None,
+                "time_unit": c.time_unit,
+                "fee_amount": c.fee_amount,
+                "fee_currency": c.fee_currency,
+                "fee_is_free": c.fee_is_free,
+            }
+            for c in p.channels.all()
+        ],
+        "parts": [
+            {
+                "id": x.pk,
+                "name": x.name,
+                "required": x.required,
+                "copies": x.copies,
+                "accepted_types": x.type_list,
+            }
+            for x in p.parts.all()
+        ],
+        "form": [
+            {
+                "name": f.name,
+                "label": f.label,
+                "kind": f.kind,
+                "required": f.required,
+                "choices": f.choices,
+            }
+            for f in eform_fields(procedure=p)
+        ],
+        "agencies": [
+            {"id": u.pk, "code": u.code, "name": u.agency_name}
+            for u in procedure_agency_units(procedure=p)
+        ],
+    }
+
+
+@router.get("/dossiers/track/{number}", response=TrackOut, summary="Tra cứu hồ sơ công khai")
+def track(request: HttpRequest, number: str, id_number: str = "") -> Any:
+    result = dossier_track(number=number, id_number=id_number)
+    if result is None:
+        raise ApiError("dossier_not_found", "Không tìm thấy hồ sơ với số này.", status=404)
+    return result
+
+
+@router.get("/dossiers/mine", response=list[DossierOut], auth=django_auth, summary="Hồ sơ của tôi")
+def my_dossiers(request: HttpRequest) -> list[dict[str, Any]]:
+    return [_dossier_out(d) for d in dossier_list_for_applicant(user=request.user)[:200]]
+
+
+@router.post("/dossiers", response={201: DossierOut}, auth=django_auth, summary="Nộp hồ sơ")
+def submit(
+    request: HttpRequest,
+    procedure_code: Form[str],
+    org_unit_id: Form[int],
+    form_json: Form[str] = "{}",
+    files: File[list[UploadedFile]] = None,  # type: ignore[assignment]
+    part_ids: Form[str] = "",
+) -> HttpStatus[dict[str, Any]]:
+    """Multipart: ``form_json`` holds the e-form values; ``files[i]`` belongs to the part
+    ``part_ids`` (comma-separated, same order). Creates and sends the dossier."""
+    import json
+
+    try:
+        p = procedure_get(code=procedure_code)
+    except Procedure.DoesNotExist as exc:
+        raise ApiError("procedure_not_found", "Không tìm thấy thủ tục.", status=404) from exc
+    unit = OrgUnit.objects.filter(pk=org_unit_id).first()
+    if unit is None:
+        raise ApiError("agency_not_found", "Không tìm thấy cơ quan tiếp nhận.", status=404)
+    try:
+        data = json.loads(form_json or "{}")
+        if not isinstance(data, dict):
+            raise ValueError
+    except ValueError as exc:
+        raise ApiError("invalid_form", "form_json phải là đối tượng JSON.", status=422) from exc
+    ids = [int(x) for x in part_ids.split(",") if x.strip().isdigit()]
+    uploads = list(files or [])
+    if len(ids) != len(uploads):
+        raise ApiError("invalid_files", "Số tệp và số part_ids không khớp.", status=422)
+    by_part: dict[int, list[Any]] = {}
+    for pid, f in zip(ids, uploads, strict=True):
+        by_part.setdefault(pid, []).append(f)
+    try:
+        draft = dossier_draft_create(
+            user=request.user, procedure=p, org_unit=unit, form_data=data, files=by_part
+        )
+        dossier = dossier_submit(user=request.user, dossier_id=draft.pk)
+    except ValidationError as exc:
+        raise _errors(exc) from exc
+    except PermissionDenied as exc:
+        raise ApiError("forbidden", str(exc), status=403) from exc
+    return HttpStatus(201, _dossier_out(dossier))
+
+
+@router.get(
+    "/dossiers/queue", response=list[DossierOut], auth=django_auth, summary="Hàng đợi xử lý"
+)
+def queue(
+    request: HttpRequest, status: int | None = None, q: str = "", sort: str = "due", limit: int = 50
+) -> list[dict[str, Any]]:
+    qs = dossier_queue(user=request.user, status=status, q=q, sort=sort)
+    return [_dossier_out(d) for d in qs[: max(1, min(limit, 200))]]
+
+
+@router.get("/dossiers/{dossier_id}", response=DossierOut, auth=django_auth, summary="Một hồ sơ")
+def dossier(request: HttpRequest, dossier_id: int) -> dict[str, Any]:
+    d = dossier_get_for_user(user=request.user, pk=dossier_id)
+    if d is None:
+        raise ApiError("dossier_not_found", "Không tìm thấy hồ sơ.", status=404)
+    return _dossier_out(d, request.user, with_actions=True)
+
+
+@router.post(
+    "/dossiers/{dossier_id}/actions", response=DossierOut, auth=django_auth, summary="Thao tác"
+)
+def act(request: HttpRequest, dossier_id: int, payload: ActionIn) -> dict[str, Any]:
+    try:
+        d = dossier_act(
+            user=request.user,
+            dossier_id=dossier_id,
+            action_code=payload.action,
+            version=payload.version,
+            comment=payload.comment,
+        )
+    except DossierConflict as exc:
+        raise ApiError("conflict", exc.message, status=409) from exc
+    except PermissionDenied as exc:
+        if dossier_get_for_user(user=request.user, pk=dossier_id) is None:
+            raise ApiError("dossier_not_found", "Không tìm thấy hồ sơ.", status=404) from exc
+        raise ApiError("forbidden", str(exc), status=403) from exc
+    except ValidationError as exc:
+        raise _errors(exc) from exc
+    return _dossier_out(d, request.user, with_actions=True)

@@ -1,4 +1,19 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from tinhso.services import views
 
 app_name = "services"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.catalogue, name="catalogue"),
+    path("thu-tuc/<str:code>/", views.procedure_detail, name="procedure"),
+    path("thu-tuc/<str:code>/nop/", views.submit_start, name="submit"),
+    path("ho-so/<int:pk>/xem-lai/", views.review, name="review"),
+    path("ho-so/<int:pk>/", views.dossier_detail, name="dossier"),
+    path("ho-so/<int:pk>/thao-tac/", views.dossier_action, name="action"),
+    path("ho-so/<int:pk>/tep/<int:file_id>/", views.dossier_file, name="file"),
+    path("ho-so/<int:pk>/giay-hen.pdf", views.dossier_receipt, name="receipt"),
+    path("ho-so-cua-toi/", views.my_dossiers, name="mine"),
+    path("xu-ly/", views.queue, name="queue"),
+    path("xu-ly/tiep-nhan/", views.register_in_person, name="register"),
+    path("tra-cuu/", views.track, name="track"),
+]

@@ -1,0 +1,486 @@
+"""Reads of the data app: who sees which dataset, catalogue search with facets, datastore
+queries, usage of one's data, and verification of the signed access log."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hmac
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Sum, TextField
+from django.db.models.fields.json import KeyTextTransform, KeyTransform
+from django.db.models.functions import Cast
+from django.utils import timezone
+
+from tinhso.accounts.permissions import scope_q, user_units
+from tinhso.data import permissions as _permissions  # noqa: F401
+from tinhso.data.models import (
+    AccessLevel,
+    AccessLog,
+    AccessLogHead,
+    AccessRequest,
+    ClientSystem,
+    Dataset,
+    DatastoreRow,
+    DatastoreTable,
+    Grant,
+    Keyword,
+    Resource,
+)
+from tinhso.data.services import LOG_CHAIN, accesslog_digest, accesslog_sign
+from tinhso.data.text import fold, fold_terms
+
+# --- visibility -----------------------------------------------------------------------------
+
+
+def dataset_visible_q(*, user: Any) -> Q:
+    """Catalogue visibility. Anonymous and applicants: public only. Officials: also shared
+    datasets (metadata only, so they can ask for access) and internal ones in their scope."""
+    cond = Q(access_level=AccessLevel.PUBLIC)
+    if user is None or not getattr(user, "is_authenticated", False):
+        return cond
+    if getattr(user, "is_official", False) or getattr(user, "is_superuser", False):
+        cond |= Q(access_level=AccessLevel.SHARED)
+        cond |= Q(access_level=AccessLevel.INTERNAL) & scope_q(user, "data.view")
+    return cond
+
+
+def dataset_data_readable(*, user: Any, dataset: Dataset) -> bool:
+    """May ``user`` read the rows and files (not only the metadata) of ``dataset``?"""
+    if dataset.access_level == AccessLevel.PUBLIC:
+        return True
+    if user is None or not getattr(user, "is_authenticated", False):
+        return False
+    if Dataset.objects.filter(pk=dataset.pk).filter(scope_q(user, "data.view")).exists():
+        return True
+    if dataset.access_level == AccessLevel.SHARED:
+        shared_paths = [u.path for u in dataset.shared_with.all()]
+        return any(unit.path.startswith(p) for unit in user_units(user) for p in shared_paths)
+    return False
+
+
+def dataset_get_visible(*, user: Any, name: str) -> Dataset:
+    return (
+        Dataset.objects.filter(dataset_visible_q(user=user))
+        .select_related("org_unit", "spatial_unit")
+        .prefetch_related("keywords", "resources", "shared_with")
+        .get(name=name)
+    )
+
+
+def public_datasets() -> QuerySet[Dataset]:
+    return Dataset.objects.filter(access_level=AccessLevel.PUBLIC)
+
+
+# --- catalogue search -----------------------------------------------------------------------
+
+FACET_FIELDS = ("organization", "groups", "tags", "res_format", "license_id", "access_level")
+_FACET_PATHS = {
+    "organization": "org_unit__code",
+    "groups": "theme",
+    "tags": "keywords__name",
+    "res_format": "resources__format",
+    "license_id": "licence",
+    "access_level": "access_level",
+}
+SORT_FIELDS = {
+    "name": "name",
+    "title": "title",
+    "title_string": "title",
+    "metadata_modified": "modified_at",
+    "metadata_created": "created_at",
+}
+_FQ = re.compile(r'(?P<neg>[-+]?)(?P<field>[a-z_]+):(?:"(?P<quoted>[^"]*)"|(?P<bare>[^\s"]+))')
+
+
+class SearchQueryError(ValueError):
+    pass
+
+
+def org_code_from_name(name: str) -> str:
+    """CKAN organisation names are lowercase slugs: "74-stttt" ↔ unit code "74.STTTT"."""
+    return name.replace("-", ".").upper()
+
+
+def org_name(code: str) -> str:
+    return code.lower().replace(".", "-")
+
+
+def _field_q(fieldname: str, value: str) -> Q:
+    if fieldname in ("organization", "owner_org"):
+        if fieldname == "owner_org" and value.isdigit():
+            return Q(org_unit_id=int(value))
+        return Q(org_unit__code=org_code_from_name(value))
+    if fieldname in ("groups", "theme"):
+        return Q(theme=value)
+    if fieldname == "tags":
+        return Q(keywords__name=value)
+    if fieldname == "res_format":
+        return Q(resources__format__iexact=value)
+    if fieldname == "license_id":
+        return Q(licence=value)
+    if fieldname == "name":
+        return Q(name=value)
+    if fieldname == "id":
+        return Q(uuid=value) if re.fullmatch(r"[0-9a-f-]{36}", value) else Q(name=value)
+    if fieldname == "access_level":
+        return Q(access_level=value)
+    if fieldname in ("dataset_type", "type"):
+        return Q() if value == "dataset" else Q(pk__in=[])
+    if fieldname == "capacity":
+        return Q() if value == "public" else Q(pk__in=[])
+    if fieldname == "text":
+        return _text_q(value)
+    raise SearchQueryError(f"Trường lọc không được hỗ trợ: {fieldname}")
+
+
+def _text_q(text: str) -> Q:
+    cond = Q()
+    for term in fold_terms(text):
+        cond &= Q(search_text__contains=f" {term}")  # a word starting with the term
+    return cond
+
+
+def parse_fq(fq: str) -> Q:
+    """A subset of Solr's syntax: ``field:value``, ``field:"quoted value"``, ``-field:value``,
+    joined by spaces or AND."""
+    cond = Q()
+    rest = _FQ.sub(" ", fq)
+    if rest.replace("AND", " ").strip():
+        raise SearchQueryError(f"Không hiểu điều kiện lọc: {rest.strip()}")
+    for m in _FQ.finditer(fq):
+        value = m["quoted"] if m["quoted"] is not None else m["bare"]
+        q = _field_q(m["field"], value)
+        cond &= ~q if m["neg"] == "-" else q
+    return cond
+
+
+def parse_q(q: str) -> Q:
+    q = (q or "").strip()
+    if not q or q == "*:*":
+        return Q()
+    if _FQ.search(q):
+        # "tags:economy" style queries, as CKAN passes them to Solr; plain words are text
+        fielded = Q()
+        for m in _FQ.finditer(q):
+            if m["field"] in _FACET_PATHS or m["field"] in ("name", "id", "text", "owner_org"):
+                value = m["quoted"] if m["quoted"] is not None else m["bare"]
+                fielded &= _field_q(m["field"], value)
+                q = q.replace(m.group(0), " ")
+        return fielded & _text_q(q)
+    return _text_q(q)
+
+
+def parse_sort(sort: str) -> list[str]:
+    order: list[str] = []
+    for part in (sort or "").split(","):
+        bits = part.split()
+        if not bits:
+            continue
+        name = bits[0]
+        direction = bits[1].lower() if len(bits) > 1 else "asc"
+        if direction not in ("asc", "desc") or len(bits) > 2:
+            raise SearchQueryError(f"Thứ tự sắp xếp không hợp lệ: {part.strip()}")
+        if name == "score":
+            continue
+        if name not in SORT_FIELDS:
+            raise SearchQueryError(f"Không sắp xếp được theo trường: {name}")
+        order.append(("-" if direction == "desc" else "") + SORT_FIELDS[name])
+    return order or ["-modified_at"]
+
+
+@dataclass
+class SearchResult:
+    count: int
+    results: list[Dataset]
+    facets: dict[str, list[tuple[str, int]]] = field(default_factory=dict)
+
+
+def dataset_search(
+    *,
+    base: QuerySet[Dataset],
+    q: str = "",
+    fq: str = "",
+    filters: dict[str, list[str]] | None = None,
+    sort: str = "",
+    rows: int = 10,
+    start: int = 0,
+    facet_fields: list[str] | tuple[str, ...] = (),
+    facet_limit: int = 50,
+) -> SearchResult:
+    """Search ``base`` (already narrowed to what the viewer may see). A bounded number of
+    queries whatever ``rows`` is: count, page, two prefetches, one per facet."""
+    cond = parse_q(q) & parse_fq(fq)
+    for fieldname, values in (filters or {}).items():
+        for value in values:
+            cond &= _field_q(fieldname, value)
+    order = parse_sort(sort)
+    matched = base.filter(cond)
+    ids = matched.values("pk")
+    qs = Dataset.objects.filter(pk__in=ids)
+    count = qs.count()
+    results = list(
+        qs.select_related("org_unit")
+        .prefetch_related(
+            "keywords",
+            Prefetch("resources", queryset=Resource.objects.order_by("position", "pk")),
+        )
+        .order_by(*order, "pk")[start : start + rows]
+    )
+    facets: dict[str, list[tuple[str, int]]] = {}
+    for name in facet_fields:
+        if name not in _FACET_PATHS:
+            raise SearchQueryError(f"Không lập được nhóm (facet) theo trường: {name}")
+        path = _FACET_PATHS[name]
+        rows_ = (
+            qs.exclude(**{f"{path}__isnull": True})
+            .values(path)
+            .annotate(n=Count("pk", distinct=True))
+            .order_by("-n", path)[:facet_limit]
+        )
+        facets[name] = [
+            (org_name(r[path]) if name == "organization" else r[path], r["n"]) for r in rows_
+        ]
+    return SearchResult(count=count, results=results, facets=facets)
+
+
+def organizations_publishing() -> QuerySet[Any]:
+    """Org units owning at least one public dataset (CKAN organisations)."""
+    from tinhso.orgs.models import OrgUnit
+
+    return OrgUnit.objects.filter(
+        Exists(public_datasets().filter(org_unit=OuterRef("pk")))
+    ).annotate(package_count=Count("datasets", filter=Q(datasets__access_level=AccessLevel.PUBLIC)))
+
+
+def tags_public(*, query: str = "") -> QuerySet[Keyword]:
+    qs = Keyword.objects.filter(datasets__access_level=AccessLevel.PUBLIC).distinct()
+    if query:
+        qs = qs.filter(folded__contains=fold(query))
+    return qs.order_by("name")
+
+
+# --- datastore ------------------------------------------------------------------------------
+
+
+class DatastoreQueryError(ValueError):
+    def __init__(self, field_name: str, message: str) -> None:
+        super().__init__(message)
+        self.field = field_name
+        self.message = message
+
+
+@dataclass
+class DatastoreResult:
+    columns: list[dict[str, str]]
+    records: list[dict[str, Any]]
+    total: int | None
+    limit: int
+    offset: int
+
+
+def datastore_table(*, resource: Resource) -> DatastoreTable | None:
+    return DatastoreTable.objects.filter(resource=resource, is_current=True).first()
+
+
+def _typed(value: Any, kind: str, name: str) -> Any:
+    from tinhso.data.tabular import convert
+
+    if value is None:
+        return None
+    try:
+        return convert(str(value), kind)
+    except ValueError:
+        raise DatastoreQueryError(
+            name, f"Giá trị lọc không hợp lệ cho cột {name}: {value}"
+        ) from None
+
+
+def datastore_query(
+    *,
+    table: DatastoreTable,
+    filters: dict[str, Any] | None = None,
+    q: str | dict[str, str] = "",
+    sort: str = "",
+    limit: int = 100,
+    offset: int = 0,
+    fields: list[str] | None = None,
+    include_total: bool = True,
+) -> DatastoreResult:
+    """Filter (exact values, or a list = any of), full-text ``q`` (diacritics-insensitive; a
+    dict searches per column), ``sort`` ("col desc, col2"), paging and column selection."""
+    columns = table.columns
+    by_id = {c["id"]: c for c in columns}
+    qs = DatastoreRow.objects.filter(table=table)
+    for name, value in (filters or {}).items():
+        if name not in by_id:
+            raise DatastoreQueryError("filters", f"Không có cột: {name}")
+        kind = by_id[name]["type"]
+        alias = f"f_{len(qs.query.annotations)}"
+        qs = qs.alias(**{alias: KeyTransform(name, "data")})
+        if isinstance(value, list):
+            qs = qs.filter(**{f"{alias}__in": [_typed(v, kind, name) for v in value]})
+        else:
+            qs = qs.filter(**{alias: _typed(value, kind, name)})
+    if isinstance(q, dict):
+        for name, text in q.items():
+            if name not in by_id:
+                raise DatastoreQueryError("q", f"Không có cột: {name}")
+            alias = f"t_{len(qs.query.annotations)}"
+            if by_id[name]["type"] == "text":
+                # folded copies of text columns: diacritics- and case-insensitive everywhere
+                qs = qs.alias(**{alias: KeyTextTransform(name, "folded")})
+                for term in fold_terms(str(text)):
+                    qs = qs.filter(**{f"{alias}__contains": term})
+            else:
+                qs = qs.alias(**{alias: Cast(KeyTextTransform(name, "data"), TextField())})
+                qs = qs.filter(**{f"{alias}__contains": str(text).strip()})
+    elif q:
+        for term in fold_terms(str(q)):
+            qs = qs.filter(search__contains=f" {term}")
+    order: list[Any] = []
+    for part in (sort or "").split(","):
+        bits = part.split()
+        if not bits:
+            continue
+        name = bits[0].strip('"')
+        desc = len(bits) > 1 and bits[1].lower() == "desc"
+        if len(bits) > 1 and bits[1].lower() not in ("asc", "desc"):
+            raise DatastoreQueryError("sort", f"Thứ tự sắp xếp không hợp lệ: {part.strip()}")
+        if name == "_id":
+            order.append("-row_no" if desc else "row_no")
+            continue
+        if name not in by_id:
+            raise DatastoreQueryError("sort", f"Không có cột: {name}")
+        expr = KeyTransform(name, "data")
+        order.append(expr.desc(nulls_last=True) if desc else expr.asc(nulls_last=True))
+    order.append("row_no")
+    if fields:
+        unknown = [f for f in fields if f != "_id" and f not in by_id]
+        if unknown:
+            raise DatastoreQueryError("fields", f"Không có cột: {', '.join(unknown)}")
+        selected = [c for c in columns if c["id"] in fields]
+    else:
+        selected = list(columns)
+    total = qs.count() if include_total else None
+    page = qs.order_by(*order).values_list("row_no", "data")[offset : offset + limit]
+    records = [
+        {"_id": row_no, **{c["id"]: data.get(c["id"]) for c in selected}} for row_no, data in page
+    ]
+    return DatastoreResult(
+        columns=selected, records=records, total=total, limit=limit, offset=offset
+    )
+
+
+def numeric_columns(*, table: DatastoreTable) -> list[dict[str, str]]:
+    return [c for c in table.columns if c["type"] in ("int", "numeric")]
+
+
+# --- sharing --------------------------------------------------------------------------------
+
+
+def clients_for(*, user: Any) -> QuerySet[ClientSystem]:
+    return ClientSystem.objects.filter(scope_q(user, "data.client")).select_related("org_unit")
+
+
+def grants_for_owner(*, user: Any) -> QuerySet[Grant]:
+    return (
+        Grant.objects.filter(scope_q(user, "data.grant", field="dataset__org_unit"))
+        .select_related("client__org_unit", "dataset", "resource")
+        .order_by("-created_at")
+    )
+
+
+def grants_for_client(*, client: ClientSystem, on: dt.date | None = None) -> QuerySet[Grant]:
+    day = on or timezone.localdate()
+    return Grant.objects.filter(
+        client=client, revoked_at__isnull=True, valid_from__lte=day, valid_until__gte=day
+    ).select_related("dataset__org_unit", "resource")
+
+
+def requests_to_decide(*, user: Any) -> QuerySet[AccessRequest]:
+    return (
+        AccessRequest.objects.filter(scope_q(user, "data.grant", field="dataset__org_unit"))
+        .select_related("dataset", "requesting_unit", "requested_by", "client")
+        .order_by("status", "-created_at")
+    )
+
+
+def requests_made(*, user: Any) -> QuerySet[AccessRequest]:
+    return (
+        AccessRequest.objects.filter(scope_q(user, "data.request", field="requesting_unit"))
+        .select_related("dataset", "requesting_unit", "client")
+        .order_by("-created_at")
+    )
+
+
+def usage_for_owner(*, user: Any) -> QuerySet[Any]:
+    """Who used the data of the user's units: per client and dataset, requests and rows."""
+    return (
+        AccessLog.objects.filter(scope_q(user, "data.usage", field="owner_unit"))
+        .values("client_code", "dataset_name")
+        .annotate(
+            requests=Count("pk"),
+            rows=Sum("rows"),
+            refused=Count("pk", filter=~Q(outcome="ok")),
+        )
+        .order_by("dataset_name", "client_code")
+    )
+
+
+def accesslog_for_owner(*, user: Any, limit: int = 100) -> QuerySet[AccessLog]:
+    return AccessLog.objects.filter(scope_q(user, "data.usage", field="owner_unit")).order_by(
+        "-seq"
+    )[:limit]
+
+
+@dataclass(frozen=True)
+class LogProblem:
+    seq: int
+    reason: str
+
+
+def accesslog_verify(*, batch_size: int = 2000) -> list[LogProblem]:
+    """Walk the access log: sequence, links, hashes and HMAC signatures."""
+    problems: list[LogProblem] = []
+    expected = 1
+    prev_hash = "0" * 64
+    last = 0
+    while True:
+        batch = list(AccessLog.objects.filter(seq__gt=last).order_by("seq")[:batch_size])
+        if not batch:
+            break
+        for e in batch:
+            if e.seq != expected:
+                problems.append(LogProblem(expected, f"thiếu mục {expected}–{e.seq - 1}"))
+            if e.prev_hash != prev_hash:
+                problems.append(LogProblem(e.seq, "liên kết với mục trước bị sai"))
+            digest = accesslog_digest(
+                seq=e.seq,
+                prev_hash=e.prev_hash,
+                created_at=e.created_at,
+                client_code=e.client_code,
+                key_prefix=e.key_prefix,
+                dataset_name=e.dataset_name,
+                resource_id=e.resource_id,
+                grant_id=e.grant_id,
+                action=e.action,
+                outcome=e.outcome,
+                status=e.status,
+                rows=e.rows,
+                params=e.params,
+                ip_address=e.ip_address,
+            )
+            if digest != e.hash:
+                problems.append(LogProblem(e.seq, "nội dung đã bị sửa (hash không khớp)"))
+            if not hmac.compare_digest(accesslog_sign(e.hash), e.signature):
+                problems.append(LogProblem(e.seq, "chữ ký HMAC không hợp lệ"))
+            prev_hash = e.hash
+            expected = e.seq + 1
+            last = e.seq
+    head = AccessLogHead.objects.filter(name=LOG_CHAIN).first()
+    if head is not None and (head.seq != last or head.last_hash != prev_hash):
+        problems.append(LogProblem(head.seq, "mục cuối của chuỗi bị xóa hoặc thay đổi"))
+    return problems

@@ -1,0 +1,111 @@
+"""Demo catalogue: 31 real commune-level procedures from the project's own fixture (taken from
+the national catalogue crawl), with demo e-forms, shortened upload lists and receiving
+agencies (the wards of Dĩ An and Thuận An and the two cities' one-stop desks)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+from typing import Any, TextIO
+
+from django.db import transaction
+
+from tinhso.orgs.models import OrgUnit
+from tinhso.services.importer import ImportReport, tthc_import_data
+from tinhso.services.models import (
+    DocumentPart,
+    FormField,
+    Procedure,
+    ProcedureAgency,
+)
+from tinhso.services.workflow import process_ensure_default
+
+FIXTURE = Path(__file__).parent / "fixtures" / "demo_procedures.json"
+DEMO_FROM = dt.date(2020, 1, 1)
+DEMO_CITIES = ("724", "725")  # Dĩ An, Thuận An
+
+
+def demo_units() -> list[OrgUnit]:
+    cities = OrgUnit.objects.filter(code__in=DEMO_CITIES, valid_to__isnull=True)
+    units: list[OrgUnit] = []
+    for city in cities.order_by("code"):
+        units.append(city)
+        units.extend(
+            OrgUnit.objects.filter(path__startswith=city.path, valid_to__isnull=True)
+            .exclude(pk=city.pk)
+            .order_by("code")
+        )
+    return units
+
+
+def _overlay(proc: Procedure, demo: dict[str, Any]) -> None:
+    proc.service_class = demo.get("service_class", "")
+    proc.legacy_level = {"full": 4, "partial": 3}.get(proc.service_class)
+    proc.is_demo = True
+    proc.save(update_fields=["service_class", "legacy_level", "is_demo"])
+    if demo.get("form") and not proc.form_fields.exists():
+        for i, f in enumerate(demo["form"]):
+            FormField.objects.create(
+                procedure=proc,
+                order=i,
+                name=f["name"],
+                label=f["label"],
+                kind=f.get("kind", "text"),
+                required=f.get("required", True),
+                choices=f.get("choices", []),
+            )
+    if demo.get("parts") and not proc.dossiers.exists():
+        proc.parts.all().delete()
+        for i, p in enumerate(demo["parts"]):
+            DocumentPart.objects.create(
+                procedure=proc,
+                order=i,
+                name=p["name"],
+                required=p.get("required", True),
+                copies=1,
+                copy_kind="bản điện tử",
+                accepted_types=p.get("types", DocumentPart.DEFAULT_TYPES),
+                group="Giấy tờ phải nộp (rút gọn cho bản trình diễn)",
+            )
+        # keep the overlay when the catalogue is re-imported: mark the record as local
+        proc.raw = {**proc.raw, "_local_parts": True}
+        proc.save(update_fields=["raw"])
+    if demo.get("fee_amount"):
+        proc.channels.filter(fee_amount__isnull=True, fee_is_free=False).update(
+            fee_amount=demo["fee_amount"], fee_currency="VND"
+        )
+
+
+@transaction.atomic
+def demo_load(*, stdout: TextIO | None = None) -> None:
+    process_ensure_default()
+    data = json.loads(FIXTURE.read_text(encoding="utf-8"))
+    report = ImportReport()
+    units = demo_units()
+    for item in data["procedures"]:
+        code = item["record"]["ma_thu_tuc"]
+        if Procedure.objects.filter(code=code, is_demo=True).exists():
+            continue
+        proc = tthc_import_data(
+            data=item["record"],
+            ministry=item["ministry"],
+            source=f"fixture:{code}",
+            report=report,
+            demo=True,
+        )
+        if proc is None:
+            continue
+        _overlay(proc, item.get("demo", {}))
+        levels = proc.level_list
+        for unit in units:
+            if "commune" in levels or unit.level == OrgUnit.Level.DISTRICT:
+                ProcedureAgency.objects.get_or_create(
+                    procedure=proc, org_unit=unit, valid_from=DEMO_FROM
+                )
+    if stdout:
+        demo = Procedure.objects.filter(is_demo=True).count()
+        stdout.write(
+            f"  thủ tục: {Procedure.objects.count()} (demo {demo}),"
+            f" vấn đề phân tích: {len(report.problems)}\n"
+        )

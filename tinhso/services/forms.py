@@ -1,0 +1,126 @@
+"""Forms for the pages (thin: the rules are in ``services``/``eform``/``uploads``)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from tinhso.orgs.models import OrgUnit
+from tinhso.services.eform import eform_form_class
+from tinhso.services.models import Channel, Procedure, Status
+
+
+class UnitChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: OrgUnit) -> str:
+        return obj.agency_name
+
+
+def submission_form(
+    *,
+    procedure: Procedure,
+    units: list[OrgUnit],
+    data: Any = None,
+    files: Any = None,
+    in_person: bool = False,
+) -> forms.Form:
+    """E-form fields + receiving agency + one file input per document part."""
+    base = eform_form_class(procedure=procedure)
+    form = base(data=data, files=files)
+    form.fields = {
+        "org_unit": UnitChoiceField(
+            queryset=OrgUnit.objects.filter(pk__in=[u.pk for u in units]).order_by("path"),
+            label=_("Cơ quan tiếp nhận"),
+            empty_label=None if len(units) == 1 else "—",
+        ),
+        **(
+            {
+                "applicant_name": forms.CharField(label=_("Họ tên người nộp"), max_length=255),
+                "applicant_id_number": forms.CharField(
+                    label=_("Số định danh cá nhân người nộp"), max_length=12, required=False
+                ),
+                "applicant_email": forms.EmailField(label=_("Thư điện tử"), required=False),
+                "applicant_phone": forms.CharField(
+                    label=_("Điện thoại"), max_length=20, required=False
+                ),
+                "channel": forms.TypedChoiceField(
+                    label=_("Hình thức nộp"),
+                    coerce=int,
+                    choices=[
+                        (Channel.IN_PERSON, Channel.IN_PERSON.label),
+                        (Channel.POST, Channel.POST.label),
+                    ],
+                ),
+            }
+            if in_person
+            else {}
+        ),
+        **form.fields,
+    }
+    for part in procedure.parts.all():
+        accept = ",".join(f".{t}" for t in part.type_list)
+        form.fields[f"part_{part.pk}"] = forms.FileField(
+            label=part.name[:300],
+            required=part.required and not in_person,
+            help_text=_("Định dạng: %(t)s. Bắt buộc: %(r)s.")
+            % {"t": ", ".join(part.type_list), "r": _("có") if part.required else _("không")},
+            widget=forms.ClearableFileInput(attrs={"accept": accept}),
+        )
+    return form
+
+
+def form_errors_apply(form: forms.Form, exc: ValidationError) -> None:
+    """Map a service's ValidationError onto the form's fields."""
+    if not hasattr(exc, "error_dict"):
+        for m in exc.messages:
+            form.add_error(None, m)
+        return
+    for key, messages in exc.message_dict.items():
+        name = key if key in form.fields else f"f_{key}"
+        for m in messages:
+            form.add_error(name if name in form.fields else None, m)
+
+
+class ActionForm(forms.Form):
+    action = forms.SlugField()
+    version = forms.IntegerField(min_value=0)
+    comment = forms.CharField(
+        label=_("Ý kiến, lý do"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        max_length=4000,
+    )
+
+
+class QueueFilterForm(forms.Form):
+    q = forms.CharField(label=_("Số hồ sơ hoặc người nộp"), required=False, max_length=60)
+    status = forms.TypedChoiceField(
+        label=_("Trạng thái"),
+        required=False,
+        coerce=int,
+        empty_value=None,
+        choices=[("", _("Đang giải quyết"))]
+        + [(s.value, s.label) for s in Status if s != Status.DRAFT],
+    )
+    sort = forms.ChoiceField(
+        label=_("Sắp xếp"),
+        required=False,
+        choices=[
+            ("due", _("Hạn xử lý gần nhất")),
+            ("-submitted", _("Mới nộp trước")),
+            ("submitted", _("Nộp sớm nhất")),
+            ("number", _("Số hồ sơ")),
+        ],
+    )
+
+
+class TrackForm(forms.Form):
+    so = forms.CharField(label=_("Số hồ sơ"), max_length=60)
+    cccd = forms.CharField(
+        label=_("Số định danh cá nhân của người nộp (không bắt buộc)"),
+        max_length=12,
+        required=False,
+        help_text=_("Nhập để xem thông tin cá nhân trong hồ sơ."),
+    )

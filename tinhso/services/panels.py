@@ -1,0 +1,44 @@
+"""Panels on "my page": applicants' dossiers, officers' queue."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from tinhso.accounts.permissions import user_units
+from tinhso.services.selectors import dossier_list_for_applicant, dossier_queue
+from tinhso.web.panels import Panel, panel_register
+
+
+@panel_register
+def services_panels(user: Any) -> list[Panel]:
+    panels: list[Panel] = []
+    if getattr(user, "is_applicant", False):
+        panels.append(
+            Panel(
+                title=_("Dịch vụ công"),
+                links=[
+                    (_("Hồ sơ của tôi"), reverse("services:mine")),
+                    (_("Nộp hồ sơ mới"), reverse("services:catalogue")),
+                ],
+                figures=[(_("Hồ sơ đã nộp"), dossier_list_for_applicant(user=user).count())],
+                order=10,
+            )
+        )
+    if user_units(user):
+        qs = dossier_queue(user=user)
+        if qs.exists() or user_units(user, roles=["officer", "head"]):
+            panels.append(
+                Panel(
+                    title=_("Hồ sơ cần xử lý"),
+                    links=[
+                        (_("Hàng đợi xử lý"), reverse("services:queue")),
+                        (_("Tiếp nhận hồ sơ trực tiếp"), reverse("services:register")),
+                    ],
+                    figures=[(_("Đang giải quyết"), qs.count())],
+                    order=10,
+                )
+            )
+    return panels

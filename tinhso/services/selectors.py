@@ -1,0 +1,314 @@
+"""Reads of the services app: catalogue search, dossiers for applicants and officers,
+public tracking, figures for monitoring."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.utils import timezone
+
+from tinhso.accounts.permissions import scope_q, user_can
+from tinhso.orgs.models import OrgUnit
+from tinhso.orgs.selectors import valid_on_q
+from tinhso.services import deadlines
+from tinhso.services.models import (
+    Channel,
+    Dossier,
+    DossierEvent,
+    Procedure,
+    ProcedureAgency,
+    ProcedureChannel,
+    ProcedureField,
+    Status,
+)
+from tinhso.services.text import search_terms
+
+# ---------------------------------------------------------------------------------------
+# Catalogue
+# ---------------------------------------------------------------------------------------
+
+
+def procedure_search(
+    *,
+    q: str = "",
+    field_id: int | None = None,
+    level: str = "",
+    org_unit_id: int | None = None,
+    service_class: str = "",
+    on: dt.date | None = None,
+) -> QuerySet[Procedure]:
+    """Active procedures matching every word of ``q`` (accents and case ignored)."""
+    qs = Procedure.objects.filter(is_active=True).select_related("field")
+    for term in search_terms(q):
+        qs = qs.filter(search_text__contains=term)
+    if field_id:
+        qs = qs.filter(field_id=field_id)
+    if level:
+        qs = qs.filter(levels__contains=f",{level},")
+    if service_class:
+        qs = qs.filter(service_class=service_class)
+    if org_unit_id:
+        day = on or timezone.localdate()
+        qs = qs.filter(
+            pk__in=ProcedureAgency.objects.filter(valid_on_q(day), org_unit_id=org_unit_id).values(
+                "procedure_id"
+            )
+        )
+    return qs.order_by("name")
+
+
+def procedure_get(*, code: str) -> Procedure:
+    return (
+        Procedure.objects.select_related("field", "process")
+        .prefetch_related("channels", "parts", "form_fields")
+        .get(code=code, is_active=True)
+    )
+
+
+def procedure_fields() -> QuerySet[ProcedureField]:
+    return ProcedureField.objects.annotate(
+        n=Count("procedures", filter=Q(procedures__is_active=True))
+    ).filter(n__gt=0)
+
+
+def procedure_agency_units(*, procedure: Procedure, on: dt.date | None = None) -> list[OrgUnit]:
+    day = on or timezone.localdate()
+    rows = (
+        ProcedureAgency.objects.filter(valid_on_q(day), procedure=procedure)
+        .filter(valid_on_q(day, prefix="org_unit__"))
+        .select_related("org_unit")
+        .order_by("org_unit__path")
+    )
+    return [r.org_unit for r in rows]
+
+
+def procedure_channel(*, procedure: Procedure, channel: int) -> ProcedureChannel | None:
+    """The channel's row (time, fee); for channels the catalogue lacks, the online row
+    or the first one is used (the officer still sees the procedure's text)."""
+    rows = list(procedure.channels.all())
+    for wanted in (channel, Channel.ONLINE, Channel.IN_PERSON):
+        for r in rows:
+            if r.channel == wanted and r.time_value is not None:
+                return r
+    return rows[0] if rows else None
+
+
+def procedure_counts_by_agency(*, on: dt.date) -> dict[int, dict[str, int]]:
+    """org_unit_id → {"total": procedures it receives, "full_process": of which offered
+    full-process online} on the date (for "share of procedures offered full-process")."""
+    rows = (
+        ProcedureAgency.objects.filter(valid_on_q(on), procedure__is_active=True)
+        .values("org_unit_id")
+        .annotate(
+            total=Count("procedure_id", distinct=True),
+            full_process=Count(
+                "procedure_id",
+                filter=Q(procedure__service_class=Procedure.ServiceClass.FULL),
+                distinct=True,
+            ),
+        )
+    )
+    return {
+        r["org_unit_id"]: {"total": r["total"], "full_process": r["full_process"]} for r in rows
+    }
+
+
+# ---------------------------------------------------------------------------------------
+# Dossiers
+# ---------------------------------------------------------------------------------------
+
+_LIST_RELATED = ("procedure", "org_unit", "step", "assignee")
+
+
+def dossier_visible(*, user: Any, dossier: Dossier) -> bool:
+    """The applicant sees their own dossiers; officials those of their units' subtree."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    if dossier.applicant_id is not None and dossier.applicant_id == user.pk:
+        return True
+    if dossier.status == Status.DRAFT:
+        return False
+    return user_can(user=user, action="services.queue", org_unit=dossier.org_unit)
+
+
+def dossier_get_for_user(*, user: Any, pk: int) -> Dossier | None:
+    dossier = (
+        Dossier.objects.select_related(*_LIST_RELATED, "process", "registered_by")
+        .filter(pk=pk)
+        .first()
+    )
+    if dossier is None or not dossier_visible(user=user, dossier=dossier):
+        return None
+    return dossier
+
+
+def dossier_list_for_applicant(*, user: Any) -> QuerySet[Dossier]:
+    return (
+        Dossier.objects.filter(applicant=user)
+        .select_related(*_LIST_RELATED)
+        .order_by("-created_at")
+    )
+
+
+QUEUE_SORTS = {
+    "due": ("due_at", "submitted_at"),
+    "-due": ("-due_at",),
+    "submitted": ("submitted_at",),
+    "-submitted": ("-submitted_at",),
+    "number": ("number",),
+}
+OPEN_STATUSES = (
+    Status.NEW,
+    Status.RECEIVED,
+    Status.PROCESSING,
+    Status.SUPPLEMENT,
+    Status.FINANCIAL,
+    Status.PROCESSED,
+)
+
+
+def dossier_queue(
+    *,
+    user: Any,
+    status: int | None = None,
+    procedure_code: str = "",
+    q: str = "",
+    sort: str = "due",
+    include_closed: bool = False,
+    org_unit_id: int | None = None,
+) -> QuerySet[Dossier]:
+    """The officer's work queue: dossiers of their units' subtree only."""
+    qs = Dossier.objects.filter(scope_q(user, "services.queue")).exclude(status=Status.DRAFT)
+    if status is not None:
+        qs = qs.filter(status=status)
+    elif not include_closed:
+        qs = qs.filter(status__in=OPEN_STATUSES)
+    if procedure_code:
+        qs = qs.filter(procedure__code=procedure_code)
+    if org_unit_id:
+        qs = qs.filter(org_unit_id=org_unit_id)
+    if q:
+        qs = qs.filter(Q(number__icontains=q.strip()) | Q(applicant_name__icontains=q.strip()))
+    order = QUEUE_SORTS.get(sort, QUEUE_SORTS["due"])
+    return qs.select_related(*_LIST_RELATED).order_by(*order, "pk")
+
+
+@dataclass(frozen=True)
+class DeadlineInfo:
+    label: str
+    css: str  # "ok" | "soon" | "overdue" | "paused" | ""
+    outcome: str
+
+
+def dossier_deadline(
+    *, dossier: Dossier, now: dt.datetime | None = None, cal: deadlines.WorkCalendar | None = None
+) -> DeadlineInfo:
+    """ "Còn X ngày Y giờ" / overdue / paused for lists and detail pages."""
+    if dossier.outcome:
+        return DeadlineInfo(
+            str(Dossier.Outcome(dossier.outcome).label),
+            "overdue" if dossier.outcome == "late" else "ok",
+            dossier.outcome,
+        )
+    if dossier.due_at is None or dossier.status in (
+        Status.NOT_ACCEPTED,
+        Status.WITHDRAWN,
+        Status.STOPPED,
+    ):
+        return DeadlineInfo("", "", "")
+    if dossier.paused_since is not None:
+        return DeadlineInfo("Tạm dừng tính thời hạn (chờ người nộp)", "paused", "")
+    cal = cal or deadlines.calendar_load()
+    now = now or timezone.now()
+    left = deadlines.remaining(now=now, due=dossier.due_at, cal=cal)
+    if left.overdue:
+        css = "overdue"
+    elif left.minutes < deadlines.DAY_MINUTES:
+        css = "soon"
+    else:
+        css = "ok"
+    return DeadlineInfo(left.label, css, "")
+
+
+def dossier_events(*, dossier: Dossier) -> QuerySet[DossierEvent]:
+    return dossier.events.select_related("actor").order_by("at", "pk")
+
+
+# ---------------------------------------------------------------------------------------
+# Public tracking
+# ---------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TrackStep:
+    at: dt.datetime
+    action: str
+    status: str
+
+
+@dataclass(frozen=True)
+class TrackResult:
+    number: str
+    procedure_code: str
+    procedure_name: str
+    agency: str
+    status: int
+    status_label: str
+    submitted_at: dt.datetime | None
+    received_at: dt.datetime | None
+    due_at: dt.datetime | None
+    finished_at: dt.datetime | None
+    deadline: str
+    steps: list[TrackStep]
+    # only when the applicant's ID number was given and matches
+    applicant_name: str | None = None
+    form: list[tuple[str, str]] | None = None
+
+
+def dossier_track(*, number: str, id_number: str = "") -> TrackResult | None:
+    """Public status of a dossier by number; personal details only with the matching ID
+    number. No officer names, no comments (they may hold personal data)."""
+    number = (number or "").strip().upper()
+    if not number or len(number) > 60:
+        return None
+    dossier = (
+        Dossier.objects.select_related("procedure", "org_unit")
+        .prefetch_related(Prefetch("events", queryset=DossierEvent.objects.order_by("at", "pk")))
+        .filter(number=number)
+        .exclude(status=Status.DRAFT)
+        .first()
+    )
+    if dossier is None:
+        return None
+    personal = bool(
+        id_number
+        and dossier.applicant_id_number
+        and id_number.strip() == dossier.applicant_id_number
+    )
+    form = None
+    if personal:
+        from tinhso.services.eform import eform_display
+
+        form = eform_display(procedure=dossier.procedure, data=dossier.form_data)
+    return TrackResult(
+        number=dossier.number or "",
+        procedure_code=dossier.procedure.code,
+        procedure_name=dossier.procedure.name,
+        agency=dossier.org_unit.agency_name,
+        status=dossier.status,
+        status_label=str(Status(dossier.status).label),
+        submitted_at=dossier.submitted_at,
+        received_at=dossier.received_at,
+        due_at=dossier.due_at,
+        finished_at=dossier.finished_at,
+        deadline=dossier_deadline(dossier=dossier).label,
+        steps=[
+            TrackStep(e.at, e.action_name, str(Status(e.to_status).label))
+            for e in dossier.events.all()
+        ],
+        applicant_name=dossier.applicant_name if personal else None,
+        form=form,
+    )

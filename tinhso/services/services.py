@@ -1,0 +1,698 @@
+"""Writes of the services app: dossiers (submission, workflow actions, hooks for payments,
+signing and ratings), the running statistics, and the working calendar.
+
+Every state change runs in one transaction that locks the dossier row, checks the expected
+``version`` (two officers acting at once: one wins, the other gets a clear message), appends
+a history event, writes the audit entry and updates the statistics; the applicant's
+notification is sent after commit.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from tinhso.accounts.permissions import user_can
+from tinhso.audit.services import audit_record
+from tinhso.orgs.models import OrgUnit
+from tinhso.services import deadlines
+from tinhso.services.eform import eform_validate
+from tinhso.services.models import (
+    PAUSING_STATUSES,
+    Channel,
+    DocumentPart,
+    Dossier,
+    DossierCounter,
+    DossierEvent,
+    DossierFile,
+    DossierPause,
+    Procedure,
+    ProcessAction,
+    ProcessStep,
+    ServiceApplicantYear,
+    ServiceDailyStat,
+    Status,
+)
+from tinhso.services.notifications import notify_status_change
+from tinhso.services.selectors import (
+    dossier_visible,
+    procedure_agency_units,
+    procedure_channel,
+)
+from tinhso.services.uploads import CheckedUpload, upload_check
+from tinhso.services.workflow import action_allowed, procedure_process
+
+RATINGS = ("satisfied", "normal", "unsatisfied")
+
+
+class DossierConflict(Exception):
+    """The dossier changed since the user loaded it (another officer acted first)."""
+
+    def __init__(self, message: str | None = None) -> None:
+        super().__init__(
+            message or _("Hồ sơ vừa được người khác cập nhật. Vui lòng tải lại trang và kiểm tra.")
+        )
+        self.message = str(self.args[0])
+
+
+# ---------------------------------------------------------------------------------------
+# Statistics (ServiceDailyStat / ServiceApplicantYear), same transaction as the event
+# ---------------------------------------------------------------------------------------
+
+
+def _local_day(moment: dt.datetime) -> dt.date:
+    return timezone.localtime(moment, deadlines.TZ).date()
+
+
+def stats_bump(*, org_unit_id: int, procedure_code: str, day: dt.date, **inc: int) -> None:
+    row, _created = ServiceDailyStat.objects.get_or_create(
+        org_unit_id=org_unit_id, procedure_code=procedure_code, day=day
+    )
+    ServiceDailyStat.objects.filter(pk=row.pk).update(**{k: F(k) + v for k, v in inc.items()})
+
+
+def _stats_for(dossier: Dossier, moment: dt.datetime, **inc: int) -> None:
+    stats_bump(
+        org_unit_id=dossier.org_unit_id,
+        procedure_code=dossier.procedure.code,
+        day=_local_day(moment),
+        **inc,
+    )
+
+
+def _received_increments(dossier: Dossier) -> dict[str, int]:
+    inc = {"received_total": 1}
+    inc[
+        {
+            Channel.ONLINE: "received_online",
+            Channel.IN_PERSON: "received_in_person",
+            Channel.POST: "received_post",
+        }[Channel(dossier.channel)]
+    ] = 1
+    if dossier.received_digitised:
+        inc["received_digitised"] = 1
+    return inc
+
+
+def _finished_increments(dossier: Dossier) -> dict[str, int]:
+    inc = {"finished_total": 1, f"finished_{dossier.outcome}": 1}
+    if dossier.result_digital:
+        inc["results_digital"] = 1
+    return inc
+
+
+def stats_record_fee_paid(*, dossier: Dossier, online: bool) -> None:
+    """For the payments integration: a fee for ``dossier`` was paid (call inside the
+    transaction that records the payment)."""
+    inc = {"fees_total": 1}
+    if online:
+        inc["fees_online"] = 1
+    _stats_for(dossier, dossier.fee_paid_at or timezone.now(), **inc)
+
+
+def stats_record_rating(*, dossier: Dossier, rating: str) -> None:
+    """For the ratings integration: ``rating`` is satisfied / normal / unsatisfied."""
+    if rating not in RATINGS:
+        raise ValidationError(_("Mức đánh giá không hợp lệ."))
+    _stats_for(
+        dossier, dossier.rated_at or timezone.now(), ratings_total=1, **{f"ratings_{rating}": 1}
+    )
+
+
+def stats_rebuild() -> int:
+    """Recompute every counter from the dossiers (e.g. after a data repair). Returns the
+    number of daily rows written."""
+    rows: dict[tuple[int, str, dt.date], dict[str, int]] = {}
+
+    def add(d: Dossier, moment: dt.datetime | None, inc: Mapping[str, int]) -> None:
+        if moment is None:
+            return
+        key = (d.org_unit_id, d.procedure.code, _local_day(moment))
+        bucket = rows.setdefault(key, {})
+        for k, v in inc.items():
+            bucket[k] = bucket.get(k, 0) + v
+
+    applicants: set[tuple[int, int, int]] = set()
+    qs = Dossier.objects.exclude(status=Status.DRAFT).select_related("procedure")
+    for d in qs.iterator(chunk_size=2000):
+        if d.received_at:
+            add(d, d.received_at, _received_increments(d))
+        add(d, d.refused_at, {"refused": 1})
+        add(d, d.withdrawn_at, {"withdrawn": 1})
+        if d.finished_at and d.outcome:
+            add(d, d.finished_at, _finished_increments(d))
+        if d.fee_paid_at:
+            add(d, d.fee_paid_at, {"fees_total": 1, "fees_online": int(d.fee_paid_online)})
+        if d.rated_at and d.rating in RATINGS:
+            add(d, d.rated_at, {"ratings_total": 1, f"ratings_{d.rating}": 1})
+        if d.channel == Channel.ONLINE and d.submitted_at and d.applicant_id:
+            applicants.add((d.org_unit_id, _local_day(d.submitted_at).year, d.applicant_id))
+    with transaction.atomic():
+        ServiceDailyStat.objects.all().delete()
+        ServiceApplicantYear.objects.all().delete()
+        ServiceDailyStat.objects.bulk_create(
+            [
+                ServiceDailyStat(org_unit_id=u, procedure_code=c, day=day, **inc)
+                for (u, c, day), inc in rows.items()
+            ],
+            batch_size=1000,
+        )
+        ServiceApplicantYear.objects.bulk_create(
+            [ServiceApplicantYear(org_unit_id=u, year=y, applicant_id=a) for u, y, a in applicants],
+            batch_size=1000,
+        )
+        audit_record(
+            actor=None,
+            action="services.stats_rebuild",
+            object_type="services.servicedailystat",
+            extra={"rows": len(rows), "applicants": len(applicants)},
+        )
+    return len(rows)
+
+
+# ---------------------------------------------------------------------------------------
+# Dossier numbering
+# ---------------------------------------------------------------------------------------
+
+
+def dossier_number_next(*, org_unit: OrgUnit, at: dt.datetime) -> str:
+    """``<agency code>-<YYMMDD>-<NNNN>``: the per-agency daily counter row is locked
+    (``select_for_update``) so concurrent submissions get distinct numbers."""
+    day = _local_day(at)
+    DossierCounter.objects.get_or_create(agency_code=org_unit.code, day=day)
+    counter = DossierCounter.objects.select_for_update().get(agency_code=org_unit.code, day=day)
+    counter.last += 1
+    counter.save(update_fields=["last"])
+    return f"{org_unit.code}-{day:%y%m%d}-{counter.last:04d}"
+
+
+# ---------------------------------------------------------------------------------------
+# Creating and submitting dossiers
+# ---------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ApplicantInfo:
+    name: str
+    id_number: str = ""
+    email: str = ""
+    phone: str = ""
+
+
+def _check_uploads(
+    *, procedure: Procedure, files: Mapping[int, Iterable[Any]], require_all: bool = True
+) -> list[tuple[DocumentPart, CheckedUpload]]:
+    parts = {p.pk: p for p in procedure.parts.all()}
+    errors: dict[str, list[str]] = {}
+    checked: list[tuple[DocumentPart, CheckedUpload]] = []
+    for part_id, uploads in files.items():
+        part = parts.get(int(part_id))
+        if part is None:
+            errors.setdefault("files", []).append(_("Thành phần hồ sơ không thuộc thủ tục này."))
+            continue
+        for up in uploads:
+            try:
+                checked.append((part, upload_check(upload=up, allowed=part.type_list)))
+            except ValidationError as exc:
+                errors.setdefault(f"part_{part.pk}", []).extend(exc.messages)
+    if require_all:
+        given = {p.pk for p, _c in checked}
+        for part in parts.values():
+            if part.required and part.pk not in given and f"part_{part.pk}" not in errors:
+                errors.setdefault(f"part_{part.pk}", []).append(
+                    _("Thiếu thành phần hồ sơ bắt buộc: %s") % part.name[:120]
+                )
+    if errors:
+        raise ValidationError(errors)
+    return checked
+
+
+def _store_files(
+    *, dossier: Dossier, checked: list[tuple[DocumentPart, CheckedUpload]], user: Any, kind: str
+) -> None:
+    for part, c in checked:
+        DossierFile.objects.create(
+            dossier=dossier,
+            part=part,
+            kind=kind,
+            file=c.file,
+            original_name=c.name,
+            content_type=c.mime,
+            size=c.size,
+            sha256=c.sha256,
+            uploaded_by=user if getattr(user, "pk", None) else None,
+        )
+
+
+def _event(
+    *,
+    dossier: Dossier,
+    actor: Any,
+    action: str,
+    action_name: str,
+    from_status: int | None,
+    from_step: str,
+    comment: str = "",
+    at: dt.datetime,
+) -> DossierEvent:
+    return DossierEvent.objects.create(
+        dossier=dossier,
+        at=at,
+        actor=actor if getattr(actor, "pk", None) else None,
+        actor_label=(getattr(actor, "display_name", "") or "")[:255] if actor else "",
+        action=action,
+        action_name=action_name,
+        from_status=from_status,
+        to_status=dossier.status,
+        from_step=from_step,
+        to_step=dossier.step.name,
+        comment=comment,
+    )
+
+
+def _notify(dossier: Dossier, action_name: str, comment: str) -> None:
+    if dossier.applicant_email or dossier.applicant_phone:
+        notify_status_change(
+            number=dossier.number or "",
+            email=dossier.applicant_email,
+            phone=dossier.applicant_phone,
+            status_label=str(Status(dossier.status).label),
+            action_name=action_name,
+            comment=comment,
+        )
+
+
+def _validate_agency(procedure: Procedure, org_unit: OrgUnit, on: dt.date) -> None:
+    if not procedure.is_active:
+        raise ValidationError(_("Thủ tục này hiện không tiếp nhận hồ sơ."))
+    if org_unit.pk not in {u.pk for u in procedure_agency_units(procedure=procedure, on=on)}:
+        raise ValidationError(
+            {"org_unit": [_("Cơ quan này không tiếp nhận hồ sơ của thủ tục đã chọn.")]}
+        )
+
+
+def dossier_draft_create(
+    *,
+    user: Any,
+    procedure: Procedure,
+    org_unit: OrgUnit,
+    form_data: dict[str, Any],
+    files: Mapping[int, Iterable[Any]],
+) -> Dossier:
+    """Step 1 of online submission: a validated draft (not yet sent, no number)."""
+    if not getattr(user, "is_authenticated", False) or not user.is_applicant:
+        raise PermissionDenied(_("Chỉ công dân, doanh nghiệp mới nộp hồ sơ trực tuyến."))
+    now = timezone.now()
+    errors: dict[str, list[str]] = {}
+    try:
+        _validate_agency(procedure, org_unit, _local_day(now))
+    except ValidationError as exc:
+        errors.update(
+            exc.message_dict if hasattr(exc, "error_dict") else {"org_unit": exc.messages}
+        )
+    try:
+        cleaned = eform_validate(procedure=procedure, data=form_data)
+    except ValidationError as exc:
+        errors.update(exc.message_dict)
+        cleaned = {}
+    try:
+        checked = _check_uploads(procedure=procedure, files=files)
+    except ValidationError as exc:
+        errors.update(exc.message_dict)
+        checked = []
+    if errors:
+        raise ValidationError(errors)
+    process = procedure_process(procedure=procedure)
+    start = process.steps.get(is_start=True)
+    with transaction.atomic():
+        dossier = Dossier.objects.create(
+            procedure=procedure,
+            process=process,
+            step=start,
+            status=Status.DRAFT,
+            channel=Channel.ONLINE,
+            org_unit=org_unit,
+            applicant=user,
+            applicant_name=user.display_name,
+            applicant_id_number=user.citizen_id or user.tax_code or "",
+            applicant_email=user.email or "",
+            applicant_phone=user.phone or "",
+            form_data=cleaned,
+            received_digitised=True,
+        )
+        _store_files(dossier=dossier, checked=checked, user=user, kind=DossierFile.Kind.APPLICATION)
+        audit_record(actor=user, action="services.dossier_draft", obj=dossier, org_unit=org_unit)
+    return dossier
+
+
+def _lock_dossier(pk: int) -> Dossier | None:
+    """Lock the dossier row, then read it with its relations. The lock query has no joins:
+    on PostgreSQL a joined ``FOR UPDATE`` re-checked after a concurrent update can return
+    no row at all (the re-check uses the old joined step)."""
+    if not list(Dossier.objects.select_for_update().filter(pk=pk).values_list("pk", flat=True)):
+        return None
+    return Dossier.objects.select_related("procedure", "org_unit", "step").filter(pk=pk).first()
+
+
+def dossier_submit(*, user: Any, dossier_id: int) -> Dossier:
+    """Step 2: send the draft. A second submit of the same draft changes nothing."""
+    with transaction.atomic():
+        dossier = _lock_dossier(dossier_id)
+        if dossier is None or dossier.applicant_id != getattr(user, "pk", None):
+            raise PermissionDenied(_("Không tìm thấy hồ sơ của bạn."))
+        if dossier.status != Status.DRAFT:
+            raise DossierConflict(_("Hồ sơ này đã được nộp (số %s).") % dossier.number)
+        now = timezone.now()
+        dossier.number = dossier_number_next(org_unit=dossier.org_unit, at=now)
+        dossier.status = Status.NEW
+        dossier.submitted_at = now
+        dossier.step_entered_at = now
+        dossier.version += 1
+        dossier.save()
+        _event(
+            dossier=dossier,
+            actor=user,
+            action="submit",
+            action_name=_("Nộp hồ sơ trực tuyến"),
+            from_status=Status.DRAFT,
+            from_step="",
+            at=now,
+        )
+        ServiceApplicantYear.objects.get_or_create(
+            org_unit_id=dossier.org_unit_id, year=_local_day(now).year, applicant_id=user.pk
+        )
+        audit_record(
+            actor=user,
+            action="services.dossier_submit",
+            obj=dossier,
+            org_unit=dossier.org_unit,
+            after={"number": dossier.number, "status": dossier.status},
+        )
+        _notify(dossier, _("Đã nộp hồ sơ"), "")
+    return dossier
+
+
+def dossier_register_in_person(
+    *,
+    officer: Any,
+    procedure: Procedure,
+    org_unit: OrgUnit,
+    applicant: ApplicantInfo,
+    form_data: dict[str, Any],
+    files: Mapping[int, Iterable[Any]],
+    channel: int = Channel.IN_PERSON,
+) -> Dossier:
+    """An officer registers a dossier handed in at the desk (or by post): numbered and
+    received at once. Paper parts may be scanned later, so uploads are optional."""
+    if not user_can(user=officer, action="services.register_in_person", org_unit=org_unit):
+        raise PermissionDenied(_("Bạn không có quyền tiếp nhận hồ sơ tại đơn vị này."))
+    if channel not in (Channel.IN_PERSON, Channel.POST):
+        raise ValidationError(_("Kênh tiếp nhận không hợp lệ."))
+    if not applicant.name.strip():
+        raise ValidationError({"applicant_name": [_("Vui lòng nhập họ tên người nộp.")]})
+    now = timezone.now()
+    _validate_agency(procedure, org_unit, _local_day(now))
+    cleaned = eform_validate(procedure=procedure, data=form_data)
+    checked = _check_uploads(procedure=procedure, files=files, require_all=False)
+    process = procedure_process(procedure=procedure)
+    start = process.steps.get(is_start=True)
+    with transaction.atomic():
+        dossier = Dossier.objects.create(
+            procedure=procedure,
+            process=process,
+            step=start,
+            status=Status.NEW,
+            channel=channel,
+            org_unit=org_unit,
+            applicant_name=applicant.name.strip()[:255],
+            applicant_id_number=applicant.id_number.strip()[:20],
+            applicant_email=applicant.email.strip(),
+            applicant_phone=applicant.phone.strip()[:20],
+            form_data=cleaned,
+            registered_by=officer,
+            submitted_at=now,
+            received_digitised=bool(checked)
+            and {p.pk for p, _c in checked} >= {p.pk for p in procedure.parts.all() if p.required},
+        )
+        dossier.number = dossier_number_next(org_unit=org_unit, at=now)
+        dossier.save(update_fields=["number"])
+        _store_files(
+            dossier=dossier, checked=checked, user=officer, kind=DossierFile.Kind.APPLICATION
+        )
+        _event(
+            dossier=dossier,
+            actor=officer,
+            action="register",
+            action_name=_("Đăng ký hồ sơ nộp trực tiếp"),
+            from_status=None,
+            from_step="",
+            at=now,
+        )
+        audit_record(
+            actor=officer,
+            action="services.dossier_register",
+            obj=dossier,
+            org_unit=org_unit,
+            after={"number": dossier.number, "channel": channel},
+        )
+        return dossier_act(
+            user=officer, dossier_id=dossier.pk, action_code="receive", version=dossier.version
+        )
+
+
+# ---------------------------------------------------------------------------------------
+# Workflow actions
+# ---------------------------------------------------------------------------------------
+
+
+def _pauses(dossier: Dossier) -> list[deadlines.Pause]:
+    return [(p.started_at, p.ended_at) for p in dossier.pauses.all()]
+
+
+def _recompute_due(dossier: Dossier, cal: deadlines.WorkCalendar, now: dt.datetime) -> None:
+    if dossier.received_at is None or dossier.budget_minutes is None:
+        dossier.due_at = None
+        return
+    dossier.due_at = deadlines.due_at(
+        received_at=dossier.received_at,
+        minutes=dossier.budget_minutes,
+        pauses=_pauses(dossier),
+        now=now,
+        cal=cal,
+    )
+
+
+def _enter_step(
+    dossier: Dossier, step: ProcessStep, now: dt.datetime, cal: deadlines.WorkCalendar
+) -> None:
+    dossier.step = step
+    dossier.status = step.status
+    dossier.step_entered_at = now
+    dossier.step_due_at = None
+
+
+def _step_due(dossier: Dossier, now: dt.datetime, cal: deadlines.WorkCalendar) -> None:
+    share = dossier.step.time_share
+    if share and dossier.budget_minutes and dossier.paused_since is None:
+        dossier.step_due_at = deadlines.add_working_minutes(
+            now, dossier.budget_minutes * share // 100, cal
+        )
+
+
+def _apply_effects(
+    *,
+    dossier: Dossier,
+    action: ProcessAction,
+    from_status: int,
+    now: dt.datetime,
+    cal: deadlines.WorkCalendar,
+    user: Any,
+    assignee: Any | None,
+) -> None:
+    to = action.to_step.status
+    if action.code == "assign":
+        dossier.assignee = assignee or (user if getattr(user, "pk", None) else None)
+    if from_status == Status.NEW and to == Status.RECEIVED:
+        dossier.received_at = now
+        channel = procedure_channel(procedure=dossier.procedure, channel=dossier.channel)
+        dossier.budget_minutes = channel.budget_minutes if channel else None
+        fee = channel.fee_amount if channel and channel.fee_currency == "VND" else None
+        dossier.fee_amount = dossier.fee_amount or fee
+        _recompute_due(dossier, cal, now)
+        _stats_for(dossier, now, **_received_increments(dossier))
+    if to == Status.NOT_ACCEPTED:
+        dossier.refused_at = now
+        _stats_for(dossier, now, refused=1)
+    if to == Status.WITHDRAWN:
+        dossier.withdrawn_at = now
+        _stats_for(dossier, now, withdrawn=1)
+    if from_status in PAUSING_STATUSES and to not in PAUSING_STATUSES:
+        dossier.pauses.filter(ended_at__isnull=True).update(ended_at=now)
+        dossier.paused_since = None
+        _recompute_due(dossier, cal, now)
+    if to in PAUSING_STATUSES and from_status not in PAUSING_STATUSES:
+        DossierPause.objects.create(dossier=dossier, status=to, started_at=now)
+        dossier.paused_since = now
+    if to == Status.PROCESSED:
+        dossier.finished_at = now
+        if dossier.due_at is not None:
+            dossier.outcome = deadlines.classify(now, dossier.due_at)
+            _stats_for(dossier, now, **_finished_increments(dossier))
+    if to == Status.RETURNED:
+        dossier.returned_at = now
+
+
+def dossier_act(
+    *,
+    user: Any,
+    dossier_id: int,
+    action_code: str,
+    version: int,
+    comment: str = "",
+    files: Mapping[int, Iterable[Any]] | None = None,
+    assignee: Any | None = None,
+    system: bool = False,
+) -> Dossier:
+    """Take a process action on a dossier. ``version`` is the version the user saw;
+    if the dossier changed since, nothing happens and ``DossierConflict`` is raised."""
+    comment = (comment or "").strip()
+    with transaction.atomic():
+        dossier = _lock_dossier(dossier_id)
+        if (
+            dossier is None
+            or dossier.status == Status.DRAFT
+            or (not system and not dossier_visible(user=user, dossier=dossier))
+        ):
+            raise PermissionDenied(_("Không tìm thấy hồ sơ."))
+        if version != dossier.version:
+            raise DossierConflict()
+        action = (
+            ProcessAction.objects.select_related("to_step")
+            .filter(from_step_id=dossier.step_id, code=action_code)
+            .first()
+        )
+        allowed = action is not None and (
+            (system and action.role == "system")
+            or (not system and action_allowed(user=user, action=action, dossier=dossier))
+        )
+        if action is None:
+            raise ValidationError(
+                _("Không thể thực hiện thao tác này khi hồ sơ đang ở trạng thái “%s”.")
+                % Status(dossier.status).label
+            )
+        if not allowed:
+            raise PermissionDenied(_("Bạn không có quyền thực hiện thao tác này với hồ sơ."))
+        if action.comment_required and not comment:
+            raise ValidationError({"comment": [_("Vui lòng ghi rõ lý do.")]})
+        checked: list[tuple[DocumentPart, CheckedUpload]] = []
+        if action.code == "supplement":
+            checked = _check_uploads(
+                procedure=dossier.procedure, files=files or {}, require_all=False
+            )
+            if not checked and not comment:
+                raise ValidationError(
+                    {"files": [_("Vui lòng đính kèm giấy tờ bổ sung hoặc ghi nội dung bổ sung.")]}
+                )
+        now = timezone.now()
+        cal = deadlines.calendar_load()
+        from_status, from_step = dossier.status, dossier.step.name
+        before = {"status": from_status, "step": dossier.step.code}
+        _enter_step(dossier, action.to_step, now, cal)
+        _apply_effects(
+            dossier=dossier,
+            action=action,
+            from_status=from_status,
+            now=now,
+            cal=cal,
+            user=user,
+            assignee=assignee,
+        )
+        _step_due(dossier, now, cal)
+        if checked:
+            _store_files(
+                dossier=dossier, checked=checked, user=user, kind=DossierFile.Kind.SUPPLEMENT
+            )
+        dossier.version += 1
+        dossier.save()
+        _event(
+            dossier=dossier,
+            actor=user,
+            action=action.code,
+            action_name=action.name,
+            from_status=from_status,
+            from_step=from_step,
+            comment=comment,
+            at=now,
+        )
+        audit_record(
+            actor=user,
+            action=f"services.dossier_{action.code}",
+            obj=dossier,
+            org_unit=dossier.org_unit,
+            before=before,
+            after={"status": dossier.status, "step": dossier.step.code},
+            extra={"comment": comment} if comment else None,
+        )
+        if dossier.status != from_status:
+            _notify(dossier, action.name, comment)
+    return dossier
+
+
+# Hooks for the payment, signing and rating integrations (those apps never import
+# services: services calls them, then calls these).
+
+
+def dossier_payment_confirmed(*, dossier_id: int, online: bool, paid_at: dt.datetime) -> Dossier:
+    """The fee was paid: record it and resume processing if the dossier waited for it."""
+    with transaction.atomic():
+        dossier = _lock_dossier(dossier_id)
+        if dossier is None:
+            raise PermissionDenied(_("Không tìm thấy hồ sơ."))
+        if dossier.fee_paid_at is not None:
+            return dossier  # idempotent (a payment notice may arrive twice)
+        Dossier.objects.filter(pk=dossier.pk).update(fee_paid_at=paid_at, fee_paid_online=online)
+        dossier.fee_paid_at, dossier.fee_paid_online = paid_at, online
+        stats_record_fee_paid(dossier=dossier, online=online)
+        if dossier.status == Status.FINANCIAL:
+            return dossier_act(
+                user=None,
+                dossier_id=dossier.pk,
+                action_code="paid",
+                version=dossier.version,
+                system=True,
+            )
+    return dossier
+
+
+def dossier_result_attach(*, dossier_id: int, digital: bool, ref: str) -> None:
+    """The signed (or paper) result is ready; call before ``approve`` finishes it."""
+    with transaction.atomic():
+        Dossier.objects.filter(pk=dossier_id).update(result_digital=digital, result_ref=ref[:120])
+
+
+def dossier_rate(*, user: Any, dossier_id: int, rating: str) -> Dossier:
+    if rating not in RATINGS:
+        raise ValidationError(_("Mức đánh giá không hợp lệ."))
+    with transaction.atomic():
+        dossier = _lock_dossier(dossier_id)
+        if dossier is None:
+            raise PermissionDenied(_("Không tìm thấy hồ sơ."))
+        if dossier.applicant_id != getattr(user, "pk", None):
+            raise PermissionDenied(_("Chỉ người nộp hồ sơ mới được đánh giá."))
+        if dossier.status != Status.RETURNED or dossier.rated_at:
+            raise ValidationError(_("Hồ sơ chưa thể đánh giá hoặc đã được đánh giá."))
+        dossier.rating, dossier.rated_at = rating, timezone.now()
+        dossier.save(update_fields=["rating", "rated_at"])
+        stats_record_rating(dossier=dossier, rating=rating)
+        audit_record(
+            actor=user, action="services.dossier_rate", obj=dossier, after={"rating": rating}
+        )
+    return dossier

@@ -1,0 +1,42 @@
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django import template
+
+register = template.Library()
+
+_STATUS_CSS = {
+    1: "warn",
+    2: "",
+    4: "",
+    5: "warn",
+    6: "warn",
+    3: "bad",
+    8: "bad",
+    7: "",
+    9: "ok",
+    10: "ok",
+}
+
+
+@register.filter
+def status_css(status: int) -> str:
+    css = _STATUS_CSS.get(int(status or 0), "")
+    return f"badge-{css}" if css else ""
+
+
+@register.filter
+def vnd(amount: int | Decimal | None) -> str:
+    """1250000 → "1.250.000 ₫"."""
+    if amount is None:
+        return ""
+    return f"{int(amount):,}".replace(",", ".") + " ₫"
+
+
+@register.filter
+def num(value: Decimal | None) -> str:
+    if value is None:
+        return ""
+    text = f"{value.normalize():f}" if isinstance(value, Decimal) else str(value)
+    return text.replace(".", ",")

@@ -1,0 +1,78 @@
+"""Permission isolation: officers see only their units' subtree; applicants only theirs."""
+
+import pytest
+from django.core.exceptions import PermissionDenied
+
+from tinhso.services.selectors import (
+    dossier_get_for_user,
+    dossier_list_for_applicant,
+    dossier_queue,
+    dossier_track,
+)
+from tinhso.services.services import dossier_act
+
+pytestmark = pytest.mark.django_db
+
+
+def test_officer_of_di_an_never_sees_thuan_an(submit_birth, ward_thuanan, user_named):
+    di_an = submit_birth()
+    thuan_an = submit_birth(unit=ward_thuanan)
+    canbo_dian = user_named("canbo.dian")
+    canbo_thuanan = user_named("canbo.thuanan")
+    assert list(dossier_queue(user=canbo_dian)) == [di_an]
+    assert list(dossier_queue(user=canbo_thuanan)) == [thuan_an]
+    assert dossier_get_for_user(user=canbo_dian, pk=thuan_an.pk) is None
+    with pytest.raises(PermissionDenied):
+        dossier_act(
+            user=canbo_dian, dossier_id=thuan_an.pk, action_code="receive", version=thuan_an.version
+        )
+    # the DX office and a department officer see no dossiers of the cities
+    assert not dossier_queue(user=user_named("vanphong.cds")).exists()
+    assert not dossier_queue(user=user_named("canbo.stttt")).exists()
+    assert dossier_queue(user=user_named("admin")).count() == 2
+
+
+def test_applicant_never_sees_anothers(submit_birth, user_named, client):
+    mine = submit_birth()
+    other = user_named("doanhnghiep")
+    assert dossier_get_for_user(user=other, pk=mine.pk) is None
+    assert not dossier_list_for_applicant(user=other).exists()
+    client.force_login(other)
+    assert client.get(f"/dich-vu-cong/ho-so/{mine.pk}/").status_code == 404
+    f = mine.files.first()
+    assert client.get(f"/dich-vu-cong/ho-so/{mine.pk}/tep/{f.pk}/").status_code == 404
+    assert client.get(f"/dich-vu-cong/ho-so/{mine.pk}/giay-hen.pdf").status_code == 404
+    r = client.post(
+        f"/dich-vu-cong/ho-so/{mine.pk}/thao-tac/", {"action": "withdraw", "version": mine.version}
+    )
+    assert r.status_code == 404
+
+
+def test_files_served_only_to_allowed(submit_birth, user_named, client):
+    d = submit_birth()
+    f = d.files.first()
+    url = f"/dich-vu-cong/ho-so/{d.pk}/tep/{f.pk}/"
+    assert client.get(url).status_code == 302  # login first
+    client.force_login(user_named("canbo.thuanan"))
+    assert client.get(url).status_code == 404
+    client.force_login(user_named("canbo.dian"))
+    r = client.get(url)
+    assert r.status_code == 200 and b"".join(r.streaming_content).startswith(b"%PDF")
+    assert r["Cache-Control"] == "private, no-store"
+
+
+def test_public_tracking_hides_personal_data(submit_birth, user_named):
+    d = submit_birth()
+    dossier_act(
+        user=user_named("canbo.dian"), dossier_id=d.pk, action_code="receive", version=d.version
+    )
+    public = dossier_track(number=d.number)
+    assert public.status_label == "Được tiếp nhận"
+    assert public.applicant_name is None and public.form is None
+    assert [s.action for s in public.steps] == ["Nộp hồ sơ trực tuyến", "Tiếp nhận hồ sơ"]
+    wrong = dossier_track(number=d.number, id_number="000000000000")
+    assert wrong.applicant_name is None
+    right = dossier_track(number=d.number.lower(), id_number="074190001234")
+    assert right.applicant_name == "Nguyễn Thị Hoa"
+    assert ("Họ, chữ đệm và tên của trẻ", "Nguyễn Minh Khang") in right.form
+    assert dossier_track(number="KHONG-CO") is None

@@ -1,0 +1,368 @@
+"""Pages of the services app (thin: rules live in services/selectors)."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from tinhso.accounts.permissions import user_units
+from tinhso.services import deadlines
+from tinhso.services.eform import eform_display
+from tinhso.services.forms import (
+    ActionForm,
+    QueueFilterForm,
+    TrackForm,
+    form_errors_apply,
+    submission_form,
+)
+from tinhso.services.models import Procedure, Status
+from tinhso.services.receipt import receipt_pdf
+from tinhso.services.selectors import (
+    dossier_deadline,
+    dossier_events,
+    dossier_get_for_user,
+    dossier_list_for_applicant,
+    dossier_queue,
+    dossier_track,
+    procedure_agency_units,
+    procedure_fields,
+    procedure_get,
+    procedure_search,
+)
+from tinhso.services.services import (
+    ApplicantInfo,
+    DossierConflict,
+    dossier_act,
+    dossier_draft_create,
+    dossier_register_in_person,
+    dossier_submit,
+)
+from tinhso.services.workflow import actions_available
+
+
+def _int(value: str | None) -> int | None:
+    try:
+        return int(value) if value else None
+    except ValueError:
+        return None
+
+
+@require_GET
+def catalogue(request: HttpRequest) -> HttpResponse:
+    q = request.GET.get("q", "")[:200]
+    field_id = _int(request.GET.get("linh_vuc"))
+    level = request.GET.get("cap", "")
+    level = level if level in dict(Procedure.LEVEL_CHOICES) else ""
+    unit_id = _int(request.GET.get("co_quan"))
+    qs = procedure_search(q=q, field_id=field_id, level=level, org_unit_id=unit_id)
+    page = Paginator(qs, 20).get_page(request.GET.get("trang"))
+    return render(
+        request,
+        "services/catalogue.html",
+        {
+            "page": page,
+            "q": q,
+            "fields": procedure_fields(),
+            "field_id": field_id,
+            "levels": Procedure.LEVEL_CHOICES,
+            "level": level,
+            "total": page.paginator.count,
+        },
+    )
+
+
+def _procedure_or_404(code: str) -> Procedure:
+    try:
+        return procedure_get(code=code)
+    except Procedure.DoesNotExist as exc:
+        raise Http404 from exc
+
+
+@require_GET
+def procedure_detail(request: HttpRequest, code: str) -> HttpResponse:
+    procedure = _procedure_or_404(code)
+    return render(
+        request,
+        "services/procedure_detail.html",
+        {
+            "procedure": procedure,
+            "agencies": procedure_agency_units(procedure=procedure),
+            "channels": procedure.channels.all(),
+            "parts": procedure.parts.all(),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def submit_start(request: HttpRequest, code: str) -> HttpResponse:
+    procedure = _procedure_or_404(code)
+    if not request.user.is_applicant:
+        messages.warning(request, _("Chỉ công dân, doanh nghiệp mới nộp hồ sơ trực tuyến."))
+        return redirect("services:procedure", code=code)
+    units = procedure_agency_units(procedure=procedure)
+    form = submission_form(
+        procedure=procedure,
+        units=units,
+        data=request.POST or None,
+        files=request.FILES or None,
+    )
+    if request.method == "POST" and form.is_valid():
+        files = {
+            int(k.removeprefix("part_")): request.FILES.getlist(k)
+            for k in request.FILES
+            if k.startswith("part_")
+        }
+        data = {k.removeprefix("f_"): v for k, v in request.POST.items() if k.startswith("f_")}
+        try:
+            dossier = dossier_draft_create(
+                user=request.user,
+                procedure=procedure,
+                org_unit=form.cleaned_data["org_unit"],
+                form_data=data,
+                files=files,
+            )
+        except ValidationError as exc:
+            form_errors_apply(form, exc)
+        else:
+            return redirect("services:review", pk=dossier.pk)
+    return render(
+        request,
+        "services/submit.html",
+        {"procedure": procedure, "form": form, "units": units},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def review(request: HttpRequest, pk: int) -> HttpResponse:
+    dossier = dossier_get_for_user(user=request.user, pk=pk)
+    if dossier is None or dossier.applicant_id != request.user.pk:
+        raise Http404
+    if dossier.status != Status.DRAFT:
+        return redirect("services:dossier", pk=pk)
+    if request.method == "POST":
+        try:
+            dossier = dossier_submit(user=request.user, dossier_id=pk)
+        except DossierConflict as exc:
+            messages.warning(request, exc.message)
+        else:
+            messages.success(request, _("Đã nộp hồ sơ. Số hồ sơ của bạn: %s") % dossier.number)
+        return redirect("services:dossier", pk=pk)
+    return render(
+        request,
+        "services/review.html",
+        {
+            "dossier": dossier,
+            "form_rows": eform_display(procedure=dossier.procedure, data=dossier.form_data),
+            "files": dossier.files.select_related("part"),
+        },
+    )
+
+
+@login_required
+@require_GET
+def my_dossiers(request: HttpRequest) -> HttpResponse:
+    page = Paginator(dossier_list_for_applicant(user=request.user), 20).get_page(
+        request.GET.get("trang")
+    )
+    cal = deadlines.calendar_load()
+    now = timezone.now()
+    rows = [(d, dossier_deadline(dossier=d, now=now, cal=cal)) for d in page]
+    return render(request, "services/my_dossiers.html", {"page": page, "rows": rows})
+
+
+@login_required
+@require_GET
+def dossier_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    dossier = dossier_get_for_user(user=request.user, pk=pk)
+    if dossier is None:
+        raise Http404
+    if dossier.status == Status.DRAFT:
+        return redirect("services:review", pk=pk)
+    actions = actions_available(user=request.user, dossier=dossier)
+    return render(
+        request,
+        "services/dossier_detail.html",
+        {
+            "dossier": dossier,
+            "deadline": dossier_deadline(dossier=dossier),
+            "events": dossier_events(dossier=dossier),
+            "files": dossier.files.select_related("part"),
+            "form_rows": eform_display(procedure=dossier.procedure, data=dossier.form_data),
+            "actions": actions,
+            "parts": dossier.procedure.parts.all(),
+            "is_applicant": dossier.applicant_id == request.user.pk,
+        },
+    )
+
+
+@login_required
+@require_POST
+def dossier_action(request: HttpRequest, pk: int) -> HttpResponse:
+    form = ActionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Yêu cầu không hợp lệ."))
+        return redirect("services:dossier", pk=pk)
+    files = {
+        int(k.removeprefix("part_")): request.FILES.getlist(k)
+        for k in request.FILES
+        if k.startswith("part_") and k.removeprefix("part_").isdigit()
+    }
+    try:
+        dossier = dossier_act(
+            user=request.user,
+            dossier_id=pk,
+            action_code=form.cleaned_data["action"],
+            version=form.cleaned_data["version"],
+            comment=form.cleaned_data["comment"],
+            files=files,
+        )
+    except DossierConflict as exc:
+        messages.warning(request, exc.message)
+    except PermissionDenied as exc:
+        if dossier_get_for_user(user=request.user, pk=pk) is None:
+            raise Http404 from exc
+        messages.error(request, str(exc))
+    except ValidationError as exc:
+        for m in exc.messages:
+            messages.error(request, m)
+    else:
+        messages.success(
+            request,
+            _("Đã cập nhật hồ sơ %(n)s: %(s)s.")
+            % {"n": dossier.number, "s": Status(dossier.status).label},
+        )
+    return redirect("services:dossier", pk=pk)
+
+
+@login_required
+@require_GET
+def dossier_file(request: HttpRequest, pk: int, file_id: int) -> FileResponse:
+    dossier = dossier_get_for_user(user=request.user, pk=pk)
+    if dossier is None:
+        raise Http404
+    f = dossier.files.filter(pk=file_id).first()
+    if f is None:
+        raise Http404
+    response = FileResponse(
+        f.file.open("rb"),
+        as_attachment=True,
+        filename=f.original_name,
+        content_type=f.content_type,
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
+@require_GET
+def dossier_receipt(request: HttpRequest, pk: int) -> HttpResponse:
+    dossier = dossier_get_for_user(user=request.user, pk=pk)
+    if dossier is None or not dossier.number:
+        raise Http404
+    tracking_url = request.build_absolute_uri(f"/dich-vu-cong/tra-cuu/?so={dossier.number}")
+    pdf = receipt_pdf(dossier=dossier, tracking_url=tracking_url)
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="giay-hen-{dossier.number}.pdf"'
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
+@require_GET
+def queue(request: HttpRequest) -> HttpResponse:
+    if not user_units(request.user):
+        raise PermissionDenied
+    form = QueueFilterForm(request.GET or None)
+    params = form.cleaned_data if form.is_valid() else {}
+    qs = dossier_queue(
+        user=request.user,
+        status=params.get("status"),
+        q=params.get("q", ""),
+        sort=params.get("sort") or "due",
+    )
+    page = Paginator(qs, 25).get_page(request.GET.get("trang"))
+    cal = deadlines.calendar_load()
+    now = timezone.now()
+    rows = [(d, dossier_deadline(dossier=d, now=now, cal=cal)) for d in page]
+    return render(request, "services/queue.html", {"form": form, "page": page, "rows": rows})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def register_in_person(request: HttpRequest) -> HttpResponse:
+    if not user_units(request.user):
+        raise PermissionDenied
+    code = request.GET.get("thu_tuc") or request.POST.get("thu_tuc") or ""
+    procedure = None
+    form = None
+    if code:
+        procedure = _procedure_or_404(code)
+        units = procedure_agency_units(procedure=procedure)
+        form = submission_form(
+            procedure=procedure,
+            units=units,
+            data=request.POST or None,
+            files=request.FILES or None,
+            in_person=True,
+        )
+        if request.method == "POST" and form.is_valid():
+            cd = form.cleaned_data
+            files = {
+                int(k.removeprefix("part_")): request.FILES.getlist(k)
+                for k in request.FILES
+                if k.startswith("part_")
+            }
+            data = {k.removeprefix("f_"): v for k, v in request.POST.items() if k.startswith("f_")}
+            try:
+                dossier = dossier_register_in_person(
+                    officer=request.user,
+                    procedure=procedure,
+                    org_unit=cd["org_unit"],
+                    applicant=ApplicantInfo(
+                        name=cd["applicant_name"],
+                        id_number=cd["applicant_id_number"],
+                        email=cd["applicant_email"],
+                        phone=cd["applicant_phone"],
+                    ),
+                    form_data=data,
+                    files=files,
+                    channel=cd["channel"],
+                )
+            except PermissionDenied as exc:
+                form.add_error("org_unit", str(exc))
+            except ValidationError as exc:
+                form_errors_apply(form, exc)
+            else:
+                messages.success(request, _("Đã tiếp nhận hồ sơ số %s.") % dossier.number)
+                return redirect("services:dossier", pk=dossier.pk)
+    return render(
+        request,
+        "services/register.html",
+        {
+            "procedure": procedure,
+            "form": form,
+            "procedures": procedure_search() if procedure is None else None,
+        },
+    )
+
+
+@require_GET
+def track(request: HttpRequest) -> HttpResponse:
+    form = TrackForm(request.GET or None)
+    result = None
+    searched = False
+    if form.is_valid():
+        searched = True
+        result = dossier_track(number=form.cleaned_data["so"], id_number=form.cleaned_data["cccd"])
+    return render(
+        request, "services/track.html", {"form": form, "result": result, "searched": searched}
+    )

@@ -1,0 +1,222 @@
+"""Processes: the default process, graph validation, and which actions a user may take.
+
+A process is a directed graph of steps (each showing a national status code) and actions
+(transitions taken by one role). Valid when: exactly one start step; every step reachable
+from the start; from every step some end step reachable ("every path ends"); end steps have
+no outgoing actions; every action stays within its process.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from tinhso.accounts.models import Role
+from tinhso.accounts.permissions import permission_register, user_can
+from tinhso.services.models import ActorRole, Process, ProcessAction, ProcessStep, Status
+
+# The permission layer knows roles, not process actions: a process action's role maps to
+# one registered permission, checked against the dossier's receiving unit.
+permission_register("services.act.officer", roles=[Role.OFFICER, Role.HEAD])
+permission_register("services.act.head", roles=[Role.HEAD])
+permission_register("services.queue", roles=[Role.OFFICER, Role.HEAD, Role.ADMIN])
+permission_register("services.register_in_person", roles=[Role.OFFICER, Role.HEAD])
+permission_register("services.catalogue_manage", roles=[Role.ADMIN])
+
+ROLE_PERMISSION = {ActorRole.OFFICER: "services.act.officer", ActorRole.HEAD: "services.act.head"}
+
+
+@dataclass(frozen=True)
+class StepSpec:
+    key: Any
+    name: str
+    is_start: bool
+    is_end: bool
+
+
+@dataclass(frozen=True)
+class ActionSpec:
+    name: str
+    from_key: Any
+    to_key: Any
+
+
+def process_graph_errors(steps: Iterable[StepSpec], actions: Iterable[ActionSpec]) -> list[str]:
+    """Validation messages (Vietnamese) for a process graph; empty when valid."""
+    steps = list(steps)
+    actions = list(actions)
+    errors: list[str] = []
+    by_key = {s.key: s for s in steps}
+    starts = [s for s in steps if s.is_start]
+    if len(starts) != 1:
+        errors.append(_("Quy trình phải có đúng một bước bắt đầu (hiện có %d).") % len(starts))
+    if not any(s.is_end for s in steps):
+        errors.append(_("Quy trình phải có ít nhất một bước kết thúc."))
+    out: dict[Any, set[Any]] = {s.key: set() for s in steps}
+    inc: dict[Any, set[Any]] = {s.key: set() for s in steps}
+    for a in actions:
+        if a.from_key not in by_key or a.to_key not in by_key:
+            errors.append(_("Thao tác “%s” trỏ tới bước không thuộc quy trình.") % a.name)
+            continue
+        out[a.from_key].add(a.to_key)
+        inc[a.to_key].add(a.from_key)
+        if by_key[a.from_key].is_end:
+            errors.append(
+                _("Bước kết thúc “%(step)s” không được có thao tác đi tiếp (“%(action)s”).")
+                % {"step": by_key[a.from_key].name, "action": a.name}
+            )
+    if len(starts) == 1:
+        seen = {starts[0].key}
+        frontier = [starts[0].key]
+        while frontier:
+            nxt = [t for k in frontier for t in out[k] if t not in seen]
+            seen.update(nxt)
+            frontier = nxt
+        for s in steps:
+            if s.key not in seen:
+                errors.append(_("Bước “%s” không thể đến được từ bước bắt đầu.") % s.name)
+    ends = {s.key for s in steps if s.is_end}
+    can_end = set(ends)
+    frontier = list(ends)
+    while frontier:
+        nxt = [f for k in frontier for f in inc[k] if f not in can_end]
+        can_end.update(nxt)
+        frontier = nxt
+    for s in steps:
+        if s.key not in can_end:
+            errors.append(_("Từ bước “%s” không có đường đến bước kết thúc.") % s.name)
+    return errors
+
+
+def process_validate(*, process: Process) -> list[str]:
+    steps = [StepSpec(s.pk, s.name, s.is_start, s.is_end) for s in process.steps.all()]
+    actions = [
+        ActionSpec(a.name, a.from_step_id, a.to_step_id)
+        for a in ProcessAction.objects.filter(process=process)
+    ]
+    errors = process_graph_errors(steps, actions)
+    foreign = ProcessAction.objects.filter(process=process).exclude(from_step__process=process)
+    foreign |= ProcessAction.objects.filter(process=process).exclude(to_step__process=process)
+    if foreign.exists():
+        errors.append(_("Có thao tác dùng bước của quy trình khác."))
+    return errors
+
+
+# The default process (codes are referenced by services: keep them stable).
+DEFAULT_STEPS = [
+    # code, name, status, start, end, time share %
+    ("new", "Chờ tiếp nhận", Status.NEW, True, False, None),
+    ("refused", "Không tiếp nhận", Status.NOT_ACCEPTED, False, True, None),
+    ("received", "Đã tiếp nhận, chờ phân công", Status.RECEIVED, False, False, 10),
+    ("processing", "Đang thẩm định, xử lý", Status.PROCESSING, False, False, 60),
+    ("supplement", "Chờ bổ sung hồ sơ", Status.SUPPLEMENT, False, False, None),
+    ("payment", "Chờ thực hiện nghĩa vụ tài chính", Status.FINANCIAL, False, False, None),
+    ("approval", "Chờ lãnh đạo phê duyệt", Status.PROCESSING, False, False, 20),
+    ("done", "Đã có kết quả, chờ trả", Status.PROCESSED, False, False, 10),
+    ("stopped", "Dừng xử lý (từ chối giải quyết)", Status.STOPPED, False, True, None),
+    ("returned", "Đã trả kết quả", Status.RETURNED, False, True, None),
+    ("withdrawn", "Đã rút hồ sơ", Status.WITHDRAWN, False, True, None),
+]
+DEFAULT_ACTIONS = [
+    # code, name, from, to, role, comment required
+    ("receive", "Tiếp nhận hồ sơ", "new", "received", ActorRole.OFFICER, False),
+    ("refuse", "Từ chối tiếp nhận", "new", "refused", ActorRole.OFFICER, True),
+    ("withdraw", "Rút hồ sơ", "new", "withdrawn", ActorRole.APPLICANT, False),
+    ("assign", "Phân công xử lý", "received", "processing", ActorRole.OFFICER, False),
+    ("request_supplement", "Yêu cầu bổ sung", "received", "supplement", ActorRole.OFFICER, True),
+    ("withdraw", "Rút hồ sơ", "received", "withdrawn", ActorRole.APPLICANT, False),
+    ("process", "Ghi ý kiến xử lý", "processing", "processing", ActorRole.OFFICER, True),
+    ("request_supplement", "Yêu cầu bổ sung", "processing", "supplement", ActorRole.OFFICER, True),
+    (
+        "request_payment",
+        "Yêu cầu nộp phí, lệ phí",
+        "processing",
+        "payment",
+        ActorRole.OFFICER,
+        False,
+    ),
+    ("forward", "Trình lãnh đạo phê duyệt", "processing", "approval", ActorRole.OFFICER, False),
+    ("withdraw", "Rút hồ sơ", "processing", "withdrawn", ActorRole.APPLICANT, False),
+    ("supplement", "Nộp bổ sung", "supplement", "processing", ActorRole.APPLICANT, False),
+    ("withdraw", "Rút hồ sơ", "supplement", "withdrawn", ActorRole.APPLICANT, False),
+    ("paid", "Đã nộp phí, lệ phí", "payment", "processing", ActorRole.SYSTEM, False),
+    ("approve", "Phê duyệt", "approval", "done", ActorRole.HEAD, False),
+    ("return_for_rework", "Trả lại để xử lý lại", "approval", "processing", ActorRole.HEAD, True),
+    ("reject", "Từ chối giải quyết", "approval", "stopped", ActorRole.HEAD, True),
+    ("return_result", "Trả kết quả", "done", "returned", ActorRole.OFFICER, False),
+]
+DEFAULT_CODE = "mac-dinh"
+
+
+@transaction.atomic
+def process_ensure_default() -> Process:
+    """Create (idempotently) the default process; returns it."""
+    process = Process.objects.filter(is_default=True).first()
+    if process is not None:
+        return process
+    process = Process.objects.create(
+        code=DEFAULT_CODE,
+        name="Quy trình mặc định (một cửa: tiếp nhận, xử lý, phê duyệt, trả kết quả)",
+        is_default=True,
+        is_active=True,
+    )
+    steps = {}
+    for order, (code, name, status, start, end, share) in enumerate(DEFAULT_STEPS):
+        steps[code] = ProcessStep.objects.create(
+            process=process,
+            code=code,
+            name=name,
+            status=status,
+            order=order,
+            is_start=start,
+            is_end=end,
+            time_share=share,
+        )
+    for order, (code, name, src, dst, role, comment) in enumerate(DEFAULT_ACTIONS):
+        ProcessAction.objects.create(
+            process=process,
+            code=code,
+            name=name,
+            from_step=steps[src],
+            to_step=steps[dst],
+            role=role,
+            comment_required=comment,
+            order=order,
+        )
+    errors = process_validate(process=process)
+    if errors:  # pragma: no cover - the constant above is tested
+        raise ValidationError(errors)
+    return process
+
+
+def procedure_process(*, procedure: Any) -> Process:
+    """The process a new dossier of ``procedure`` follows (its own if active, else the
+    default)."""
+    own = procedure.process
+    if own is not None and own.is_active:
+        return own
+    return process_ensure_default()
+
+
+def action_allowed(*, user: Any, action: ProcessAction, dossier: Any) -> bool:
+    """May ``user`` take ``action`` on ``dossier`` (role and unit scope)?"""
+    if action.role == ActorRole.APPLICANT:
+        return bool(
+            getattr(user, "is_authenticated", False)
+            and dossier.applicant_id is not None
+            and dossier.applicant_id == user.pk
+        )
+    if action.role == ActorRole.SYSTEM:
+        return False  # only integrations (payments, signing) call these, never a person
+    perm = ROLE_PERMISSION.get(action.role)
+    return bool(perm) and user_can(user=user, action=perm, org_unit=dossier.org_unit)
+
+
+def actions_available(*, user: Any, dossier: Any) -> list[ProcessAction]:
+    actions = ProcessAction.objects.filter(from_step_id=dossier.step_id).select_related("to_step")
+    return [a for a in actions if action_allowed(user=user, action=a, dossier=dossier)]

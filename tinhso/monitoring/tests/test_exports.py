@@ -164,7 +164,16 @@ def test_export_opens_in_libreoffice(officer, tmp_path):
     src = tmp_path / "bao-cao.xlsx"
     src.write_bytes(report_workbook(user=officer, year=2025, province=unit("74", dt.date.today())))
     subprocess.run(
-        [office, "--headless", "--convert-to", "csv", "--outdir", str(tmp_path), str(src)],
+        [
+            office,
+            f"-env:UserInstallation=file://{tmp_path}/lo-profile",
+            "--headless",
+            "--convert-to",
+            "csv:Text - txt - csv (StarCalc):44,34,76",  # 76 = UTF-8
+            "--outdir",
+            str(tmp_path),
+            str(src),
+        ],
         check=True,
         timeout=120,
         capture_output=True,

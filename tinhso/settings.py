@@ -256,6 +256,10 @@ VNPAY_TMN_CODE = os.environ.get("VNPAY_TMN_CODE", "TINHSODEMO" if DEMO else "")
 VNPAY_HASH_SECRET = os.environ.get("VNPAY_HASH_SECRET", "demo-only-sandbox-secret" if DEMO else "")
 VNPAY_URL = os.environ.get("VNPAY_URL", "/payments/sandbox/pay" if DEMO else "")
 
+# Shared data: the key that signs the inter-agency access log (HMAC). Separate from
+# SECRET_KEY in production; in the demo it is derived from SECRET_KEY.
+DATA_LOG_HMAC_KEY = os.environ.get("DATA_LOG_HMAC_KEY", "")
+
 # Signing: where the demo CA and unit certificates are kept (never in the repository).
 SIGNING_DIR = Path(os.environ.get("TINHSO_SIGNING_DIR", VAR_DIR / "pki"))
 

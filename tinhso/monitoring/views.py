@@ -11,7 +11,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _l
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from tinhso.accounts.permissions import user_can, user_units
@@ -381,12 +381,12 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 ACTIONS = {
-    "gui": ("submit", _l("Đã gửi lãnh đạo đơn vị duyệt.")),
-    "duyet": ("approve", _l("Đã duyệt, chuyển Văn phòng chuyển đổi số tỉnh.")),
-    "tiep-nhan": ("accept", _l("Đã tiếp nhận; số liệu được khóa.")),
-    "tra-lai": ("return", _l("Đã trả lại kèm ý kiến.")),
-    "dieu-chinh": ("correct", _l("Đã mở bản sửa mới.")),
-    "minh-chung": ("evidence", _l("Đã thêm minh chứng.")),
+    "gui": ("submit", gettext_lazy("Đã gửi lãnh đạo đơn vị duyệt.")),
+    "duyet": ("approve", gettext_lazy("Đã duyệt, chuyển Văn phòng chuyển đổi số tỉnh.")),
+    "tiep-nhan": ("accept", gettext_lazy("Đã tiếp nhận; số liệu được khóa.")),
+    "tra-lai": ("return", gettext_lazy("Đã trả lại kèm ý kiến.")),
+    "dieu-chinh": ("correct", gettext_lazy("Đã mở bản sửa mới.")),
+    "minh-chung": ("evidence", gettext_lazy("Đã thêm minh chứng.")),
 }
 
 

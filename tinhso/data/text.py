@@ -7,16 +7,12 @@ Searching folded text with a plain substring match works the same on SQLite and 
 from __future__ import annotations
 
 import re
-import unicodedata
 
-_SPACES = re.compile(r"\s+")
+from tinhso.text import fold
+
+__all__ = ["column_id", "fold", "fold_terms", "search_text"]
+
 _NON_WORD = re.compile(r"[^a-z0-9]+")
-
-
-def fold(text: str) -> str:
-    decomposed = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
-    stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
-    return _SPACES.sub(" ", stripped.lower()).strip()
 
 
 def fold_terms(text: str) -> list[str]:

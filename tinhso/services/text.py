@@ -4,15 +4,10 @@ column and for the query, so it works identically on SQLite and PostgreSQL."""
 from __future__ import annotations
 
 import re
-import unicodedata
 
+from tinhso.text import fold as search_normalize
 
-def search_normalize(text: str) -> str:
-    """ "Đăng ký  KHAI SINH" → "dang ky khai sinh" (no accents, lower case, đ → d)."""
-    text = (text or "").replace("đ", "d").replace("Đ", "D")
-    decomposed = unicodedata.normalize("NFD", text)
-    stripped = "".join(c for c in decomposed if unicodedata.category(c) != "Mn")
-    return re.sub(r"\s+", " ", stripped.lower()).strip()
+__all__ = ["search_normalize", "search_terms"]
 
 
 def search_terms(query: str) -> list[str]:

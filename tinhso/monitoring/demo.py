@@ -31,7 +31,8 @@ from tinhso.monitoring.models import (
 )
 from tinhso.monitoring.periods import periods_of_year
 from tinhso.monitoring.services import index_compute, target_path_interpolate, task_create
-from tinhso.orgs.models import OrgUnit
+from tinhso.orgs.models import OrgUnit, Population
+from tinhso.orgs.services import population_set
 from tinhso.services.models import ServiceDailyStat
 
 R05 = "Nghị quyết 05-NQ/TU của Tỉnh ủy Bình Dương về chuyển đổi số đến 2025, định hướng 2030"
@@ -939,6 +940,70 @@ def _tasks(indicators: dict[str, Indicator]) -> int:
     return n
 
 
+# DEMO ESTIMATES, not official statistics (FACTS.md and the seed give no population figures):
+# rough 2019-census-sized populations of Bình Dương's districts, grown ~4% a year from 2019,
+# with ~72% aged 18 and over. Replace them with the statistics office's figures on the
+# "Dân số theo đơn vị" page (/chuyen-doi-so/dan-so/).
+POPULATION_2019 = {
+    "718": 321_600,  # Thủ Dầu Một
+    "719": 97_200,  # Bàu Bàng
+    "720": 115_800,  # Dầu Tiếng
+    "721": 278_200,  # Bến Cát
+    "722": 93_000,  # Phú Giáo
+    "723": 370_500,  # Tân Uyên
+    "724": 474_700,  # Dĩ An
+    "725": 596_200,  # Thuận An
+    "726": 65_000,  # Bắc Tân Uyên
+}
+POPULATION_YEARS = range(2022, 2026)
+POPULATION_GROWTH = 0.04
+ADULT_SHARE = 0.72
+POPULATION_SOURCE = (
+    "Ước tính minh họa (demo), không phải số liệu thống kê chính thức: quy mô xấp xỉ "
+    "Tổng điều tra 2019, tăng ~4%/năm, ~72% từ 18 tuổi"
+)
+
+
+def population_estimates() -> dict[str, dict[int, tuple[int, int]]]:
+    """(total, adults) per unit code and year; the province is the sum of its districts."""
+    out: dict[str, dict[int, tuple[int, int]]] = {"74": {}}
+    for code, base in POPULATION_2019.items():
+        out[code] = {}
+        for year in POPULATION_YEARS:
+            total = round(base * (1 + POPULATION_GROWTH) ** (year - 2019), -2)
+            out[code][year] = (int(total), int(round(total * ADULT_SHARE, -2)))
+    for year in POPULATION_YEARS:
+        out["74"][year] = (
+            sum(out[c][year][0] for c in POPULATION_2019),
+            sum(out[c][year][1] for c in POPULATION_2019),
+        )
+    return out
+
+
+def _population() -> int:
+    """Demo population rows for the province and its districts (only where none is entered)."""
+    n = 0
+    for code, years in population_estimates().items():
+        unit = _unit(code)
+        if unit is None:
+            continue
+        have = set(Population.objects.filter(org_unit=unit).values_list("year", flat=True))
+        for year, (total, adults) in years.items():
+            if year in have:
+                continue
+            population_set(
+                actor=None,
+                org_unit=unit,
+                year=year,
+                total=total,
+                adults=adults,
+                source=POPULATION_SOURCE,
+                is_demo=True,
+            )
+            n += 1
+    return n
+
+
 @transaction.atomic
 def demo_load(*, stdout: TextIO | None = None) -> None:
     rng = random.Random(74)  # noqa: S311 (demo data, not security)
@@ -946,6 +1011,7 @@ def demo_load(*, stdout: TextIO | None = None) -> None:
     stats = _synthetic_stats(rng)
     values = _reported_history(indicators, rng)
     tasks = _tasks(indicators)
+    population = _population()
     methodologies_install()
     for m in Methodology.objects.filter(status=Methodology.Status.ACTIVE):
         for year in (2023, 2024):
@@ -953,5 +1019,6 @@ def demo_load(*, stdout: TextIO | None = None) -> None:
     if stdout:
         stdout.write(
             f"  chỉ tiêu: {len(indicators)}, số liệu báo cáo mới: {values}, nhiệm vụ mới: {tasks}, "
-            f"thống kê dịch vụ tổng hợp (minh họa): {stats}\n"
+            f"thống kê dịch vụ tổng hợp (minh họa): {stats}, dân số (ước tính minh họa): "
+            f"{population}\n"
         )

@@ -1,9 +1,14 @@
-"""A year's progress report as PDF (reportlab, DejaVu Sans for Vietnamese)."""
+"""A year's progress report as PDF (reportlab, DejaVu Sans for Vietnamese), in the active
+language: headers go through gettext, indicator names use ``name_en`` under English."""
 
 from __future__ import annotations
 
 import io
+from typing import Any
+from xml.sax.saxutils import escape
 
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.styles import ParagraphStyle
@@ -21,6 +26,8 @@ def report_pdf(*, unit: OrgUnit, year: int) -> bytes:
     title = ParagraphStyle("t", fontName=bold, fontSize=14, leading=18)
     h2 = ParagraphStyle("h", fontName=bold, fontSize=11, leading=14, spaceBefore=6)
     cell = ParagraphStyle("c", fontName=font, fontSize=8, leading=10)
+    english = (get_language() or "vi").startswith("en")
+    unit_name = unit.name_en if english and unit.name_en else unit.name
     buf = io.BytesIO()
     doc = SimpleDocTemplate(
         buf,
@@ -29,28 +36,46 @@ def report_pdf(*, unit: OrgUnit, year: int) -> bytes:
         rightMargin=12 * mm,
         topMargin=12 * mm,
         bottomMargin=12 * mm,
-        title=f"Báo cáo chuyển đổi số năm {year} — {unit.name}",
+        title=_("Báo cáo chuyển đổi số năm %(year)s — %(unit)s")
+        % {"year": year, "unit": unit_name},
+        lang=get_language() or "vi",
     )
     story = [
-        Paragraph(f"Báo cáo tiến độ chuyển đổi số năm {year} — {unit.name}", title),
+        Paragraph(
+            escape(
+                _("Báo cáo tiến độ chuyển đổi số năm %(year)s — %(unit)s")
+                % {"year": year, "unit": unit_name}
+            ),
+            title,
+        ),
         Spacer(1, 4 * mm),
     ]
+    header = [
+        _("Mã"),
+        _("Chỉ tiêu"),
+        _("Giá trị"),
+        _("Chỉ tiêu giao"),
+        _("Tiến độ"),
+        _("Đánh giá"),
+        _("Căn cứ"),
+    ]
     for block in overview(unit=unit, year=year):
-        story.append(Paragraph(block.label, h2))
-        data = [["Mã", "Chỉ tiêu", "Giá trị", "Chỉ tiêu giao", "Tiến độ", "Đánh giá", "Căn cứ"]]
+        story.append(Paragraph(escape(str(block.label)), h2))
+        data: list[list[Any]] = [list(header)]
         for r in block.rows:
             t = r.target
+            name = r.indicator.name_en if english and r.indicator.name_en else r.indicator.name
             data.append(
                 [
-                    Paragraph(r.indicator.code, cell),
-                    Paragraph(r.indicator.name, cell),
+                    Paragraph(escape(r.indicator.code), cell),
+                    Paragraph(escape(name), cell),
                     ind_value(r.value.value, r.indicator.unit),
                     f"{t.comparator} {ind_value(t.value, r.indicator.unit)} ({t.year})"
                     if t
                     else "—",
                     f"{vn_number(r.progress, 1)}%" if r.progress is not None else "—",
                     r.light_label,
-                    Paragraph(r.indicator.legal_source, cell),
+                    Paragraph(escape(r.indicator.legal_source), cell),
                 ]
             )
         table = Table(

@@ -15,7 +15,14 @@ permission_register("monitoring.report_enter", roles=[Role.OFFICER, Role.HEAD, R
 permission_register("monitoring.report_approve", roles=[Role.HEAD, Role.ADMIN])
 # The provincial DX office accepts (locks) or returns what a head approved.
 permission_register("monitoring.report_accept", roles=[Role.DX_OFFICE, Role.ADMIN])
-# Targets, the plan's tasks, the index: managed by the provincial DX office.
+# The index (computing results, methodologies): the provincial DX office.
 permission_register("monitoring.plan_manage", roles=[Role.DX_OFFICE, Role.ADMIN])
+# Targets per indicator × year × unit: the DX office for the province and every unit, a unit
+# head for their own unit's share (their subtree).
+permission_register("monitoring.target_manage", roles=[Role.HEAD, Role.DX_OFFICE, Role.ADMIN])
+# Tasks of the yearly plan: create, assign (unit, head, deadline, indicators) — same scope.
+permission_register("monitoring.task_manage", roles=[Role.HEAD, Role.DX_OFFICE, Role.ADMIN])
+# Population per unit and year (denominator of "adults using online public services").
+permission_register("monitoring.population_manage", roles=[Role.DX_OFFICE, Role.ADMIN])
 # A unit updates the progress of its own tasks.
 permission_register("monitoring.task_update", roles=[Role.OFFICER, Role.HEAD, Role.ADMIN])

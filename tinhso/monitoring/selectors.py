@@ -13,9 +13,10 @@ from typing import Any
 
 from django.db.models import Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from tinhso.accounts.models import Membership, Role
-from tinhso.accounts.permissions import scope_q
+from tinhso.accounts.permissions import scope_paths, scope_q
 from tinhso.monitoring import rollup
 from tinhso.monitoring.models import (
     Component,
@@ -28,7 +29,7 @@ from tinhso.monitoring.models import (
     Target,
 )
 from tinhso.monitoring.periods import Period, periods_of_year
-from tinhso.orgs.models import OrgUnit
+from tinhso.orgs.models import OrgUnit, Population
 from tinhso.orgs.selectors import orgunit_list, valid_on_q
 
 S = ReportedValue.Status
@@ -204,12 +205,14 @@ class Progress:
 
     @property
     def light_label(self) -> str:
-        return {
-            "green": "Đạt",
-            "amber": "Gần đạt",
-            "red": "Chưa đạt",
-            "none": "Chưa có số liệu",
-        }[self.light]
+        return str(
+            {
+                "green": _("Đạt"),
+                "amber": _("Gần đạt"),
+                "red": _("Chưa đạt"),
+                "none": _("Chưa có số liệu"),
+            }[self.light]
+        )
 
 
 def progress_compute(
@@ -349,6 +352,12 @@ class Expected:
     def days_late(self) -> int:
         return (today() - self.due).days
 
+    @property
+    def status_label(self) -> str:
+        if self.status is None:
+            return str(_("Chưa nhập"))
+        return str(S(self.status).label)
+
 
 def _expected(*, periods_for: Any, on: dt.date, done_statuses: Iterable[str]) -> list[Expected]:
     indicators = list(
@@ -482,11 +491,11 @@ def unit_group(unit: OrgUnit) -> str:
 
 
 GROUP_LABELS = {
-    "province": "Toàn tỉnh",
-    "department": "Sở, ban, ngành",
-    "district": "Cấp huyện",
-    "commune": "Cấp xã",
-    "other": "Khác",
+    "province": _("Toàn tỉnh"),
+    "department": _("Sở, ban, ngành"),
+    "district": _("Cấp huyện"),
+    "commune": _("Cấp xã"),
+    "other": _("Khác"),
 }
 
 
@@ -624,3 +633,87 @@ def period_choices(*, indicator: Indicator, years: Iterable[int]) -> list[Period
 
 def units_valid(*, on: dt.date | None = None) -> QuerySet[OrgUnit]:
     return OrgUnit.objects.filter(valid_on_q(on or today()))
+
+
+# --- management pages: targets, tasks, population ------------------------------------------
+
+
+def units_managed(*, user: Any, action: str, on: dt.date | None = None) -> list[OrgUnit]:
+    """Units a user may manage for ``action``: the top of each scope and its direct children,
+    valid on the date (the province, its departments and districts for the DX office; a
+    head's own unit and the units right below it)."""
+    paths = scope_paths(user, action)
+    qs = units_valid(on=on)
+    tops = list(qs.filter(parent__isnull=True) if paths is None else qs.filter(path__in=paths))
+    if not tops:
+        return []
+    cond = Q(pk__in=[u.pk for u in tops]) | Q(parent__in=tops)
+    return list(qs.filter(cond).order_by("depth", "code"))
+
+
+def heads_managed(*, user: Any, action: str) -> list[tuple[Any, OrgUnit]]:
+    """Heads (user, their unit) a task may be assigned to, within the user's scope."""
+    day = today()
+    qs = (
+        Membership.objects.filter(role=Role.HEAD, user__is_active=True)
+        .filter(Q(valid_from__isnull=True) | Q(valid_from__lte=day))
+        .filter(Q(valid_to__isnull=True) | Q(valid_to__gt=day))
+        .filter(scope_q(user, action))
+        .select_related("user", "org_unit")
+        .order_by("org_unit__code", "user__username")
+    )
+    seen: set[int] = set()
+    out: list[tuple[Any, OrgUnit]] = []
+    for m in qs:
+        if m.user_id not in seen:
+            seen.add(m.user_id)
+            out.append((m.user, m.org_unit))
+    return out
+
+
+@dataclass
+class TargetSummary:
+    indicator: Indicator
+    baseline: Target | None = None
+    y2025: Target | None = None
+    y2030: Target | None = None
+    years: int = 0
+
+
+def targets_summary(*, unit: OrgUnit, indicators: Sequence[Indicator]) -> list[TargetSummary]:
+    """Per indicator: latest baseline, the 2025 and 2030 targets, how many years are set."""
+    rows = {i.pk: TargetSummary(i) for i in indicators}
+    for t in Target.objects.filter(org_unit=unit, indicator_id__in=list(rows)).order_by("year"):
+        row = rows[t.indicator_id]
+        row.years += 1
+        if t.kind == Target.Kind.BASELINE:
+            row.baseline = t
+        elif t.year == 2025:
+            row.y2025 = t
+        elif t.year == 2030:
+            row.y2030 = t
+    return list(rows.values())
+
+
+def target_path_years(*, indicator: Indicator, unit: OrgUnit) -> list[tuple[int, Target | None]]:
+    """Every year from the first known point (or 2022) to 2030 (or the last), with its target."""
+    path = {t.year: t for t in target_path(indicator=indicator, unit=unit)}
+    first = min([*path, 2022])
+    last = max([*path, 2030])
+    return [(y, path.get(y)) for y in range(first, last + 1)]
+
+
+def population_units(*, user: Any, year: int) -> list[tuple[OrgUnit, Population | None]]:
+    """The administrative units (province, districts) a user may enter population for, with
+    the figures of ``year``; boundaries as they were at the end of that year (or today)."""
+    on = min(today(), dt.date(year, 12, 31))
+    paths = scope_paths(user, "monitoring.population_manage")
+    qs = units_valid(on=on).filter(category=OrgUnit.Category.ADMINISTRATIVE)
+    tops = list(qs.filter(parent__isnull=True) if paths is None else qs.filter(path__in=paths))
+    if not tops:
+        return []
+    units = list(
+        qs.filter(Q(pk__in=[u.pk for u in tops]) | Q(parent__in=tops)).order_by("depth", "code")
+    )
+    pops = {p.org_unit_id: p for p in Population.objects.filter(org_unit__in=units, year=year)}
+    return [(u, pops.get(u.pk)) for u in units]

@@ -20,7 +20,8 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 
-from tinhso.accounts.permissions import user_can
+from tinhso.accounts.models import Role
+from tinhso.accounts.permissions import user_can, user_units
 from tinhso.audit.services import audit_record
 from tinhso.monitoring.models import (
     Component,
@@ -36,7 +37,8 @@ from tinhso.monitoring.models import (
 )
 from tinhso.monitoring.periods import Period, period_parse
 from tinhso.monitoring.scoring import cohort_best, score_component, score_total
-from tinhso.orgs.models import OrgUnit
+from tinhso.orgs.models import OrgUnit, Population
+from tinhso.orgs.services import population_set
 
 S = ReportedValue.Status
 
@@ -491,6 +493,21 @@ def value_correct(*, actor: Any, value: ReportedValue, reason: str) -> ReportedV
 
 # --- targets ------------------------------------------------------------------------------------
 
+TARGET_YEARS = (2000, 2100)
+COMPARATORS = (">=", ">", "<=", "<", "=")
+
+
+def _year(value: Any, label: str = "year") -> int:
+    try:
+        year = int(value)
+    except (TypeError, ValueError):
+        raise ValidationError({label: [f"'{value}' không phải là năm."]}) from None
+    if not TARGET_YEARS[0] <= year <= TARGET_YEARS[1]:
+        raise ValidationError(
+            {label: [f"Năm phải trong khoảng {TARGET_YEARS[0]}–{TARGET_YEARS[1]}."]}
+        )
+    return year
+
 
 @transaction.atomic
 def target_set(
@@ -506,28 +523,45 @@ def target_set(
     note: str = "",
     is_demo: bool = False,
 ) -> Target:
+    """Set one year's target (or baseline) of an indicator for a unit. Entering a value over
+    an interpolated year marks it "adjusted", so a later interpolation keeps it."""
     if actor is not None:
-        _require(actor, "monitoring.plan_manage", org_unit, "Bạn không có quyền giao chỉ tiêu.")
+        _require(actor, "monitoring.target_manage", org_unit, "Bạn không có quyền giao chỉ tiêu.")
+    year = _year(year)
     val = _dec(value, "value")
     if val is None:
         raise ValidationError({"value": ["Chưa nhập giá trị chỉ tiêu."]})
     if indicator.is_percent and not (0 <= val <= 100):
         raise ValidationError({"value": ["Chỉ tiêu tỷ lệ phải trong khoảng 0–100%."]})
-    if comparator not in (">=", ">", "<=", "<", "="):
+    if val < 0:
+        raise ValidationError({"value": ["Giá trị chỉ tiêu không được âm."]})
+    if abs(val) >= Decimal(10) ** 12:
+        raise ValidationError({"value": ["Giá trị chỉ tiêu quá lớn."]})
+    if comparator not in COMPARATORS:
         raise ValidationError({"comparator": ["Phép so sánh không hợp lệ."]})
-    existing = Target.objects.filter(indicator=indicator, org_unit=org_unit, year=year).first()
-    if existing is not None and existing.kind == Target.Kind.INTERPOLATED and kind == "entered":
+    if kind not in Target.Kind.values:
+        raise ValidationError({"kind": ["Loại chỉ tiêu không hợp lệ."]})
+    existing = (
+        Target.objects.select_for_update()
+        .filter(indicator=indicator, org_unit=org_unit, year=year)
+        .first()
+    )
+    if (
+        existing is not None
+        and existing.kind in (Target.Kind.INTERPOLATED, Target.Kind.ADJUSTED)
+        and kind == Target.Kind.ENTERED
+    ):
         kind = Target.Kind.ADJUSTED
     target, _ = Target.objects.update_or_create(
         indicator=indicator,
         org_unit=org_unit,
         year=year,
         defaults={
-            "value": val,
+            "value": val.quantize(Decimal("0.0001")),
             "kind": kind,
             "comparator": comparator,
-            "source": source,
-            "note": note,
+            "source": source.strip()[:255],
+            "note": note.strip()[:255],
             "is_demo": is_demo,
         },
     )
@@ -536,8 +570,21 @@ def target_set(
         action="monitoring.target.set",
         obj=target,
         org_unit=org_unit,
-        before={"value": str(existing.value), "kind": existing.kind} if existing else None,
-        after={"indicator": indicator.code, "year": year, "value": str(val), "kind": kind},
+        before={
+            "value": str(existing.value),
+            "kind": existing.kind,
+            "comparator": existing.comparator,
+        }
+        if existing
+        else None,
+        after={
+            "indicator": indicator.code,
+            "unit": org_unit.code,
+            "year": year,
+            "value": str(val),
+            "kind": kind,
+            "comparator": comparator,
+        },
     )
     return target
 
@@ -547,11 +594,13 @@ def target_path_interpolate(
     *, actor: Any, indicator: Indicator, org_unit: OrgUnit, is_demo: bool = False
 ) -> list[Target]:
     """Fill the years between known points (baseline, entered or adjusted targets) linearly.
-    Existing interpolated years are recomputed; entered and adjusted ones are kept."""
+    Existing interpolated years are recomputed; entered and adjusted ones are kept.
+    Returns the interpolated targets (empty when fewer than two known points are apart)."""
     if actor is not None:
-        _require(actor, "monitoring.plan_manage", org_unit, "Bạn không có quyền giao chỉ tiêu.")
+        _require(actor, "monitoring.target_manage", org_unit, "Bạn không có quyền giao chỉ tiêu.")
     known = list(
-        Target.objects.filter(indicator=indicator, org_unit=org_unit)
+        Target.objects.select_for_update()
+        .filter(indicator=indicator, org_unit=org_unit)
         .exclude(kind=Target.Kind.INTERPOLATED)
         .order_by("year")
     )
@@ -581,12 +630,66 @@ def target_path_interpolate(
             action="monitoring.target.interpolate",
             object_type="monitoring.target",
             org_unit=org_unit,
-            extra={"indicator": indicator.code, "years": [t.year for t in made]},
+            extra={
+                "indicator": indicator.code,
+                "unit": org_unit.code,
+                "path": {t.year: str(t.value) for t in made},
+            },
         )
     return made
 
 
 # --- tasks ------------------------------------------------------------------------------------
+
+
+def _task_check(
+    *, title: str, org_unit: OrgUnit, head: Any, deadline: Any, year: Any
+) -> tuple[str, int]:
+    errors: dict[str, list[str]] = {}
+    title = (title or "").strip()
+    if not title:
+        errors.setdefault("title", []).append("Chưa nhập tên nhiệm vụ.")
+    elif len(title) > 500:
+        errors.setdefault("title", []).append("Tên nhiệm vụ dài quá 500 ký tự.")
+    try:
+        year = _year(year)
+    except ValidationError as exc:
+        errors.update(exc.message_dict)
+    if not isinstance(deadline, dt.date):
+        errors.setdefault("deadline", []).append("Chưa nhập thời hạn hợp lệ (dd/mm/yyyy).")
+    elif isinstance(year, int) and not year - 1 <= deadline.year <= year + 5:
+        errors.setdefault("deadline", []).append(
+            f"Thời hạn {deadline:%d/%m/%Y} không khớp với năm kế hoạch {year}."
+        )
+    if not org_unit.is_valid_on(timezone.localdate()):
+        errors.setdefault("org_unit", []).append(
+            f"{org_unit.agency_name} không còn hiệu lực; hãy giao cho đơn vị kế thừa."
+        )
+    if head is not None:
+        heads_of = user_units(head, roles=[Role.HEAD])
+        if not getattr(head, "is_active", False) or not any(
+            org_unit.path.startswith(u.path) for u in heads_of
+        ):
+            errors.setdefault("head", []).append(
+                f"{getattr(head, 'display_name', head)} không phải lãnh đạo của "
+                f"{org_unit.agency_name}."
+            )
+    if errors:
+        raise ValidationError(errors)
+    return title, int(year)
+
+
+def _task_snapshot(task: PlanTask) -> dict[str, Any]:
+    return {
+        "year": task.year,
+        "title": task.title,
+        "unit": task.org_unit.code,
+        "head": task.head.username if task.head else None,
+        "deadline": task.deadline,
+        "indicators": sorted(task.indicators.values_list("code", flat=True)),
+        "status": task.status,
+        "progress": task.progress,
+    }
 
 
 @transaction.atomic
@@ -602,21 +705,25 @@ def task_create(
     status: str = PlanTask.Status.NOT_STARTED,
     progress: int = 0,
     source: str = "",
+    note: str = "",
     is_demo: bool = False,
 ) -> PlanTask:
+    """A task of the yearly plan, assigned to a responsible unit (and its head)."""
     if actor is not None:
-        _require(actor, "monitoring.plan_manage", org_unit, "Bạn không có quyền giao nhiệm vụ.")
-    if not title.strip():
-        raise ValidationError({"title": ["Chưa nhập tên nhiệm vụ."]})
+        _require(actor, "monitoring.task_manage", org_unit, "Bạn không có quyền giao nhiệm vụ.")
+    title, year = _task_check(
+        title=title, org_unit=org_unit, head=head, deadline=deadline, year=year
+    )
     task = PlanTask(
         year=year,
-        title=title.strip(),
+        title=title,
         org_unit=org_unit,
         deadline=deadline,
         head=head,
         status=status,
         progress=progress,
-        source=source,
+        source=source.strip(),
+        note=note.strip(),
         is_demo=is_demo,
     )
     task.full_clean()
@@ -627,7 +734,52 @@ def task_create(
         action="monitoring.task.create",
         obj=task,
         org_unit=org_unit,
-        after={"title": task.title, "deadline": deadline, "unit": org_unit.code},
+        after=_task_snapshot(task),
+    )
+    return task
+
+
+@transaction.atomic
+def task_edit(
+    *,
+    actor: Any,
+    task: PlanTask,
+    year: int,
+    title: str,
+    org_unit: OrgUnit,
+    deadline: dt.date,
+    head: Any = None,
+    indicators: Iterable[Indicator] = (),
+    source: str = "",
+    note: str = "",
+) -> PlanTask:
+    """Re-assign a task (unit, head, deadline, indicators, title). Both the old and the new
+    unit must be within the actor's scope."""
+    task = PlanTask.objects.select_for_update().get(pk=task.pk)
+    _require(actor, "monitoring.task_manage", task.org_unit, "Bạn không có quyền sửa nhiệm vụ này.")
+    _require(actor, "monitoring.task_manage", org_unit, "Bạn không có quyền giao nhiệm vụ.")
+    title, year = _task_check(
+        title=title, org_unit=org_unit, head=head, deadline=deadline, year=year
+    )
+    before = _task_snapshot(task)
+    task.year, task.title, task.org_unit, task.head, task.deadline = (
+        year,
+        title,
+        org_unit,
+        head,
+        deadline,
+    )
+    task.source, task.note = source.strip(), note.strip()
+    task.full_clean()
+    task.save()
+    task.indicators.set(list(indicators))
+    audit_record(
+        actor=actor,
+        action="monitoring.task.edit",
+        obj=task,
+        org_unit=org_unit,
+        before=before,
+        after=_task_snapshot(task),
     )
     return task
 
@@ -642,7 +794,11 @@ def task_update(
     )
     if status not in PlanTask.Status.values:
         raise ValidationError({"status": ["Tình trạng không hợp lệ."]})
-    if not 0 <= int(progress) <= 100:
+    try:
+        progress = int(progress)
+    except (TypeError, ValueError):
+        raise ValidationError({"progress": ["Tiến độ phải là số nguyên."]}) from None
+    if not 0 <= progress <= 100:
         raise ValidationError({"progress": ["Tiến độ phải trong khoảng 0–100%."]})
     if status == PlanTask.Status.DONE:
         progress = 100
@@ -658,8 +814,58 @@ def task_update(
         org_unit=task.org_unit,
         before=before,
         after={"status": status, "progress": task.progress},
+        extra={"note": note} if note else None,
     )
     return task
+
+
+# --- population (written through the orgs service; permission checked here) ----------------
+
+
+@transaction.atomic
+def population_save(
+    *, actor: Any, year: Any, rows: Sequence[dict[str, Any]], is_demo: bool = False
+) -> list[Population]:
+    """Save the population of several units for one year, all or nothing.
+
+    ``rows``: dicts with ``org_unit``, ``total``, ``adults`` and optional ``source``. Rows
+    with both figures blank are skipped. A ``ValidationError`` lists every bad row (keyed
+    ``"<unit code>"``) and nothing is stored."""
+    year = _year(year)
+    for row in rows:
+        _require(
+            actor,
+            "monitoring.population_manage",
+            row["org_unit"],
+            "Bạn không có quyền nhập dân số của đơn vị này.",
+        )
+    saved: list[Population] = []
+    errors: dict[str, list[str]] = {}
+    for row in rows:
+        unit = row["org_unit"]
+        total, adults = row.get("total"), row.get("adults")
+        if all(v is None or (isinstance(v, str) and not v.strip()) for v in (total, adults)):
+            continue
+        try:
+            with transaction.atomic():
+                saved.append(
+                    population_set(
+                        actor=actor,
+                        org_unit=unit,
+                        year=year,
+                        total=total,
+                        adults=adults,
+                        source=row.get("source") or "",
+                        is_demo=is_demo,
+                    )
+                )
+        except ValidationError as exc:
+            errors[unit.code] = [
+                f"{unit.agency_name}: {m}" for msgs in exc.message_dict.values() for m in msgs
+            ]
+    if errors:
+        raise ValidationError(errors)
+    return saved
 
 
 # --- index computation ------------------------------------------------------------------------

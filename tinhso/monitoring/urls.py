@@ -12,7 +12,12 @@ urlpatterns = [
     # Public page; the footer links to /minh-bach/ (a root-level route is for the lead).
     path("minh-bach/", views.transparency, name="transparency"),
     path("nhiem-vu/", views.tasks, name="tasks"),
+    path("nhiem-vu/moi/", views.task_new, name="task_new"),
+    path("nhiem-vu/<int:pk>/", views.task_detail, name="task"),
     path("nhiem-vu/<int:pk>/cap-nhat/", views.task_update, name="task_update"),
+    path("chi-tieu-giao/", views.targets, name="targets"),
+    path("chi-tieu-giao/<int:unit_pk>/<str:code>/", views.target_edit, name="target_edit"),
+    path("dan-so/", views.population, name="population"),
     path("bao-cao/", views.reports, name="reports"),
     path("bao-cao/tre-han/", views.late, name="late"),
     path("bao-cao/nhap/<str:code>/", views.report_new, name="report_new"),

@@ -1,4 +1,4 @@
-"""Writes to the org-unit hierarchy: create, close, reorganise, import."""
+"""Writes to the org-unit hierarchy: create, close, reorganise, import; population figures."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from tinhso.audit.services import audit_record
-from tinhso.orgs.models import OrgUnit, Succession
+from tinhso.orgs.models import OrgUnit, Population, Succession
 
 
 def _snapshot(unit: OrgUnit) -> dict[str, Any]:
@@ -466,3 +466,91 @@ def models_valid_to_after(day: dt.date) -> Any:
     from django.db.models import Q
 
     return Q(valid_to__isnull=True) | Q(valid_to__gt=day)
+
+
+# --- population per unit and year (used by monitoring's "adults using online services") -----
+
+
+def _count(value: Any, label: str) -> int | None:
+    """A whole number from a form or a file: 2763100, "2.763.100", "2 763 100"."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    if isinstance(value, bool):
+        raise ValidationError({label: [f"'{value}' không phải là số nguyên."]})
+    if isinstance(value, int):
+        return value
+    text = str(value).strip().replace(" ", "").replace("\u00a0", "").replace(".", "")
+    if not text.lstrip("-").isdigit():
+        raise ValidationError({label: [f"'{value}' không phải là số nguyên."]})
+    return int(text)
+
+
+@transaction.atomic
+def population_set(
+    *,
+    actor: Any | None,
+    org_unit: OrgUnit,
+    year: int,
+    total: Any,
+    adults: Any,
+    source: str = "",
+    is_demo: bool = False,
+) -> Population:
+    """Create or replace a unit's population for a year (audited). Permission is checked by
+    the caller (orgs sits below the permission layer)."""
+    errors: dict[str, list[str]] = {}
+    if not isinstance(year, int) or not 1900 <= year <= 2100:
+        errors.setdefault("year", []).append("Năm không hợp lệ.")
+    tot = ad = None
+    try:
+        tot = _count(total, "total")
+    except ValidationError as exc:
+        errors.update(exc.message_dict)
+    try:
+        ad = _count(adults, "adults")
+    except ValidationError as exc:
+        errors.update(exc.message_dict)
+    if tot is None and "total" not in errors:
+        errors.setdefault("total", []).append("Chưa nhập tổng dân số.")
+    elif tot is not None and tot <= 0:
+        errors.setdefault("total", []).append("Tổng dân số phải lớn hơn 0.")
+    if ad is None and "adults" not in errors:
+        errors.setdefault("adults", []).append("Chưa nhập dân số từ 18 tuổi trở lên.")
+    elif ad is not None and ad < 0:
+        errors.setdefault("adults", []).append("Dân số từ 18 tuổi trở lên không được âm.")
+    elif ad is not None and tot is not None and tot > 0 and ad > tot:
+        errors.setdefault("adults", []).append(
+            "Dân số từ 18 tuổi trở lên không được lớn hơn tổng dân số."
+        )
+    if len(source) > 255:
+        errors.setdefault("source", []).append("Nguồn số liệu dài quá 255 ký tự.")
+    if errors:
+        raise ValidationError(errors)
+    assert tot is not None and ad is not None
+    existing = Population.objects.select_for_update().filter(org_unit=org_unit, year=year).first()
+    before = (
+        {"total": existing.total, "adults": existing.adults, "source": existing.source}
+        if existing
+        else None
+    )
+    pop, _ = Population.objects.update_or_create(
+        org_unit=org_unit,
+        year=year,
+        defaults={"total": tot, "adults": ad, "source": source.strip(), "is_demo": is_demo},
+    )
+    audit_record(
+        actor=actor,
+        action="population.set",
+        obj=pop,
+        org_unit=org_unit,
+        before=before,
+        after={
+            "unit": org_unit.code,
+            "year": year,
+            "total": tot,
+            "adults": ad,
+            "source": pop.source,
+            "is_demo": is_demo,
+        },
+    )
+    return pop

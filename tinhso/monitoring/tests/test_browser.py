@@ -75,3 +75,80 @@ def test_dashboard_on_a_phone(browser_page, catalogue):
     page.set_viewport_size({"width": 375, "height": 740})
     page.goto(page.base_url + "/chuyen-doi-so/")
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+
+
+def test_axe_management_pages(browser_page, catalogue):
+    """Every monitoring page added or touched for targets, tasks, population and late reports,
+    as the DX office (who sees every form), after a real action on each."""
+    import datetime as dt
+
+    from tinhso.accounts.models import User
+    from tinhso.monitoring.services import task_create
+    from tinhso.orgs.selectors import orgunit_get
+
+    dian = orgunit_get(code="724")
+    task = task_create(
+        actor=None,
+        year=2025,
+        title="Số hóa hồ sơ đất đai",
+        org_unit=dian,
+        deadline=dt.date(2025, 3, 31),
+        head=User.objects.get(username="lanhdao.dian"),
+        indicators=[catalogue["HSCV_TRUC_TUYEN"]],
+    )
+    page = browser_page
+    browser_login(page, "vanphong.cds")
+    checked = {}
+
+    page.goto(page.base_url + f"/chuyen-doi-so/chi-tieu-giao/?don-vi={dian.pk}")
+    checked["targets"] = axe_violations(page)
+    page.click("#targets-table tr[data-indicator=KTS_GRDP] a")
+    page.fill("#id_year", "2027")
+    page.fill("#id_value", "abc")
+    page.click("main button:has-text('Lưu chỉ tiêu năm')")
+    page.wait_for_selector(".errorlist")
+    checked["target with errors"] = axe_violations(page)
+    page.fill("#id_value", "25,5")
+    page.click("main button:has-text('Lưu chỉ tiêu năm')")
+    page.wait_for_selector("text=Đã lưu chỉ tiêu năm 2027")
+    assert "25,5%" in page.locator("#path-table tr[data-year='2027']").inner_text()
+    checked["target path"] = axe_violations(page)
+
+    page.goto(page.base_url + "/chuyen-doi-so/nhiem-vu/")
+    checked["tasks"] = axe_violations(page)
+    page.goto(page.base_url + "/chuyen-doi-so/nhiem-vu/moi/")
+    checked["new task"] = axe_violations(page)
+    page.goto(page.base_url + f"/chuyen-doi-so/nhiem-vu/{task.pk}/")
+    page.fill("#id_deadline", "2025-06-30")
+    page.click("main button:has-text('Lưu thay đổi')")
+    page.wait_for_selector("text=Đã lưu thay đổi nhiệm vụ.")
+    assert "30/06/2025" in page.locator("#task-facts").inner_text()
+    checked["task (manager)"] = axe_violations(page)
+
+    page.goto(page.base_url + "/chuyen-doi-so/dan-so/?nam=2025")
+    page.fill(f"#total-{dian.pk}", "520.000")
+    page.fill(f"#adults-{dian.pk}", "600.000")
+    page.click("main button:has-text('Lưu dân số')")
+    page.wait_for_selector("#population-errors")
+    checked["population with errors"] = axe_violations(page)
+    page.fill(f"#adults-{dian.pk}", "380.000")
+    page.click("main button:has-text('Lưu dân số')")
+    page.wait_for_selector("text=Đã lưu dân số năm 2025")
+    checked["population"] = axe_violations(page)
+
+    page.goto(page.base_url + "/chuyen-doi-so/bao-cao/tre-han/?nam=2024")
+    checked["late"] = axe_violations(page)
+    page.goto(page.base_url + "/trang-cua-toi/")
+    page.click("main a[href='/chuyen-doi-so/bao-cao/tre-han/']")
+    page.wait_for_url("**/chuyen-doi-so/bao-cao/tre-han/")
+    _logout(page)
+
+    browser_login(page, "canbo.dian")  # the officer updates progress
+    page.goto(page.base_url + f"/chuyen-doi-so/nhiem-vu/{task.pk}/")
+    page.fill("#update_progress", "40")
+    page.select_option("#update_status", "in_progress")
+    page.click("main button:has-text('Cập nhật tiến độ')")
+    page.wait_for_selector("text=Đã cập nhật nhiệm vụ.")
+    assert "40%" in page.locator("#task-progress").inner_text()
+    checked["task (officer)"] = axe_violations(page)
+    assert {k: v for k, v in checked.items() if v} == {}

@@ -1,5 +1,7 @@
 """Email reminders: reports due within N days that are not sent yet (to the unit's officers
-and head) and overdue plan tasks (to the responsible head)."""
+and head) and overdue plan tasks (to the responsible head, or to the heads of the responsible
+unit when the task names none). Run it once a day (cron / systemd timer); see
+``tinhso/monitoring/README.md``."""
 
 from __future__ import annotations
 
@@ -52,10 +54,15 @@ class Command(BaseCommand):
             else:
                 send_mail("[Tỉnh Số] Nhắc hạn báo cáo chuyển đổi số", body, None, to)
             sent += 1
-        overdue = [t for t in task_list(overdue=True) if t.head and t.head.email]
+        overdue = list(task_list(overdue=True))
+        unit_heads = unit_contacts(
+            unit_ids={t.org_unit_id for t in overdue if t.head is None}, roles=[Role.HEAD]
+        )
         heads: dict[Any, list[Any]] = defaultdict(list)
         for t in overdue:
-            heads[t.head].append(t)
+            for head in [t.head] if t.head else unit_heads.get(t.org_unit_id, []):
+                if head.is_active and head.email:
+                    heads[head].append(t)
         for head, tasks in heads.items():
             body = (
                 f"Kính gửi {head.display_name},\n\nCác nhiệm vụ chuyển đổi số sau đã quá hạn "

@@ -9,7 +9,10 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from tinhso.data.models import ClientSystem, Resource
+from tinhso.accounts.models import User
+from tinhso.data.models import AccessLevel, ClientSystem, Frequency, Licence, Resource, Theme
+from tinhso.data.tabular import TabularError, format_from_filename, max_file_bytes
+from tinhso.orgs.models import OrgUnit
 
 
 class DateInput(forms.DateInput):
@@ -80,3 +83,168 @@ class GrantForm(forms.Form):
 class DecisionForm(forms.Form):
     decision = forms.ChoiceField(choices=[("approve", _("Duyệt")), ("reject", _("Từ chối"))])
     note = forms.CharField(label=_("Ghi chú / lý do"), required=False, max_length=2000)
+
+
+class MultipleUnitField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return f"{obj.name} ({obj.code})"
+
+
+class UnitField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return f"{obj.name} ({obj.code})"
+
+
+class DatasetForm(forms.Form):
+    """Every catalogue field of a dataset. ``name`` and the owner unit are set at creation;
+    the owner can be changed later only among the units the official manages."""
+
+    name = forms.SlugField(
+        label=_("Mã bộ dữ liệu (dùng trong đường dẫn, không đổi được)"),
+        max_length=100,
+        help_text=_("Chữ thường không dấu, số, gạch ngang. Ví dụ: truong-hoc-2025."),
+        error_messages={
+            "invalid": _("Mã bộ dữ liệu chỉ gồm chữ thường không dấu, số và dấu gạch ngang.")
+        },
+    )
+    title = forms.CharField(label=_("Tên bộ dữ liệu"), max_length=255)
+    title_en = forms.CharField(label=_("Tên tiếng Anh"), max_length=255, required=False)
+    description = forms.CharField(label=_("Mô tả"), widget=forms.Textarea(attrs={"rows": 4}))
+    description_en = forms.CharField(
+        label=_("Mô tả tiếng Anh"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
+    org_unit = UnitField(
+        label=_("Đơn vị chủ quản"),
+        queryset=OrgUnit.objects.none(),
+        error_messages={"invalid_choice": _("Bạn không quản lý dữ liệu của đơn vị này.")},
+    )
+    theme = forms.ChoiceField(label=_("Lĩnh vực"), choices=Theme.choices)
+    keywords = forms.CharField(
+        label=_("Từ khóa (phân cách bằng dấu phẩy)"), max_length=1000, required=False
+    )
+    steward = forms.ModelChoiceField(
+        label=_("Người phụ trách"), queryset=User.objects.none(), required=False
+    )
+    contact_name = forms.CharField(label=_("Đầu mối liên hệ"), max_length=255)
+    contact_email = forms.EmailField(
+        label=_("Thư điện tử liên hệ"),
+        error_messages={"invalid": _("Thư điện tử liên hệ không hợp lệ.")},
+    )
+    frequency = forms.ChoiceField(label=_("Tần suất cập nhật"), choices=Frequency.choices)
+    licence = forms.ChoiceField(label=_("Giấy phép"), choices=Licence.choices)
+    access_level = forms.ChoiceField(label=_("Mức truy cập"), choices=AccessLevel.choices)
+    shared_with = MultipleUnitField(
+        label=_("Chia sẻ cho đơn vị (khi mức truy cập là “chia sẻ”)"),
+        queryset=OrgUnit.objects.none(),
+        required=False,
+        widget=forms.SelectMultiple(attrs={"size": 8}),
+    )
+    spatial_unit = UnitField(
+        label=_("Phạm vi không gian (đơn vị hành chính)"),
+        queryset=OrgUnit.objects.none(),
+        required=False,
+    )
+    spatial_label = forms.CharField(
+        label=_("Phạm vi không gian (mô tả)"), max_length=255, required=False
+    )
+    temporal_start = forms.DateField(label=_("Thời gian từ"), widget=DateInput, required=False)
+    temporal_end = forms.DateField(label=_("Thời gian đến"), widget=DateInput, required=False)
+    source = forms.CharField(label=_("Nguồn"), max_length=500, required=False)
+
+    def __init__(
+        self, *args: Any, owner_units: Any, all_units: Any, stewards: Any, editing: bool, **kw: Any
+    ) -> None:
+        super().__init__(*args, **kw)
+        self.fields["org_unit"].queryset = owner_units
+        self.fields["shared_with"].queryset = all_units
+        self.fields["spatial_unit"].queryset = all_units.filter(category="administrative")
+        self.fields["steward"].queryset = stewards
+        if editing:
+            del self.fields["name"]
+
+    def clean_name(self) -> str:
+        name = self.cleaned_data["name"]
+        if name != name.lower():
+            raise forms.ValidationError(
+                _("Mã bộ dữ liệu chỉ gồm chữ thường không dấu, số và dấu gạch ngang.")
+            )
+        return name
+
+    def clean_keywords(self) -> list[str]:
+        raw = self.cleaned_data.get("keywords") or ""
+        return [k.strip() for k in raw.split(",") if k.strip()]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        start, end = data.get("temporal_start"), data.get("temporal_end")
+        if start and end and end < start:
+            self.add_error("temporal_end", _("Thời gian kết thúc phải sau thời gian bắt đầu."))
+        if data.get("access_level") == AccessLevel.PUBLIC and data.get("licence") == (
+            Licence.RESTRICTED
+        ):
+            self.add_error("licence", _("Dữ liệu công khai phải có giấy phép mở."))
+        return data
+
+    @staticmethod
+    def initial_for(dataset: Any) -> dict[str, Any]:
+        initial: dict[str, Any] = {
+            f: getattr(dataset, f)
+            for f in (
+                "title",
+                "title_en",
+                "description",
+                "description_en",
+                "theme",
+                "contact_name",
+                "contact_email",
+                "frequency",
+                "licence",
+                "access_level",
+                "spatial_label",
+                "temporal_start",
+                "temporal_end",
+                "source",
+            )
+        }
+        initial["org_unit"] = dataset.org_unit_id
+        initial["steward"] = dataset.steward_id
+        initial["spatial_unit"] = dataset.spatial_unit_id
+        initial["keywords"] = ", ".join(k.name for k in dataset.keywords.all())
+        initial["shared_with"] = [u.pk for u in dataset.shared_with.all()]
+        return initial
+
+
+class ResourceUploadForm(forms.Form):
+    name = forms.CharField(label=_("Tên tài nguyên"), max_length=255)
+    description = forms.CharField(
+        label=_("Mô tả"), widget=forms.Textarea(attrs={"rows": 2}), required=False
+    )
+    file = forms.FileField(
+        label=_("Tệp dữ liệu (CSV, XLSX, JSON hoặc GeoJSON)"),
+        widget=forms.ClearableFileInput(attrs={"accept": ".csv,.xlsx,.json,.geojson"}),
+    )
+
+    def clean_file(self) -> Any:
+        upload = self.cleaned_data["file"]
+        limit = max_file_bytes()
+        if upload.size > limit:
+            raise forms.ValidationError(
+                _("Tệp quá lớn: %(size)s byte, giới hạn %(limit)s byte.")
+                % {
+                    "size": f"{upload.size:,}".replace(",", "."),
+                    "limit": f"{limit:,}".replace(",", "."),
+                }
+            )
+        try:
+            format_from_filename(upload.name)
+        except TabularError as exc:
+            raise forms.ValidationError(exc.message) from exc
+        return upload
+
+
+class ResourceReplaceForm(ResourceUploadForm):
+    def __init__(self, *args: Any, **kw: Any) -> None:
+        super().__init__(*args, **kw)
+        del self.fields["name"]
+        del self.fields["description"]
+        self.fields["file"].label = _("Tệp mới (cùng định dạng)")

@@ -122,6 +122,13 @@ class Dataset(models.Model):
     temporal_end = models.DateField(_("thời gian đến"), null=True, blank=True)
     source = models.CharField(_("nguồn"), max_length=500, blank=True)
     is_demo = models.BooleanField(default=False, help_text=_("Số liệu minh họa, không chính thức."))
+    archived_at = models.DateTimeField(
+        _("lưu trữ lúc"),
+        null=True,
+        blank=True,
+        db_index=True,
+        help_text=_("Bộ dữ liệu đã lưu trữ không còn hiện trong danh mục và không chia sẻ."),
+    )
     created_at = models.DateTimeField()
     modified_at = models.DateTimeField(db_index=True)
     search_text = models.TextField(editable=False, default="")
@@ -144,7 +151,11 @@ class Dataset(models.Model):
 
     @property
     def is_public(self) -> bool:
-        return self.access_level == AccessLevel.PUBLIC
+        return self.access_level == AccessLevel.PUBLIC and self.archived_at is None
+
+    @property
+    def is_archived(self) -> bool:
+        return self.archived_at is not None
 
 
 class Resource(models.Model):

@@ -21,6 +21,8 @@ def data_panels(user: Any) -> list[Panel]:
 
     links = [(_("Danh mục dữ liệu"), reverse("data:list"))]
     figures: list[tuple[str, Any]] = []
+    if scope_paths(user, "data.manage") != []:
+        links.append((_("Bộ dữ liệu của đơn vị"), reverse("data:manage")))
     if scope_paths(user, "data.client") != []:
         links.append((_("Hệ thống kết nối và khóa API"), reverse("data:clients")))
     if scope_paths(user, "data.usage") != []:

@@ -14,7 +14,7 @@ from django.db.models.fields.json import KeyTextTransform, KeyTransform
 from django.db.models.functions import Cast
 from django.utils import timezone
 
-from tinhso.accounts.permissions import scope_q, user_units
+from tinhso.accounts.permissions import scope_paths, scope_q, user_can, user_units
 from tinhso.data import permissions as _permissions  # noqa: F401
 from tinhso.data.models import (
     AccessLevel,
@@ -40,15 +40,21 @@ def dataset_visible_q(*, user: Any) -> Q:
     datasets (metadata only, so they can ask for access) and internal ones in their scope."""
     cond = Q(access_level=AccessLevel.PUBLIC)
     if user is None or not getattr(user, "is_authenticated", False):
-        return cond
+        return cond & Q(archived_at__isnull=True)
     if getattr(user, "is_official", False) or getattr(user, "is_superuser", False):
         cond |= Q(access_level=AccessLevel.SHARED)
         cond |= Q(access_level=AccessLevel.INTERNAL) & scope_q(user, "data.view")
-    return cond
+        # archived datasets stay visible to the officials who maintain them
+        return (cond & Q(archived_at__isnull=True)) | (
+            Q(archived_at__isnull=False) & scope_q(user, "data.manage")
+        )
+    return cond & Q(archived_at__isnull=True)
 
 
 def dataset_data_readable(*, user: Any, dataset: Dataset) -> bool:
     """May ``user`` read the rows and files (not only the metadata) of ``dataset``?"""
+    if dataset.archived_at is not None:
+        return dataset_manageable(user=user, dataset=dataset)
     if dataset.access_level == AccessLevel.PUBLIC:
         return True
     if user is None or not getattr(user, "is_authenticated", False):
@@ -71,7 +77,42 @@ def dataset_get_visible(*, user: Any, name: str) -> Dataset:
 
 
 def public_datasets() -> QuerySet[Dataset]:
-    return Dataset.objects.filter(access_level=AccessLevel.PUBLIC)
+    return Dataset.objects.filter(access_level=AccessLevel.PUBLIC, archived_at__isnull=True)
+
+
+def dataset_manageable(*, user: Any, dataset: Dataset) -> bool:
+    """May ``user`` edit ``dataset`` and its resources (``data.manage`` on the owner unit)?"""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return False
+    return user_can(user=user, action="data.manage", org_unit=dataset.org_unit)
+
+
+def datasets_managed(*, user: Any) -> QuerySet[Dataset]:
+    """Datasets the user maintains (owner unit in the ``data.manage`` scope), archived too."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return Dataset.objects.none()
+    if scope_paths(user, "data.manage") == []:
+        return Dataset.objects.none()
+    return (
+        Dataset.objects.filter(scope_q(user, "data.manage"))
+        .select_related("org_unit")
+        .annotate(resource_count=Count("resources"))
+        .order_by("archived_at", "title")
+    )
+
+
+def units_managed(*, user: Any) -> QuerySet[Any]:
+    """Org units valid today where the user may publish datasets."""
+    from tinhso.orgs.selectors import orgunit_list
+
+    paths = scope_paths(user, "data.manage")
+    units = orgunit_list().order_by("path")
+    if paths is None:
+        return units
+    cond = Q(pk__in=[])
+    for path in paths:
+        cond |= Q(path__startswith=path)
+    return units.filter(cond)
 
 
 # --- catalogue search -----------------------------------------------------------------------
@@ -252,11 +293,18 @@ def organizations_publishing() -> QuerySet[Any]:
 
     return OrgUnit.objects.filter(
         Exists(public_datasets().filter(org_unit=OuterRef("pk")))
-    ).annotate(package_count=Count("datasets", filter=Q(datasets__access_level=AccessLevel.PUBLIC)))
+    ).annotate(
+        package_count=Count(
+            "datasets",
+            filter=Q(datasets__access_level=AccessLevel.PUBLIC, datasets__archived_at__isnull=True),
+        )
+    )
 
 
 def tags_public(*, query: str = "") -> QuerySet[Keyword]:
-    qs = Keyword.objects.filter(datasets__access_level=AccessLevel.PUBLIC).distinct()
+    qs = Keyword.objects.filter(
+        datasets__access_level=AccessLevel.PUBLIC, datasets__archived_at__isnull=True
+    ).distinct()
     if query:
         qs = qs.filter(folded__contains=fold(query))
     return qs.order_by("name")
@@ -396,7 +444,11 @@ def grants_for_owner(*, user: Any) -> QuerySet[Grant]:
 def grants_for_client(*, client: ClientSystem, on: dt.date | None = None) -> QuerySet[Grant]:
     day = on or timezone.localdate()
     return Grant.objects.filter(
-        client=client, revoked_at__isnull=True, valid_from__lte=day, valid_until__gte=day
+        client=client,
+        revoked_at__isnull=True,
+        valid_from__lte=day,
+        valid_until__gte=day,
+        dataset__archived_at__isnull=True,
     ).select_related("dataset__org_unit", "resource")
 
 

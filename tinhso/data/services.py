@@ -24,6 +24,7 @@ from django.core.validators import validate_email, validate_slug
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
+from django.utils.text import get_valid_filename
 from django.utils.translation import gettext as _
 
 from tinhso.accounts.permissions import user_can
@@ -212,12 +213,21 @@ def dataset_create(
 
 @transaction.atomic
 def dataset_update(
-    *, actor: Any, dataset: Dataset, keywords: Iterable[str] | None = None, **changes: Any
+    *,
+    actor: Any,
+    dataset: Dataset,
+    keywords: Iterable[str] | None = None,
+    shared_with: Iterable[OrgUnit] | None = None,
+    **changes: Any,
 ) -> Dataset:
+    """Change catalogue fields. ``org_unit`` (a transfer) needs ``data.manage`` on both the
+    current and the new owner; ``is_demo`` is for the system's own publishers."""
     _require(actor, "data.manage", dataset.org_unit)
-    unknown = set(changes) - set(_DATASET_FIELDS)
+    unknown = set(changes) - set(_DATASET_FIELDS) - {"org_unit", "is_demo"}
     if unknown:
         raise TypeError(f"unknown dataset fields: {sorted(unknown)}")
+    if "org_unit" in changes:
+        _require(actor, "data.manage", changes["org_unit"])
     dataset = (
         Dataset.objects.select_for_update(of=("self",))
         .select_related("org_unit")
@@ -229,7 +239,14 @@ def dataset_update(
     _validate_dataset(dataset)
     if keywords is not None:
         kws = keywords_get_or_create(names=keywords)
+        before["keywords"] = sorted(k.name for k in dataset.keywords.all())
+        changes["keywords"] = sorted(k.name for k in kws)
         dataset.keywords.set(kws)
+    if shared_with is not None:
+        units = list(shared_with)
+        before["shared_with"] = sorted(u.code for u in dataset.shared_with.all())
+        changes["shared_with"] = sorted(u.code for u in units)
+        dataset.shared_with.set(units)
     names = [k.name for k in dataset.keywords.all()]
     dataset.search_text = _search_text(dataset, names)
     dataset.modified_at = timezone.now()
@@ -488,12 +505,236 @@ def datastore_load_upload(
             _("Tệp quá lớn: %(size)s byte, giới hạn %(limit)s byte.")
             % {"size": upload.size, "limit": limit}
         )
-    suffix = Path(upload.name or "upload").suffix[:10]
     with tempfile.TemporaryDirectory() as tmp:
-        target = Path(tmp) / f"tai-lieu{suffix}"
-        with target.open("wb") as out:
-            shutil.copyfileobj(upload, out)
+        target = _upload_to(upload, Path(tmp))
+        try:
+            tabular.check_content(target, resource.format)
+        except tabular.TabularError as exc:
+            raise DatastoreLoadError(exc.message) from exc
         return datastore_load(actor=actor, resource=resource, path=target, **options)
+
+
+def _upload_to(upload: Any, directory: Path) -> Path:
+    """Copy an upload into ``directory`` under a safe version of its own name."""
+    name = get_valid_filename(Path(upload.name or "tai-lieu").name) or "tai-lieu"
+    target = directory / name[-120:]
+    with target.open("wb") as out:
+        if hasattr(upload, "chunks"):
+            for chunk in upload.chunks():
+                out.write(chunk)
+        else:
+            shutil.copyfileobj(upload, out)
+    return target
+
+
+def _check_upload_size(upload: Any) -> None:
+    limit = tabular.max_file_bytes()
+    if upload.size is not None and upload.size > limit:
+        raise ValidationError(
+            {
+                "file": _("Tệp quá lớn: %(size)s byte, giới hạn %(limit)s byte.")
+                % {
+                    "size": f"{upload.size:,}".replace(",", "."),
+                    "limit": f"{limit:,}".replace(",", "."),
+                }
+            }
+        )
+
+
+def resource_add_upload(
+    *,
+    actor: Any,
+    dataset: Dataset,
+    name: str,
+    upload: Any,
+    description: str = "",
+    types: dict[str, str] | None = None,
+) -> tuple[Resource, LoadReport | None]:
+    """Add a resource from an uploaded file. The format comes from the file name and is
+    checked against the content; tabular files (CSV, XLSX, JSON) are loaded into the
+    datastore. All or nothing: a refused file or a failed load leaves no resource behind
+    (``DatastoreLoadError`` carries the row-level report)."""
+    _require(actor, "data.manage", dataset.org_unit)
+    _check_upload_size(upload)
+    try:
+        fmt = tabular.format_from_filename(upload.name or "")
+    except tabular.TabularError as exc:
+        raise ValidationError({"file": exc.message}) from exc
+    with tempfile.TemporaryDirectory() as tmp:
+        target = _upload_to(upload, Path(tmp))
+        try:
+            tabular.check_content(target, fmt)
+        except tabular.TabularError as exc:
+            raise ValidationError({"file": exc.message}) from exc
+        with transaction.atomic():
+            if fmt not in TABULAR_FORMATS:
+                resource = resource_add(
+                    actor=actor,
+                    dataset=dataset,
+                    name=name,
+                    format=fmt,
+                    path=target,
+                    filename=target.name,
+                    description=description,
+                )
+                return resource, None
+            resource = resource_add(
+                actor=actor, dataset=dataset, name=name, format=fmt, description=description
+            )
+            report = datastore_load(actor=actor, resource=resource, path=target, types=types)
+    resource.refresh_from_db()
+    return resource, report
+
+
+def resource_replace_upload(
+    *, actor: Any, resource: Resource, upload: Any, types: dict[str, str] | None = None
+) -> LoadReport | None:
+    """Replace a resource's file with a new upload of the same format. Tabular resources
+    are reloaded as a new datastore version; a refused file or a failed load leaves the
+    previous file and version in place."""
+    dataset = resource.dataset
+    _require(actor, "data.manage", dataset.org_unit)
+    _check_upload_size(upload)
+    try:
+        fmt = tabular.format_from_filename(upload.name or "")
+    except tabular.TabularError as exc:
+        raise ValidationError({"file": exc.message}) from exc
+    if fmt != resource.format:
+        raise ValidationError(
+            {
+                "file": _(
+                    "Tài nguyên này có định dạng %(want)s; tệp mới là %(got)s. Hãy thêm tài "
+                    "nguyên mới nếu muốn đổi định dạng."
+                )
+                % {"want": resource.format, "got": fmt}
+            }
+        )
+    with tempfile.TemporaryDirectory() as tmp:
+        target = _upload_to(upload, Path(tmp))
+        try:
+            tabular.check_content(target, fmt)
+        except tabular.TabularError as exc:
+            raise ValidationError({"file": exc.message}) from exc
+        if fmt in TABULAR_FORMATS:
+            return datastore_load(actor=actor, resource=resource, path=target, types=types)
+        _file_replace(actor=actor, resource=resource, path=target)
+    return None
+
+
+@transaction.atomic
+def _file_replace(*, actor: Any, resource: Resource, path: Path) -> Resource:
+    locked = Resource.objects.select_for_update().select_related("dataset").get(pk=resource.pk)
+    before = {"hash": locked.hash, "size": locked.size}
+    old_name = locked.file.name if locked.file else ""
+    locked.size, locked.hash = _hash_file(path)
+    with path.open("rb") as fh:
+        locked.file.save(path.name, File(fh), save=False)
+    locked.modified_at = timezone.now()
+    locked.save()
+    Dataset.objects.filter(pk=locked.dataset_id).update(modified_at=locked.modified_at)
+    if old_name:
+        storage = locked.file.storage
+        transaction.on_commit(lambda: storage.delete(old_name))
+    audit_record(
+        actor=actor,
+        action="data.resource.replace",
+        obj=locked,
+        org_unit=locked.dataset.org_unit,
+        before=before,
+        after={"hash": locked.hash, "size": locked.size},
+    )
+    resource.refresh_from_db()
+    return locked
+
+
+@transaction.atomic
+def resource_delete(*, actor: Any, resource: Resource) -> None:
+    """Delete a resource, its datastore versions and its file. Refused while a grant names
+    this resource (revoke or let the grant lapse is not enough: grants are evidence)."""
+    dataset = resource.dataset
+    _require(actor, "data.manage", dataset.org_unit)
+    if Grant.objects.filter(resource=resource).exists():
+        raise ValidationError(
+            _(
+                "Tài nguyên này đã được cấp quyền riêng cho hệ thống kết nối nên không xóa được "
+                "(quyền cấp là chứng cứ). Hãy lưu trữ cả bộ dữ liệu, hoặc thay tệp mới."
+            )
+        )
+    file_name = resource.file.name if resource.file else ""
+    storage = resource.file.storage
+    info = {"dataset": dataset.name, "name": resource.name, "hash": resource.hash}
+    audit_record(
+        actor=actor,
+        action="data.resource.delete",
+        obj=resource,
+        org_unit=dataset.org_unit,
+        before=info,
+    )
+    resource.delete()
+    Dataset.objects.filter(pk=dataset.pk).update(modified_at=timezone.now())
+    if file_name:
+        transaction.on_commit(lambda: storage.delete(file_name))
+
+
+@transaction.atomic
+def dataset_archive(*, actor: Any, dataset: Dataset, archived: bool = True) -> Dataset:
+    """Archive (hide from the catalogue, the CKAN API, DCAT-AP and LGSP) or restore."""
+    _require(actor, "data.manage", dataset.org_unit)
+    locked = (
+        Dataset.objects.select_for_update(of=("self",))
+        .select_related("org_unit")
+        .get(pk=dataset.pk)
+    )
+    if archived == (locked.archived_at is not None):
+        raise ValidationError(
+            _("Bộ dữ liệu đã được lưu trữ.") if archived else _("Bộ dữ liệu chưa bị lưu trữ.")
+        )
+    before = {"archived_at": locked.archived_at}
+    locked.archived_at = timezone.now() if archived else None
+    locked.modified_at = timezone.now()
+    locked.save(update_fields=["archived_at", "modified_at"])
+    audit_record(
+        actor=actor,
+        action="data.dataset.archive" if archived else "data.dataset.restore",
+        obj=locked,
+        org_unit=locked.org_unit,
+        before=before,
+        after={"archived_at": locked.archived_at},
+    )
+    return locked
+
+
+@transaction.atomic
+def dataset_delete(*, actor: Any, dataset: Dataset) -> None:
+    """Delete a dataset that was never shared with a client system or requested; otherwise
+    it must be archived (its grants and requests stay as evidence)."""
+    _require(actor, "data.manage", dataset.org_unit)
+    if Grant.objects.filter(dataset=dataset).exists() or dataset.access_requests.exists():
+        raise ValidationError(
+            _(
+                "Bộ dữ liệu đã có quyền truy cập hoặc yêu cầu truy cập nên không xóa được; "
+                "hãy lưu trữ bộ dữ liệu."
+            )
+        )
+    storage_files = [(r.file.storage, r.file.name) for r in dataset.resources.all() if r.file]
+    audit_record(
+        actor=actor,
+        action="data.dataset.delete",
+        obj=dataset,
+        org_unit=dataset.org_unit,
+        before={
+            "name": dataset.name,
+            "title": dataset.title,
+            "resources": [r.name for r in dataset.resources.all()],
+        },
+    )
+    dataset.delete()
+
+    def remove_files() -> None:
+        for storage, name in storage_files:
+            storage.delete(name)
+
+    transaction.on_commit(remove_files)
 
 
 # --- client systems and keys ----------------------------------------------------------------
@@ -1041,6 +1282,13 @@ def lgsp_authorise(
     """The grant that lets ``client`` read ``dataset`` (or ``resource``) today, or the
     clearest reason why not. For dataset metadata (``resource=None``) a grant on any of its
     resources is enough; for rows, the grant must cover the dataset or that resource."""
+    if dataset.archived_at is not None:
+        raise SharingError(
+            "dataset_archived",
+            _("Bộ dữ liệu “%(what)s” đã được đơn vị chủ quản lưu trữ, không còn chia sẻ.")
+            % {"what": dataset.title},
+            410,
+        )
     grants = list(Grant.objects.filter(client=client, dataset=dataset).order_by("-created_at"))
     if resource is not None:
         grants = [g for g in grants if g.resource_id in (None, resource.pk)]

@@ -437,3 +437,83 @@ def records(
             continue
         search = search_text(" ".join(c for c in cells if c))
         yield line, record, search, ""
+
+
+# --- uploads: the format from the name, checked against the content --------------------------
+
+EXTENSIONS = {".csv": "CSV", ".xlsx": "XLSX", ".json": "JSON", ".geojson": "GeoJSON"}
+GEOJSON_TYPES = {
+    "FeatureCollection",
+    "Feature",
+    "Point",
+    "MultiPoint",
+    "LineString",
+    "MultiLineString",
+    "Polygon",
+    "MultiPolygon",
+    "GeometryCollection",
+}
+
+
+def format_from_filename(name: str) -> str:
+    """ "ban-do.GeoJSON" → "GeoJSON"; an unsupported extension is a ``TabularError``."""
+    suffix = Path(name or "").suffix.lower()
+    if suffix not in EXTENSIONS:
+        raise TabularError(
+            _("Chỉ nhận tệp CSV, XLSX, JSON hoặc GeoJSON (đuôi .csv, .xlsx, .json, .geojson).")
+        )
+    return EXTENSIONS[suffix]
+
+
+def _not_what_it_claims(fmt: str) -> TabularError:
+    return TabularError(
+        _(
+            "Nội dung tệp không phải %(fmt)s (có thể tệp đã bị đổi đuôi). "
+            "Vui lòng chọn đúng tệp %(fmt)s."
+        )
+        % {"fmt": fmt}
+    )
+
+
+def check_content(path: Path, fmt: str) -> None:
+    """Check that the bytes are what the format claims, whatever the file name says: a ZIP
+    holding a workbook for XLSX, text for CSV, parseable JSON (and GeoJSON objects)."""
+    import zipfile
+
+    check_size(path)
+    if fmt == "XLSX":
+        if not zipfile.is_zipfile(path):
+            raise _not_what_it_claims(fmt)
+        try:
+            with zipfile.ZipFile(path) as archive:
+                names = set(archive.namelist())
+        except zipfile.BadZipFile as exc:
+            raise _not_what_it_claims(fmt) from exc
+        if "[Content_Types].xml" not in names or "xl/workbook.xml" not in names:
+            raise _not_what_it_claims(fmt)
+        return
+    with path.open("rb") as fh:
+        head = fh.read(8)
+    if head.startswith((b"PK\x03\x04", b"%PDF", b"\x89PNG", b"\xff\xd8\xff", b"MZ", b"\x7fELF")):
+        raise _not_what_it_claims(fmt)
+    try:
+        encoding = detect_encoding(path)
+    except TabularError as exc:
+        if fmt == "CSV":
+            raise TabularError(_not_what_it_claims(fmt).message + " " + exc.message) from exc
+        raise _not_what_it_claims(fmt) from exc
+    if fmt == "CSV":
+        return
+    try:
+        data = json.loads(path.read_text(encoding=encoding))
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise TabularError(
+            _not_what_it_claims(fmt).message + " " + _("Lỗi JSON: %(err)s") % {"err": exc}
+        ) from exc
+    if fmt == "GeoJSON" and not (isinstance(data, dict) and data.get("type") in GEOJSON_TYPES):
+        raise TabularError(
+            _(
+                'Tệp GeoJSON phải là một đối tượng có "type" là FeatureCollection, Feature hoặc '
+                "một kiểu hình học."
+            )
+        )

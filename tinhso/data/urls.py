@@ -13,6 +13,8 @@ urlpatterns = [
     path("du-lieu/quan-ly/he-thong/<int:pk>/", views.client_detail, name="client"),
     path("du-lieu/quan-ly/quyen/<int:pk>/thu-hoi/", views.grant_revoke_view, name="grant_revoke"),
     path("du-lieu/quan-ly/su-dung/", views.usage, name="usage"),
+    path("du-lieu/quan-ly/bo-du-lieu/", views.manage_datasets, name="manage"),
+    path("du-lieu/quan-ly/bo-du-lieu/tao-moi/", views.dataset_create_view, name="create"),
     path("du-lieu/<slug:name>/", views.dataset_detail, name="detail"),
     path(
         "du-lieu/<slug:name>/yeu-cau-truy-cap/",
@@ -20,6 +22,20 @@ urlpatterns = [
         name="request_access",
     ),
     path("du-lieu/<slug:name>/cap-quyen/", views.grant_create_view, name="grant_create"),
+    path("du-lieu/<slug:name>/sua/", views.dataset_edit_view, name="edit"),
+    path("du-lieu/<slug:name>/luu-tru/", views.dataset_archive_view, name="archive"),
+    path("du-lieu/<slug:name>/xoa/", views.dataset_delete_view, name="delete"),
+    path("du-lieu/<slug:name>/tai-nguyen/them/", views.resource_add_view, name="resource_add"),
+    path(
+        "du-lieu/<slug:name>/tai-nguyen/<uuid:rid>/thay-tep/",
+        views.resource_replace_view,
+        name="resource_replace",
+    ),
+    path(
+        "du-lieu/<slug:name>/tai-nguyen/<uuid:rid>/xoa/",
+        views.resource_delete_view,
+        name="resource_delete",
+    ),
     path(
         "du-lieu/<slug:name>/tai-nguyen/<uuid:rid>/tai-ve/",
         views.resource_download,

@@ -8,4 +8,10 @@ class ServicesConfig(AppConfig):
     verbose_name = "Dịch vụ công"
 
     def ready(self) -> None:
+        from tinhso.payments.services import payment_success_register
         from tinhso.services import workflow  # noqa: F401  (registers permissions)
+        from tinhso.services.services import FEE_PURPOSE, on_fee_paid
+
+        # payments knows nothing of dossiers: it calls this back inside the transaction
+        # that records a paid fee (IPN, status query or cash at the counter).
+        payment_success_register(FEE_PURPOSE, on_fee_paid)

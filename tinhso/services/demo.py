@@ -18,6 +18,7 @@ from tinhso.services.models import (
     FormField,
     Procedure,
     ProcedureAgency,
+    ProcedureChannel,
 )
 from tinhso.services.workflow import process_ensure_default
 
@@ -71,9 +72,23 @@ def _overlay(proc: Procedure, demo: dict[str, Any]) -> None:
         # keep the overlay when the catalogue is re-imported: mark the record as local
         proc.raw = {**proc.raw, "_local_parts": True}
         proc.save(update_fields=["raw"])
+    _overlay_fees(proc, demo)
+
+
+def _overlay_fees(proc: Procedure, demo: dict[str, Any]) -> None:
+    """Demo fee data (idempotent, also applied to procedures loaded by an earlier demo):
+    the fee where the catalogue gives none, when to pay it, and a processing time where the
+    catalogue says "no information" (so the clock visibly pauses while the fee is owed)."""
     if demo.get("fee_amount"):
         proc.channels.filter(fee_amount__isnull=True, fee_is_free=False).update(
             fee_amount=demo["fee_amount"], fee_currency="VND"
+        )
+    if demo.get("fee_timing") and proc.fee_timing != demo["fee_timing"]:
+        proc.fee_timing = demo["fee_timing"]
+        proc.save(update_fields=["fee_timing"])
+    if demo.get("time_days"):
+        proc.channels.filter(time_value__isnull=True).update(
+            time_value=demo["time_days"], time_unit=ProcedureChannel.TimeUnit.WORKING_DAY
         )
 
 
@@ -85,7 +100,9 @@ def demo_load(*, stdout: TextIO | None = None) -> None:
     units = demo_units()
     for item in data["procedures"]:
         code = item["record"]["ma_thu_tuc"]
-        if Procedure.objects.filter(code=code, is_demo=True).exists():
+        existing = Procedure.objects.filter(code=code, is_demo=True).first()
+        if existing is not None:
+            _overlay_fees(existing, item.get("demo", {}))
             continue
         proc = tthc_import_data(
             data=item["record"],

@@ -273,6 +273,10 @@ class Procedure(models.Model):
         ("other", _("Cơ quan khác")),
     )
 
+    class FeeTiming(models.TextChoices):
+        BEFORE = "before", _("Khi tiếp nhận (trước khi xử lý)")
+        AFTER = "after", _("Sau khi xử lý (trước khi phê duyệt, trả kết quả)")
+
     code = models.CharField(_("mã thủ tục"), max_length=40, unique=True)
     name = models.CharField(_("tên thủ tục"), max_length=500)
     search_text = models.TextField(editable=False, default="")
@@ -314,6 +318,16 @@ class Procedure(models.Model):
         related_name="procedures",
         verbose_name=_("quy trình riêng"),
         help_text=_("Để trống: theo quy trình mặc định."),
+    )
+    fee_timing = models.CharField(
+        _("thời điểm nộp phí, lệ phí"),
+        max_length=8,
+        choices=FeeTiming.choices,
+        default=FeeTiming.BEFORE,
+        help_text=_(
+            "Khi thủ tục có phí, lệ phí: yêu cầu nộp ngay khi tiếp nhận hồ sơ, hoặc sau khi "
+            "thẩm định xong (trước khi lãnh đạo phê duyệt, trả kết quả)."
+        ),
     )
     source_url = models.URLField(_("nguồn"), max_length=500, blank=True)
     raw = models.JSONField(_("văn bản gốc"), default=dict, blank=True)
@@ -548,7 +562,12 @@ class Dossier(models.Model):
     fee_paid_online = models.BooleanField(default=False)
     result_digital = models.BooleanField(_("kết quả điện tử"), default=False)
     result_ref = models.CharField(max_length=120, blank=True)
+    result_post_ref = models.CharField(_("mã bưu gửi kết quả"), max_length=40, blank=True)
+    result_downloaded_at = models.DateTimeField(
+        _("người nộp tải kết quả lần đầu"), null=True, blank=True
+    )
     rating = models.CharField(max_length=12, blank=True)
+    rating_comment = models.TextField(_("góp ý của người nộp"), blank=True)
     rated_at = models.DateTimeField(null=True, blank=True)
     version = models.PositiveIntegerField(default=0)
     is_demo = models.BooleanField(default=False)

@@ -10,6 +10,8 @@ notification is sent after commit.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -17,6 +19,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import F
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -560,9 +563,15 @@ def dossier_act(
     files: Mapping[int, Iterable[Any]] | None = None,
     assignee: Any | None = None,
     system: bool = False,
+    post_ref: str = "",
 ) -> Dossier:
     """Take a process action on a dossier. ``version`` is the version the user saw;
-    if the dossier changed since, nothing happens and ``DossierConflict`` is raised."""
+    if the dossier changed since, nothing happens and ``DossierConflict`` is raised.
+
+    When the action lands where the procedure's fee timing asks for the fee (receipt, or
+    the officer forwarding for approval) and the fee is unpaid, the system's
+    ``request_fee`` action follows in the same transaction (status 6, clock paused).
+    ``post_ref``: the tracking reference for ``send_post``."""
     comment = (comment or "").strip()
     with transaction.atomic():
         dossier = _lock_dossier(dossier_id)
@@ -592,6 +601,17 @@ def dossier_act(
             raise PermissionDenied(_("Bạn không có quyền thực hiện thao tác này với hồ sơ."))
         if action.comment_required and not comment:
             raise ValidationError({"comment": [_("Vui lòng ghi rõ lý do.")]})
+        if action.code == "approve" and not dossier.result_ref and result_draft_get(dossier):
+            raise ValidationError(
+                _(
+                    "Hồ sơ có dự thảo kết quả điện tử: vui lòng dùng “Phê duyệt và ký số” để "
+                    "ký kết quả trước khi trả."
+                )
+            )
+        if action.code == "send_post":
+            post_ref = _post_ref_clean(post_ref)
+            dossier.result_post_ref = post_ref
+            comment = comment or _("Mã bưu gửi: %s") % post_ref
         checked: list[tuple[DocumentPart, CheckedUpload]] = []
         if action.code == "supplement":
             checked = _check_uploads(
@@ -643,6 +663,14 @@ def dossier_act(
         )
         if dossier.status != from_status:
             _notify(dossier, action.name, comment)
+        if _fee_request_due(dossier, action.code):
+            return dossier_act(
+                user=None,
+                dossier_id=dossier.pk,
+                action_code="request_fee",
+                version=dossier.version,
+                system=True,
+            )
     return dossier
 
 
@@ -650,7 +678,9 @@ def dossier_act(
 # services: services calls them, then calls these).
 
 
-def dossier_payment_confirmed(*, dossier_id: int, online: bool, paid_at: dt.datetime) -> Dossier:
+def dossier_payment_confirmed(
+    *, dossier_id: int, online: bool, paid_at: dt.datetime, payment_ref: str = ""
+) -> Dossier:
     """The fee was paid: record it and resume processing if the dossier waited for it."""
     with transaction.atomic():
         dossier = _lock_dossier(dossier_id)
@@ -661,6 +691,13 @@ def dossier_payment_confirmed(*, dossier_id: int, online: bool, paid_at: dt.date
         Dossier.objects.filter(pk=dossier.pk).update(fee_paid_at=paid_at, fee_paid_online=online)
         dossier.fee_paid_at, dossier.fee_paid_online = paid_at, online
         stats_record_fee_paid(dossier=dossier, online=online)
+        audit_record(
+            actor=None,
+            action="services.dossier_fee_paid",
+            obj=dossier,
+            org_unit=dossier.org_unit,
+            after={"fee_amount": dossier.fee_amount, "online": online, "payment": payment_ref},
+        )
         if dossier.status == Status.FINANCIAL:
             return dossier_act(
                 user=None,
@@ -676,23 +713,374 @@ def dossier_result_attach(*, dossier_id: int, digital: bool, ref: str) -> None:
     """The signed (or paper) result is ready; call before ``approve`` finishes it."""
     with transaction.atomic():
         Dossier.objects.filter(pk=dossier_id).update(result_digital=digital, result_ref=ref[:120])
+        audit_record(
+            actor=None,
+            action="services.dossier_result_attach",
+            object_type="services.dossier",
+            object_id=str(dossier_id),
+            after={"digital": digital, "ref": ref[:120]},
+        )
 
 
-def dossier_rate(*, user: Any, dossier_id: int, rating: str) -> Dossier:
+def dossier_rate(*, user: Any, dossier_id: int, rating: str, comment: str = "") -> Dossier:
+    """The applicant rates the service once, after the result was returned."""
     if rating not in RATINGS:
         raise ValidationError(_("Mức đánh giá không hợp lệ."))
+    comment = (comment or "").strip()
+    if len(comment) > 1000:
+        raise ValidationError({"comment": [_("Góp ý tối đa 1.000 ký tự.")]})
     with transaction.atomic():
         dossier = _lock_dossier(dossier_id)
         if dossier is None:
             raise PermissionDenied(_("Không tìm thấy hồ sơ."))
         if dossier.applicant_id != getattr(user, "pk", None):
             raise PermissionDenied(_("Chỉ người nộp hồ sơ mới được đánh giá."))
-        if dossier.status != Status.RETURNED or dossier.rated_at:
-            raise ValidationError(_("Hồ sơ chưa thể đánh giá hoặc đã được đánh giá."))
+        if dossier.rated_at:
+            raise ValidationError(_("Bạn đã đánh giá hồ sơ này."))
+        if dossier.status != Status.RETURNED:
+            raise ValidationError(_("Chỉ đánh giá được sau khi đã nhận kết quả."))
         dossier.rating, dossier.rated_at = rating, timezone.now()
-        dossier.save(update_fields=["rating", "rated_at"])
+        dossier.rating_comment = comment
+        dossier.save(update_fields=["rating", "rating_comment", "rated_at"])
         stats_record_rating(dossier=dossier, rating=rating)
         audit_record(
-            actor=user, action="services.dossier_rate", obj=dossier, after={"rating": rating}
+            actor=user,
+            action="services.dossier_rate",
+            obj=dossier,
+            org_unit=dossier.org_unit,
+            after={"rating": rating, "comment": bool(comment)},
         )
     return dossier
+
+
+# ---------------------------------------------------------------------------------------
+# Fees: online payment (payments app) and cash at the counter
+# ---------------------------------------------------------------------------------------
+
+FEE_PURPOSE = "dossier_fee"
+RESULT_PURPOSE = "dossier_result"
+_POST_REF = re.compile(r"^[A-Z0-9][A-Z0-9\-]{5,39}$")
+
+
+def _fee_request_due(dossier: Dossier, action_code: str) -> bool:
+    """Does the procedure's fee timing ask for the (unpaid) fee now?"""
+    if not dossier.fee_amount or dossier.fee_paid_at is not None:
+        return False
+    timing = dossier.procedure.fee_timing
+    due = (timing == Procedure.FeeTiming.BEFORE and dossier.status == Status.RECEIVED) or (
+        timing == Procedure.FeeTiming.AFTER and action_code == "forward"
+    )
+    return (
+        due
+        and ProcessAction.objects.filter(from_step_id=dossier.step_id, code="request_fee").exists()
+    )
+
+
+def _fee_description(dossier: Dossier) -> str:
+    return _("Phí, lệ phí hồ sơ %(number)s — %(procedure)s") % {
+        "number": dossier.number,
+        "procedure": dossier.procedure.name[:120],
+    }
+
+
+def _fee_check_payable(dossier: Dossier | None) -> Dossier:
+    if dossier is None:
+        raise PermissionDenied(_("Không tìm thấy hồ sơ."))
+    if dossier.status != Status.FINANCIAL or not dossier.fee_amount:
+        raise ValidationError(_("Hồ sơ này hiện không có khoản phí, lệ phí cần nộp."))
+    if dossier.fee_paid_at is not None:
+        raise ValidationError(_("Phí, lệ phí của hồ sơ này đã được nộp."))
+    return dossier
+
+
+def dossier_fee_pay_start(*, user: Any, dossier_id: int, client_ip: str | None = None) -> Any:
+    """The applicant opens (or resumes) the online payment of the fee; returns the
+    ``Payment`` (send the browser to ``payments:start``)."""
+    from tinhso.payments.services import payment_create
+
+    dossier = Dossier.objects.select_related("procedure", "org_unit").filter(pk=dossier_id).first()
+    if dossier is None or dossier.applicant_id is None or dossier.applicant_id != user.pk:
+        raise PermissionDenied(_("Không tìm thấy hồ sơ của bạn."))
+    _fee_check_payable(dossier)
+    return payment_create(
+        payer=user,
+        org_unit=dossier.org_unit,
+        amount=int(dossier.fee_amount or 0),
+        purpose=FEE_PURPOSE,
+        object_ref=str(dossier.pk),
+        description=_fee_description(dossier),
+        next_url=reverse("services:dossier", args=[dossier.pk]),
+        client_ip=client_ip,
+    )
+
+
+def dossier_fee_collect_at_counter(*, officer: Any, dossier_id: int) -> Any:
+    """An officer of the receiving unit takes the fee in cash at the counter (gateway
+    "counter"): the payment is recorded and the dossier resumes, in one transaction."""
+    from tinhso.payments.services import payment_counter_confirm, payment_create
+
+    with transaction.atomic():
+        dossier = _fee_check_payable(_lock_dossier(dossier_id))
+        if not user_can(user=officer, action="services.act.officer", org_unit=dossier.org_unit):
+            raise PermissionDenied(_("Bạn không có quyền thu phí cho hồ sơ này."))
+        payment = payment_create(
+            payer=dossier.applicant or officer,
+            org_unit=dossier.org_unit,
+            amount=int(dossier.fee_amount or 0),
+            purpose=FEE_PURPOSE,
+            object_ref=str(dossier.pk),
+            description=_fee_description(dossier),
+            gateway="counter",
+            next_url=reverse("services:dossier", args=[dossier.pk]),
+        )
+        return payment_counter_confirm(actor=officer, payment=payment)
+
+
+def on_fee_paid(payment: Any) -> None:
+    """payments' success callback for "dossier_fee" (inside the payment's transaction;
+    raising rolls the payment back, so only a missing dossier raises)."""
+    try:
+        dossier_id = int(payment.object_ref)
+    except ValueError as exc:
+        raise ValidationError(f"bad dossier reference {payment.object_ref!r}") from exc
+    dossier = Dossier.objects.filter(pk=dossier_id).only("fee_amount").first()
+    if dossier is not None and dossier.fee_amount != payment.amount:
+        audit_record(
+            actor=None,
+            action="services.dossier_fee_amount_mismatch",
+            obj=dossier,
+            extra={"payment": payment.txn_ref, "paid": payment.amount, "due": dossier.fee_amount},
+        )
+    dossier_payment_confirmed(
+        dossier_id=dossier_id,
+        online=payment.gateway != "counter",
+        paid_at=payment.paid_at or timezone.now(),
+        payment_ref=payment.txn_ref,
+    )
+
+
+# ---------------------------------------------------------------------------------------
+# Results: draft (uploaded or generated), approval with a digital signature, delivery
+# ---------------------------------------------------------------------------------------
+
+RESULT_PREPARE_STATUSES = (Status.RECEIVED, Status.PROCESSING, Status.FINANCIAL)
+
+
+def result_draft_get(dossier: Dossier) -> DossierFile | None:
+    """The current (unsigned) draft result of the dossier, if any."""
+    return dossier.files.filter(kind=DossierFile.Kind.RESULT).order_by("-pk").first()
+
+
+def result_template_fields(dossier: Dossier) -> list[tuple[str, str]]:
+    """The applicant's data printed on a result generated from the procedure's template."""
+    from tinhso.services.eform import eform_display
+
+    fields = [(_("Số hồ sơ"), dossier.number or ""), (_("Người nộp"), dossier.applicant_name)]
+    if dossier.applicant_id_number:
+        fields.append((_("Số định danh cá nhân"), dossier.applicant_id_number))
+    fields += [
+        (label, value)
+        for label, value in eform_display(procedure=dossier.procedure, data=dossier.form_data)
+        if value
+    ]
+    fields.append((_("Thủ tục"), dossier.procedure.name))
+    return fields
+
+
+def _result_title(procedure: Procedure) -> str:
+    # the catalogue's text runs several results together ("…Mã: KQ.G01.000064…"): keep
+    # the first one's name
+    first = re.split(r"Mã:|\n", procedure.result_name or "", maxsplit=1)[0]
+    text = first.strip(" -+•.:")
+    return (text or _("Kết quả giải quyết thủ tục hành chính"))[:150]
+
+
+def dossier_result_prepare(
+    *, user: Any, dossier_id: int, upload: Any = None, generate: bool = False
+) -> DossierFile:
+    """The officer attaches the result PDF (checked by content) or generates it from the
+    procedure's template with the applicant's data. It stays a draft, visible to the
+    unit's officials only, until the head approves and signs it."""
+    from django.core.files.base import ContentFile
+
+    from tinhso.signing.documents import pdf_certificate_render
+    from tinhso.signing.services import pdf_check
+
+    if (upload is None) == (not generate):
+        raise ValidationError(_("Hãy chọn tệp kết quả (PDF) hoặc tạo kết quả từ mẫu."))
+    with transaction.atomic():
+        dossier = _lock_dossier(dossier_id)
+        if dossier is None or not dossier_visible(user=user, dossier=dossier):
+            raise PermissionDenied(_("Không tìm thấy hồ sơ."))
+        if not user_can(user=user, action="services.act.officer", org_unit=dossier.org_unit):
+            raise PermissionDenied(_("Bạn không có quyền chuẩn bị kết quả của hồ sơ này."))
+        if dossier.status not in RESULT_PREPARE_STATUSES or dossier.result_ref:
+            raise ValidationError(
+                _("Không thể chuẩn bị kết quả khi hồ sơ đang ở trạng thái “%s”.")
+                % Status(dossier.status).label
+            )
+        if upload is not None:
+            checked = upload_check(upload=upload, allowed=["pdf"])
+            upload.seek(0)
+            data = upload.read()
+            upload.seek(0)
+            pdf_check(pdf_bytes=data)
+            name, source = checked.name, "upload"
+        else:
+            data = pdf_certificate_render(
+                title=_result_title(dossier.procedure),
+                fields=result_template_fields(dossier),
+                org_unit=dossier.org_unit,
+                number=f"{dossier.number}/KQ",
+            )
+            name, source = f"ket-qua-{dossier.number}.pdf", "template"
+        dossier.files.filter(kind=DossierFile.Kind.RESULT).delete()
+        draft = DossierFile(
+            dossier=dossier,
+            kind=DossierFile.Kind.RESULT,
+            original_name=name,
+            content_type="application/pdf",
+            size=len(data),
+            sha256=hashlib.sha256(data).hexdigest(),
+            uploaded_by=user,
+        )
+        draft.file.save(name, ContentFile(data), save=False)
+        draft.save()
+        now = timezone.now()
+        dossier.version += 1
+        dossier.save(update_fields=["version"])
+        _event(
+            dossier=dossier,
+            actor=user,
+            action="result_prepare",
+            action_name=_("Chuẩn bị dự thảo kết quả")
+            if source == "upload"
+            else _("Tạo dự thảo kết quả từ mẫu"),
+            from_status=dossier.status,
+            from_step=dossier.step.name,
+            at=now,
+        )
+        audit_record(
+            actor=user,
+            action="services.dossier_result_prepare",
+            obj=dossier,
+            org_unit=dossier.org_unit,
+            after={"source": source, "sha256": draft.sha256, "size": draft.size},
+        )
+    return draft
+
+
+def dossier_approve_sign(*, user: Any, dossier_id: int, version: int, comment: str = "") -> Dossier:
+    """The unit head approves the dossier and signs its draft result (PAdES, the unit's
+    certificate, visible stamp): the signed result is registered, attached (electronic
+    result) and the dossier is processed — all or nothing."""
+    from tinhso.signing.services import document_sign
+
+    with transaction.atomic():
+        dossier = _lock_dossier(dossier_id)
+        if dossier is None or not dossier_visible(user=user, dossier=dossier):
+            raise PermissionDenied(_("Không tìm thấy hồ sơ."))
+        if version != dossier.version:
+            raise DossierConflict()
+        action = ProcessAction.objects.filter(from_step_id=dossier.step_id, code="approve").first()
+        if action is None:
+            raise ValidationError(
+                _("Không thể phê duyệt khi hồ sơ đang ở trạng thái “%s”.")
+                % Status(dossier.status).label
+            )
+        if not action_allowed(user=user, action=action, dossier=dossier):
+            raise PermissionDenied(_("Bạn không có quyền phê duyệt hồ sơ này."))
+        draft = result_draft_get(dossier)
+        if draft is None:
+            raise ValidationError(_("Hồ sơ chưa có dự thảo kết quả để ký."))
+        with draft.file.open("rb") as fh:
+            data = fh.read()
+        doc = document_sign(
+            pdf_bytes=data,
+            org_unit=dossier.org_unit,
+            signer_user=user,
+            reason=_("Phê duyệt kết quả giải quyết TTHC, hồ sơ %s") % dossier.number,
+            location=dossier.org_unit.agency_name,
+            purpose=RESULT_PURPOSE,
+            object_ref=str(dossier.pk),
+            filename=f"ket-qua-{dossier.number}.pdf",
+        )
+        dossier_result_attach(dossier_id=dossier.pk, digital=True, ref=doc.sha256)
+        return dossier_act(
+            user=user,
+            dossier_id=dossier.pk,
+            action_code="approve",
+            version=version,
+            comment=comment,
+        )
+
+
+def _post_ref_clean(post_ref: str) -> str:
+    ref = (post_ref or "").strip().upper().replace(" ", "")
+    if not _POST_REF.match(ref):
+        raise ValidationError(
+            {"post_ref": [_("Mã bưu gửi gồm 6–40 chữ cái không dấu, chữ số hoặc dấu gạch.")]}
+        )
+    return ref
+
+
+@dataclass(frozen=True)
+class ResultFile:
+    content: bytes
+    filename: str
+    sha256: str
+
+
+def dossier_result_download(
+    *, user: Any, dossier_id: int, remote_ip: str | None = None
+) -> ResultFile:
+    """The signed result, for the applicant or an official of the unit. The applicant's
+    first download returns the result (status 10); every download is audited."""
+    from tinhso.signing.selectors import signed_document_get
+
+    with transaction.atomic():
+        dossier = _lock_dossier(dossier_id)
+        if dossier is None or not dossier_visible(user=user, dossier=dossier):
+            raise PermissionDenied(_("Không tìm thấy hồ sơ."))
+        doc = signed_document_get(sha256=dossier.result_ref) if dossier.result_digital else None
+        if doc is None or dossier.status not in (Status.PROCESSED, Status.RETURNED):
+            raise ValidationError(_("Hồ sơ chưa có kết quả điện tử để tải về."))
+        is_applicant = dossier.applicant_id is not None and dossier.applicant_id == user.pk
+        first = is_applicant and dossier.result_downloaded_at is None
+        if first:
+            Dossier.objects.filter(pk=dossier.pk).update(result_downloaded_at=timezone.now())
+            if dossier.status == Status.PROCESSED:
+                dossier_act(
+                    user=user,
+                    dossier_id=dossier.pk,
+                    action_code="deliver_online",
+                    version=dossier.version,
+                    system=True,
+                )
+        audit_record(
+            actor=user,
+            action="services.dossier_result_download",
+            obj=dossier,
+            org_unit=dossier.org_unit,
+            extra={
+                "sha256": doc.sha256,
+                "by": "applicant" if is_applicant else "official",
+                "first": first,
+            },
+            ip=remote_ip,
+        )
+        return ResultFile(doc.read_bytes(), f"ket-qua-{dossier.number}.pdf", doc.sha256)
+
+
+def dossier_result_post(
+    *, user: Any, dossier_id: int, version: int, post_ref: str, comment: str = ""
+) -> Dossier:
+    """The officer sent the result by public post (tracking reference): status 10."""
+    return dossier_act(
+        user=user,
+        dossier_id=dossier_id,
+        action_code="send_post",
+        version=version,
+        comment=comment,
+        post_ref=post_ref,
+    )

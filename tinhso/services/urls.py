@@ -12,6 +12,15 @@ urlpatterns = [
     path("ho-so/<int:pk>/thao-tac/", views.dossier_action, name="action"),
     path("ho-so/<int:pk>/tep/<int:file_id>/", views.dossier_file, name="file"),
     path("ho-so/<int:pk>/giay-hen.pdf", views.dossier_receipt, name="receipt"),
+    path("ho-so/<int:pk>/nop-phi/", views.dossier_pay, name="pay"),
+    path("ho-so/<int:pk>/thu-phi-tai-quay/", views.dossier_fee_counter, name="fee_counter"),
+    path(
+        "ho-so/<int:pk>/du-thao-ket-qua/", views.dossier_result_prepare_view, name="result_prepare"
+    ),
+    path("ho-so/<int:pk>/phe-duyet-ky-so/", views.dossier_approve_sign_view, name="approve_sign"),
+    path("ho-so/<int:pk>/ket-qua.pdf", views.dossier_result_file, name="result"),
+    path("ho-so/<int:pk>/gui-buu-chinh/", views.dossier_post_view, name="result_post"),
+    path("ho-so/<int:pk>/danh-gia/", views.dossier_rate_view, name="rate"),
     path("ho-so-cua-toi/", views.my_dossiers, name="mine"),
     path("xu-ly/", views.queue, name="queue"),
     path("xu-ly/tiep-nhan/", views.register_in_person, name="register"),

@@ -25,11 +25,17 @@ from tinhso.services.forms import (
 from tinhso.services.models import Procedure, Status
 from tinhso.services.receipt import receipt_pdf
 from tinhso.services.selectors import (
+    dossier_applicant_todo,
+    dossier_can_prepare_result,
     dossier_deadline,
     dossier_events,
+    dossier_fee_info,
+    dossier_files_for_user,
     dossier_get_for_user,
+    dossier_is_official_view,
     dossier_list_for_applicant,
     dossier_queue,
+    dossier_result_info,
     dossier_track,
     procedure_agency_units,
     procedure_fields,
@@ -37,14 +43,22 @@ from tinhso.services.selectors import (
     procedure_search,
 )
 from tinhso.services.services import (
+    RATINGS,
     ApplicantInfo,
     DossierConflict,
     dossier_act,
+    dossier_approve_sign,
     dossier_draft_create,
+    dossier_fee_collect_at_counter,
+    dossier_fee_pay_start,
+    dossier_rate,
     dossier_register_in_person,
+    dossier_result_download,
+    dossier_result_post,
+    dossier_result_prepare,
     dossier_submit,
 )
-from tinhso.services.workflow import actions_available
+from tinhso.services.workflow import SPECIAL_ACTIONS, actions_available
 
 
 def _int(value: str | None) -> int | None:
@@ -175,7 +189,10 @@ def my_dossiers(request: HttpRequest) -> HttpResponse:
     )
     cal = deadlines.calendar_load()
     now = timezone.now()
-    rows = [(d, dossier_deadline(dossier=d, now=now, cal=cal)) for d in page]
+    rows = [
+        (d, dossier_deadline(dossier=d, now=now, cal=cal), dossier_applicant_todo(dossier=d))
+        for d in page
+    ]
     return render(request, "services/my_dossiers.html", {"page": page, "rows": rows})
 
 
@@ -188,6 +205,15 @@ def dossier_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if dossier.status == Status.DRAFT:
         return redirect("services:review", pk=pk)
     actions = actions_available(user=request.user, dossier=dossier)
+    result = dossier_result_info(user=request.user, dossier=dossier)
+    official = dossier_is_official_view(user=request.user, dossier=dossier)
+    codes = {a.code for a in actions}
+    sign_approve = "approve" in codes and result.draft is not None
+    generic = [
+        a
+        for a in actions
+        if a.code not in SPECIAL_ACTIONS and not (sign_approve and a.code == "approve")
+    ]
     return render(
         request,
         "services/dossier_detail.html",
@@ -195,11 +221,23 @@ def dossier_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "dossier": dossier,
             "deadline": dossier_deadline(dossier=dossier),
             "events": dossier_events(dossier=dossier),
-            "files": dossier.files.select_related("part"),
+            "files": dossier_files_for_user(user=request.user, dossier=dossier),
             "form_rows": eform_display(procedure=dossier.procedure, data=dossier.form_data),
-            "actions": actions,
+            "actions": generic,
             "parts": dossier.procedure.parts.all(),
             "is_applicant": dossier.applicant_id == request.user.pk,
+            "fee": dossier_fee_info(dossier=dossier) if dossier.fee_amount else None,
+            "result": result,
+            "official": official,
+            "sign_approve": sign_approve,
+            "can_post": "send_post" in codes,
+            "can_prepare": dossier_can_prepare_result(user=request.user, dossier=dossier),
+            "ratings": [
+                (code, label)
+                for code, label in zip(
+                    RATINGS, (_("Hài lòng"), _("Bình thường"), _("Không hài lòng")), strict=True
+                )
+            ],
         },
     )
 
@@ -249,7 +287,7 @@ def dossier_file(request: HttpRequest, pk: int, file_id: int) -> FileResponse:
     dossier = dossier_get_for_user(user=request.user, pk=pk)
     if dossier is None:
         raise Http404
-    f = dossier.files.filter(pk=file_id).first()
+    f = dossier_files_for_user(user=request.user, dossier=dossier).filter(pk=file_id).first()
     if f is None:
         raise Http404
     response = FileResponse(
@@ -366,3 +404,149 @@ def track(request: HttpRequest) -> HttpResponse:
     return render(
         request, "services/track.html", {"form": form, "result": result, "searched": searched}
     )
+
+
+# ---------------------------------------------------------------------------------------
+# Fees, results, delivery, ratings
+# ---------------------------------------------------------------------------------------
+
+
+def _client_ip(request: HttpRequest) -> str:
+    return request.META.get("REMOTE_ADDR") or "127.0.0.1"
+
+
+def _report(request: HttpRequest, pk: int, exc: Exception) -> None:
+    """Turn a refused write into a message (404 when the dossier is not visible)."""
+    if isinstance(exc, DossierConflict):
+        messages.warning(request, exc.message)
+    elif isinstance(exc, PermissionDenied):
+        if dossier_get_for_user(user=request.user, pk=pk) is None:
+            raise Http404 from exc
+        messages.error(request, str(exc))
+    elif isinstance(exc, ValidationError):
+        for m in exc.messages:
+            messages.error(request, m)
+
+
+@login_required
+@require_POST
+def dossier_pay(request: HttpRequest, pk: int) -> HttpResponse:
+    """ "Nộp phí trực tuyến": open the payment and go straight to the gateway."""
+    try:
+        payment = dossier_fee_pay_start(
+            user=request.user, dossier_id=pk, client_ip=_client_ip(request)
+        )
+    except (PermissionDenied, ValidationError) as exc:
+        _report(request, pk, exc)
+        return redirect("services:dossier", pk=pk)
+    return redirect("payments:start", txn_ref=payment.txn_ref)
+
+
+@login_required
+@require_POST
+def dossier_fee_counter(request: HttpRequest, pk: int) -> HttpResponse:
+    try:
+        payment = dossier_fee_collect_at_counter(officer=request.user, dossier_id=pk)
+    except (PermissionDenied, ValidationError) as exc:
+        _report(request, pk, exc)
+    else:
+        messages.success(
+            request, _("Đã thu phí tại quầy. Số biên lai: %s") % payment.receipt_number
+        )
+    return redirect("services:dossier", pk=pk)
+
+
+@login_required
+@require_POST
+def dossier_result_prepare_view(request: HttpRequest, pk: int) -> HttpResponse:
+    upload = request.FILES.get("result_file")
+    try:
+        dossier_result_prepare(
+            user=request.user,
+            dossier_id=pk,
+            upload=upload,
+            generate=upload is None and request.POST.get("generate") == "1",
+        )
+    except (PermissionDenied, ValidationError) as exc:
+        _report(request, pk, exc)
+    else:
+        messages.success(request, _("Đã lưu dự thảo kết quả, chờ lãnh đạo phê duyệt và ký số."))
+    return redirect("services:dossier", pk=pk)
+
+
+@login_required
+@require_POST
+def dossier_approve_sign_view(request: HttpRequest, pk: int) -> HttpResponse:
+    form = ActionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Yêu cầu không hợp lệ."))
+        return redirect("services:dossier", pk=pk)
+    try:
+        dossier_approve_sign(
+            user=request.user,
+            dossier_id=pk,
+            version=form.cleaned_data["version"],
+            comment=form.cleaned_data["comment"],
+        )
+    except (DossierConflict, PermissionDenied, ValidationError) as exc:
+        _report(request, pk, exc)
+    else:
+        messages.success(request, _("Đã phê duyệt và ký số kết quả."))
+    return redirect("services:dossier", pk=pk)
+
+
+@login_required
+@require_GET
+def dossier_result_file(request: HttpRequest, pk: int) -> HttpResponse:
+    """The signed result: the applicant or the unit's officials only (never a media URL)."""
+    try:
+        result = dossier_result_download(
+            user=request.user, dossier_id=pk, remote_ip=_client_ip(request)
+        )
+    except PermissionDenied as exc:
+        raise Http404 from exc
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect("services:dossier", pk=pk)
+    response = HttpResponse(result.content, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{result.filename}"'
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
+@require_POST
+def dossier_post_view(request: HttpRequest, pk: int) -> HttpResponse:
+    form = ActionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Yêu cầu không hợp lệ."))
+        return redirect("services:dossier", pk=pk)
+    try:
+        dossier_result_post(
+            user=request.user,
+            dossier_id=pk,
+            version=form.cleaned_data["version"],
+            post_ref=request.POST.get("post_ref", ""),
+        )
+    except (DossierConflict, PermissionDenied, ValidationError) as exc:
+        _report(request, pk, exc)
+    else:
+        messages.success(request, _("Đã ghi nhận gửi kết quả qua bưu chính."))
+    return redirect("services:dossier", pk=pk)
+
+
+@login_required
+@require_POST
+def dossier_rate_view(request: HttpRequest, pk: int) -> HttpResponse:
+    try:
+        dossier_rate(
+            user=request.user,
+            dossier_id=pk,
+            rating=request.POST.get("rating", ""),
+            comment=request.POST.get("comment", "")[:2000],
+        )
+    except (PermissionDenied, ValidationError) as exc:
+        _report(request, pk, exc)
+    else:
+        messages.success(request, _("Cảm ơn bạn đã đánh giá mức độ hài lòng."))
+    return redirect("services:dossier", pk=pk)

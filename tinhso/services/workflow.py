@@ -121,6 +121,23 @@ DEFAULT_STEPS = [
     ("stopped", "Dừng xử lý (từ chối giải quyết)", Status.STOPPED, False, True, None),
     ("returned", "Đã trả kết quả", Status.RETURNED, False, True, None),
     ("withdrawn", "Đã rút hồ sơ", Status.WITHDRAWN, False, True, None),
+    # fees requested automatically by the procedure's fee timing (services.dossier_act)
+    (
+        "payment_receipt",
+        "Chờ nộp phí, lệ phí (trước khi xử lý)",
+        Status.FINANCIAL,
+        False,
+        False,
+        None,
+    ),
+    (
+        "payment_approval",
+        "Chờ nộp phí, lệ phí (đã thẩm định, trước khi phê duyệt)",
+        Status.FINANCIAL,
+        False,
+        False,
+        None,
+    ),
 ]
 DEFAULT_ACTIONS = [
     # code, name, from, to, role, comment required
@@ -149,15 +166,101 @@ DEFAULT_ACTIONS = [
     ("return_for_rework", "Trả lại để xử lý lại", "approval", "processing", ActorRole.HEAD, True),
     ("reject", "Từ chối giải quyết", "approval", "stopped", ActorRole.HEAD, True),
     ("return_result", "Trả kết quả", "done", "returned", ActorRole.OFFICER, False),
+    # fees (the system requests them per the procedure's fee timing; the payment confirms)
+    (
+        "request_fee",
+        "Yêu cầu nộp phí, lệ phí",
+        "received",
+        "payment_receipt",
+        ActorRole.SYSTEM,
+        False,
+    ),
+    ("paid", "Đã nộp phí, lệ phí", "payment_receipt", "received", ActorRole.SYSTEM, False),
+    ("withdraw", "Rút hồ sơ", "payment_receipt", "withdrawn", ActorRole.APPLICANT, False),
+    (
+        "request_fee",
+        "Yêu cầu nộp phí, lệ phí",
+        "approval",
+        "payment_approval",
+        ActorRole.SYSTEM,
+        False,
+    ),
+    ("paid", "Đã nộp phí, lệ phí", "payment_approval", "approval", ActorRole.SYSTEM, False),
+    # delivery of the result
+    (
+        "deliver_online",
+        "Trả kết quả trực tuyến (người nộp đã tải về)",
+        "done",
+        "returned",
+        ActorRole.SYSTEM,
+        False,
+    ),
+    ("send_post", "Gửi kết quả qua bưu chính", "done", "returned", ActorRole.OFFICER, False),
 ]
+# actions the pages offer through their own forms (not the generic action buttons)
+SPECIAL_ACTIONS = frozenset({"send_post"})
 DEFAULT_CODE = "mac-dinh"
+
+
+_UPGRADED: set[int] = set()
+
+
+def _default_upgrade(process: Process) -> None:
+    """Add the steps and actions the default process gained since it was created (by
+    code), so a database created by an earlier version follows the current rules."""
+    steps = {s.code: s for s in process.steps.all()}
+    added: list[str] = []
+    for order, (code, name, status, start, end, share) in enumerate(DEFAULT_STEPS):
+        if code not in steps:
+            steps[code] = ProcessStep.objects.create(
+                process=process,
+                code=code,
+                name=name,
+                status=status,
+                order=order,
+                is_start=start,
+                is_end=end,
+                time_share=share,
+            )
+            added.append(code)
+    have = set(
+        ProcessAction.objects.filter(process=process).values_list(
+            "code", "from_step__code", "to_step__code"
+        )
+    )
+    for order, (code, name, src, dst, role, comment) in enumerate(DEFAULT_ACTIONS):
+        if (code, src, dst) not in have:
+            ProcessAction.objects.create(
+                process=process,
+                code=code,
+                name=name,
+                from_step=steps[src],
+                to_step=steps[dst],
+                role=role,
+                comment_required=comment,
+                order=order,
+            )
+            added.append(f"{src}:{code}")
+    if added:
+        from tinhso.audit.services import audit_record
+
+        audit_record(
+            actor=None,
+            action="services.process_upgrade",
+            obj=process,
+            extra={"added": added},
+        )
 
 
 @transaction.atomic
 def process_ensure_default() -> Process:
-    """Create (idempotently) the default process; returns it."""
+    """Create (idempotently) the default process; returns it. An existing default process
+    with the standard code gets the steps/actions added since it was created."""
     process = Process.objects.filter(is_default=True).first()
     if process is not None:
+        if process.code == DEFAULT_CODE and process.pk not in _UPGRADED:
+            _default_upgrade(process)
+            _UPGRADED.add(process.pk)
         return process
     process = Process.objects.create(
         code=DEFAULT_CODE,

@@ -94,3 +94,57 @@ def submit_birth(birth, user_named):
         return dossier_submit(user=user, dossier_id=draft.pk)
 
     return make
+
+
+# --- fees, signed results (issue 4) --------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def pki_dir(tmp_path_factory):
+    # one demo key set for the session (RSA generation is the slow part)
+    return tmp_path_factory.mktemp("services-pki") / "pki"
+
+
+@pytest.fixture
+def pki(settings, pki_dir, demo_users):
+    from tinhso.signing.pki import pki_demo_ensure
+
+    settings.SIGNING_DIR = pki_dir
+    settings.PAYMENTS_SANDBOX_BACKGROUND = False
+    pki_demo_ensure()
+    return pki_dir
+
+
+COPY_CODE = "2.000635"  # certified copy of a civil-status extract: 8.000 ₫, paid at receipt
+COPY_FORM = {
+    "loai_giay": "Giấy khai sinh",
+    "so_ban": "2",
+    "ho_ten_nguoi_duoc_cap": "Nguyễn Minh Khang",
+}
+
+
+@pytest.fixture
+def copy_proc(services_demo):
+    from tinhso.services.models import Procedure
+
+    return Procedure.objects.get(code=COPY_CODE)
+
+
+@pytest.fixture
+def submit_copy(copy_proc, user_named):
+    """Create and send a fee-paying dossier (congdan at Phường Dĩ An)."""
+    from tinhso.orgs.selectors import orgunit_get
+    from tinhso.services.services import dossier_draft_create, dossier_submit
+
+    def make(user=None):
+        user = user or user_named("congdan")
+        draft = dossier_draft_create(
+            user=user,
+            procedure=copy_proc,
+            org_unit=orgunit_get(code="25942"),
+            form_data=COPY_FORM,
+            files={},
+        )
+        return dossier_submit(user=user, dossier_id=draft.pk)
+
+    return make

@@ -14,3 +14,7 @@ urlpatterns = [
 if settings.BENCH:
     # A constant response: the yardstick that benchmark ratios are measured against.
     urlpatterns.append(path("bench/bare", views.bare, name="bare"))
+    # The dashboard's figures by a naive aggregate over the dossier table (bench/naive.py).
+    from bench.naive import naive_dashboard
+
+    urlpatterns.append(path("bench/naive", naive_dashboard, name="bench_naive"))

@@ -56,5 +56,15 @@ def test_invalid_tax_codes(value, code):
 def test_production_hasher_is_argon2():
     from tinhso import settings as project_settings
 
-    assert project_settings.PASSWORD_HASHERS[0].endswith("Argon2PasswordHasher")
+    assert project_settings.PASSWORD_HASHERS[0].endswith("TinhSoArgon2PasswordHasher")
+    from django.contrib.auth.hashers import make_password
+
+    from tinhso.accounts.hashers import TinhSoArgon2PasswordHasher
+
+    encoded = make_password("mat-khau-dai-123", hasher=TinhSoArgon2PasswordHasher())
+    assert encoded.startswith("argon2$argon2id$v=19$m=19456,t=2,p=1$")
+    hasher = TinhSoArgon2PasswordHasher()
+    assert hasher.verify("mat-khau-dai-123", encoded)
+    assert not hasher.verify("sai", encoded)
+    assert not hasher.must_update(encoded)
     assert settings.AUTH_USER_MODEL == "accounts.User"

@@ -85,3 +85,14 @@ def test_main_pages_and_api_lists_have_bounded_query_counts(
             client.force_login(user_named(who))
         with django_assert_max_num_queries(budget):
             assert client.get(url.format(**ctx)).status_code == 200
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db
+def test_catalogue_search_has_a_trigram_index():
+    with connection.cursor() as cur:
+        cur.execute(
+            "SELECT indexdef FROM pg_indexes WHERE indexname = 'services_procedure_search_trgm'"
+        )
+        row = cur.fetchone()
+    assert row is not None and "gin_trgm_ops" in row[0]

@@ -7,6 +7,7 @@ from tinhso.audit.models import AuditEntry
 @admin.register(AuditEntry)
 class AuditEntryAdmin(admin.ModelAdmin):
     list_display = (
+        "chain",
         "seq",
         "created_at",
         "actor_label",

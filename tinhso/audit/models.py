@@ -1,9 +1,12 @@
 """Append-only, hash-chained audit log.
 
-Each entry stores ``seq`` (1, 2, 3, … with no gap), the previous entry's hash and its own
-hash over a canonical serialisation of its fields. ``ChainHead`` holds the last seq/hash; it
-is locked while appending, so concurrent writers form one chain. Editing, deleting or
-reordering any entry breaks the chain, which ``manage.py verify_audit`` reports.
+Entries form several independent chains (``chain``, chosen from the object, so all entries
+of one object stay in order in one chain). Within a chain each entry stores ``seq`` (1, 2, 3,
+… with no gap), the previous entry's hash and its own hash over a canonical serialisation of
+its fields. ``ChainHead`` holds each chain's last seq/hash and is locked while appending, so
+concurrent writers of one chain form one sequence, while writers of different objects do not
+wait for each other (one global chain serialised every audited write: bench/notes.md).
+Editing, deleting or reordering any entry breaks its chain, which ``verify_audit`` reports.
 """
 
 from __future__ import annotations
@@ -23,7 +26,8 @@ class ChainHead(models.Model):
 
 
 class AuditEntry(models.Model):
-    seq = models.BigIntegerField(unique=True, editable=False)
+    chain = models.CharField(max_length=40, default="main", editable=False)
+    seq = models.BigIntegerField(editable=False)
     created_at = models.DateTimeField(_("thời điểm"), editable=False, db_index=True)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -55,8 +59,9 @@ class AuditEntry(models.Model):
     class Meta:
         verbose_name = _("nhật ký")
         verbose_name_plural = _("nhật ký")
-        ordering = ["-seq"]
+        ordering = ["-created_at", "-id"]
+        constraints = [models.UniqueConstraint(fields=["chain", "seq"], name="audit_chain_seq")]
         indexes = [models.Index(fields=["object_type", "object_id"])]
 
     def __str__(self) -> str:
-        return f"#{self.seq} {self.action} {self.object_type}:{self.object_id}"
+        return f"{self.chain}#{self.seq} {self.action} {self.object_type}:{self.object_id}"

@@ -15,25 +15,38 @@ from tinhso.audit.services import CHAIN, entry_digest
 class ChainProblem:
     seq: int
     reason: str
+    chain: str = CHAIN
 
 
 def audit_chain_verify(*, batch_size: int = 2000) -> list[ChainProblem]:
-    """Walk the whole chain; return every break found (empty list = intact)."""
+    """Walk every chain; return every break found (empty list = intact)."""
+    chains = set(AuditEntry.objects.values_list("chain", flat=True).distinct())
+    chains |= set(ChainHead.objects.values_list("name", flat=True))
     problems: list[ChainProblem] = []
+    for chain in sorted(chains):
+        problems.extend(_verify_one(chain=chain, batch_size=batch_size))
+    return problems
+
+
+def _verify_one(*, chain: str, batch_size: int) -> list[ChainProblem]:
+    problems: list[ChainProblem] = []
+
+    def problem(seq: int, reason: str) -> None:
+        problems.append(ChainProblem(seq, reason, chain))
+
     expected_seq = 1
     prev_hash = "0" * 64
     last_seen = 0
+    entries = AuditEntry.objects.filter(chain=chain)
     while True:
-        batch = list(AuditEntry.objects.filter(seq__gt=last_seen).order_by("seq")[:batch_size])
+        batch = list(entries.filter(seq__gt=last_seen).order_by("seq")[:batch_size])
         if not batch:
             break
         for entry in batch:
             if entry.seq != expected_seq:
-                problems.append(
-                    ChainProblem(expected_seq, f"thiếu mục {expected_seq}–{entry.seq - 1}")
-                )
+                problem(expected_seq, f"thiếu mục {expected_seq}–{entry.seq - 1}")
             if entry.prev_hash != prev_hash:
-                problems.append(ChainProblem(entry.seq, "liên kết với mục trước bị sai"))
+                problem(entry.seq, "liên kết với mục trước bị sai")
             digest = entry_digest(
                 seq=entry.seq,
                 prev_hash=entry.prev_hash,
@@ -49,22 +62,18 @@ def audit_chain_verify(*, batch_size: int = 2000) -> list[ChainProblem]:
                 changes=entry.changes,
             )
             if digest != entry.hash:
-                problems.append(ChainProblem(entry.seq, "nội dung đã bị sửa (hash không khớp)"))
+                problem(entry.seq, "nội dung đã bị sửa (hash không khớp)")
             prev_hash = entry.hash
             expected_seq = entry.seq + 1
             last_seen = entry.seq
-    head = ChainHead.objects.filter(name=CHAIN).first()
+    head = ChainHead.objects.filter(name=chain).first()
     if head is not None:
         if head.seq != last_seen:
-            problems.append(
-                ChainProblem(
-                    head.seq, f"mục cuối cùng bị xóa (đầu chuỗi {head.seq}, có {last_seen})"
-                )
-            )
+            problem(head.seq, f"mục cuối cùng bị xóa (đầu chuỗi {head.seq}, có {last_seen})")
         elif head.last_hash != prev_hash:
-            problems.append(ChainProblem(head.seq, "hash đầu chuỗi không khớp"))
+            problem(head.seq, "hash đầu chuỗi không khớp")
     elif last_seen:
-        problems.append(ChainProblem(0, "mất đầu chuỗi"))
+        problem(0, "mất đầu chuỗi")
     return problems
 
 
@@ -72,7 +81,7 @@ def audit_entry_list(
     *, scope_paths: Iterable[str] | None, object_type: str = "", action: str = "", q: str = ""
 ) -> QuerySet[AuditEntry]:
     """Entries visible to someone whose scope is the given org-unit paths (None = all)."""
-    qs = AuditEntry.objects.select_related("org_unit").order_by("-seq")
+    qs = AuditEntry.objects.select_related("org_unit").order_by("-created_at", "-id")
     if scope_paths is not None:
         cond = Q(pk__in=[])
         for path in scope_paths:
@@ -88,4 +97,6 @@ def audit_entry_list(
 
 
 def audit_entries_for_object(*, object_type: str, object_id: str) -> QuerySet[AuditEntry]:
-    return AuditEntry.objects.filter(object_type=object_type, object_id=object_id).order_by("seq")
+    return AuditEntry.objects.filter(object_type=object_type, object_id=object_id).order_by(
+        "created_at", "id"
+    )

@@ -9,17 +9,33 @@ from tinhso.audit.services import audit_record
 
 @pytest.fixture
 def chain(db):
+    # five changes of one object: one chain, in order
     for i in range(5):
         audit_record(
             actor=None,
             action="test.change",
             object_type="test.thing",
-            object_id=str(i),
+            object_id="7",
             before={"v": i},
             after={"v": i + 1},
             ip="10.0.0.1",
         )
     return list(AuditEntry.objects.order_by("seq"))
+
+
+def test_objects_spread_over_chains_each_verifiable(db):
+    for i in range(40):
+        audit_record(actor=None, action="test.change", object_type="test.thing", object_id=str(i))
+    chains = set(AuditEntry.objects.values_list("chain", flat=True))
+    assert len(chains) > 4  # writers of different objects do not share one lock
+    assert audit_chain_verify() == []
+    # the same object always lands in the same chain
+    audit_record(actor=None, action="test.again", object_type="test.thing", object_id="3")
+    assert AuditEntry.objects.filter(object_id="3").values("chain").distinct().count() == 1
+    victim = AuditEntry.objects.filter(object_id="5").get()
+    AuditEntry.objects.filter(pk=victim.pk).update(object_label="changed")
+    problems = audit_chain_verify()
+    assert [(p.chain, p.seq) for p in problems] == [(victim.chain, victim.seq)]
 
 
 def test_intact_chain_verifies(chain):
@@ -34,6 +50,7 @@ def test_edited_entry_is_detected(chain):
     AuditEntry.objects.filter(seq=3).update(changes={"after": {"v": 999}})
     problems = audit_chain_verify()
     assert [p.seq for p in problems] == [3]
+    assert problems[0].chain == chain[2].chain
     with pytest.raises(CommandError):
         call_command("verify_audit")
 

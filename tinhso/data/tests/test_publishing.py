@@ -141,7 +141,7 @@ def test_edit_dataset_and_outsider_gets_403(client, user_named, stttt):
     assert r.status_code == 302
     ds.refresh_from_db()
     assert ds.title == "Hạ tầng số (sửa)" and [u.code for u in ds.shared_with.all()] == ["724"]
-    entry = AuditEntry.objects.filter(action="data.dataset.update").latest("seq")
+    entry = AuditEntry.objects.filter(action="data.dataset.update").latest("id")
     assert entry.changes["after"]["shared_with"] == ["724"]
     # Dĩ An's official sees the shared dataset but cannot edit it
     client.force_login(user_named("canbo.thuanan"))

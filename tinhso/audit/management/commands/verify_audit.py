@@ -14,6 +14,6 @@ class Command(BaseCommand):
         problems = audit_chain_verify()
         if problems:
             for p in problems:
-                self.stderr.write(f"  mục #{p.seq}: {p.reason}")
+                self.stderr.write(f"  chuỗi {p.chain}, mục #{p.seq}: {p.reason}")
             raise CommandError(f"Chuỗi nhật ký KHÔNG toàn vẹn: {len(problems)} lỗi.")
         self.stdout.write(self.style.SUCCESS("Chuỗi nhật ký toàn vẹn."))

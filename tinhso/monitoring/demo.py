@@ -34,6 +34,7 @@ from tinhso.monitoring.services import index_compute, target_path_interpolate, t
 from tinhso.orgs.models import OrgUnit, Population
 from tinhso.orgs.services import population_set
 from tinhso.services.models import ServiceDailyStat
+from tinhso.services.services import stats_monthly_from_daily
 
 R05 = "Nghị quyết 05-NQ/TU của Tỉnh ủy Bình Dương về chuyển đổi số đến 2025, định hướng 2030"
 R05_2025 = R05 + " (mục tiêu 2025, theo cds.binhduong.gov.vn)"
@@ -668,7 +669,9 @@ def _synthetic_stats(rng: random.Random) -> int:
                     )
                 )
             day += dt.timedelta(days=1)
-    ServiceDailyStat.objects.bulk_create(rows, batch_size=2000)
+    with transaction.atomic():
+        ServiceDailyStat.objects.bulk_create(rows, batch_size=2000)
+        stats_monthly_from_daily()  # the monthly rows the dashboards read: sums of the days
     return len(rows)
 
 

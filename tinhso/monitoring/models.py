@@ -2,8 +2,9 @@
 approval, scoring methodologies (DTI, Decision 766) and their results.
 
 Computed indicators are not stored: they are read on demand from the services app's
-running aggregates (``ServiceDailyStat``, ``ServiceApplicantYear``). Reported and imported
-values are stored per (indicator, reporting unit, period) with revisions.
+running aggregates (``ServiceMonthlyStat``, ``ServiceDailyStat``, ``ServiceApplicantYear``).
+Reported and imported values are stored per (indicator, reporting unit, period) with
+revisions.
 """
 
 from __future__ import annotations

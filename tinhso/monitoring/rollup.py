@@ -11,8 +11,10 @@ receiving unit is mapped to a unit valid on ``on`` and the counters are summed u
 - when that leads to several units (a ward split in two), the data goes to their lowest
   common ancestor, so nothing is counted twice and nothing is guessed.
 
-The cost is one GROUP BY over the aggregates (rows = units × days × procedures), never a
-scan of dossiers, plus a fixed number of small queries.
+The cost is one GROUP BY over the monthly aggregates (rows = units × months, independent of
+the number of dossiers) plus, when the range starts or ends inside a month, one over the
+daily rows of those partial months; never a scan of dossiers; plus a fixed number of small
+queries.
 """
 
 from __future__ import annotations
@@ -28,7 +30,12 @@ from django.db.models import Count, Q, Sum
 from django.db.models.functions import TruncMonth
 
 from tinhso.orgs.models import OrgUnit, Population, Succession
-from tinhso.services.models import STAT_COUNTERS, ServiceApplicantYear, ServiceDailyStat
+from tinhso.services.models import (
+    STAT_COUNTERS,
+    ServiceApplicantYear,
+    ServiceDailyStat,
+    ServiceMonthlyStat,
+)
 
 Counters = dict[str, int]
 
@@ -243,20 +250,65 @@ def _boundary_changes_touch(
 # --- the roll-up ------------------------------------------------------------------------------
 
 
-def _aggregate_rows(
-    *, start: dt.date, end: dt.date, prefixes: Sequence[str] | None, by_month: bool = False
-) -> list[dict[str, Any]]:
-    qs = ServiceDailyStat.objects.filter(day__gte=start, day__lte=end)
+def _month_split(
+    start: dt.date, end: dt.date
+) -> tuple[tuple[dt.date, dt.date] | None, list[tuple[dt.date, dt.date]]]:
+    """Split [start, end] into whole calendar months (first days of the first and the last
+    whole month, or None) and the partial months at either end (day ranges)."""
+    first = start if start.day == 1 else _next_month(start)
+    after = _next_month(end)  # first day of the month after ``end``'s month
+    last = after if end == after - dt.timedelta(days=1) else end.replace(day=1)
+    # whole months are [first, last): ``last`` is the first day after them
+    if first >= last:
+        return None, [(start, end)]
+    parts = []
+    if start < first:
+        parts.append((start, first - dt.timedelta(days=1)))
+    if last <= end:
+        parts.append((last, end))
+    return (first, _prev_month(last)), parts
+
+
+def _next_month(day: dt.date) -> dt.date:
+    return (day.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+
+
+def _prev_month(first_day: dt.date) -> dt.date:
+    return (first_day - dt.timedelta(days=1)).replace(day=1)
+
+
+def _prefix_q(prefixes: Sequence[str] | None) -> Q:
+    cond = Q()
     if prefixes:
         cond = Q(pk__in=[])
         for p in prefixes:
             cond |= Q(org_unit__path__startswith=p)
-        qs = qs.filter(cond)
+    return cond
+
+
+def _aggregate_rows(
+    *, start: dt.date, end: dt.date, prefixes: Sequence[str] | None, by_month: bool = False
+) -> list[dict[str, Any]]:
+    """Counter sums per receiving unit (and month) over [start, end]. Whole months come from
+    ``ServiceMonthlyStat`` (units × months rows, whatever the number of dossiers), the
+    partial months at either end from ``ServiceDailyStat``; a unit may thus appear in two
+    rows, which the callers add up."""
+    whole, parts = _month_split(start, end)
     keys = ["org_unit_id", *_FIELDS_PREFIXED]
-    if by_month:
-        qs = qs.annotate(month=TruncMonth("day"))
-        keys.append("month")
-    return list(qs.values(*keys).annotate(**{k: Sum(k) for k in STAT_COUNTERS}).order_by())
+    sums = {k: Sum(k) for k in STAT_COUNTERS}
+    out: list[dict[str, Any]] = []
+    if whole is not None:
+        qs = ServiceMonthlyStat.objects.filter(_prefix_q(prefixes), month__range=whole)
+        out.extend(qs.values(*keys, *(["month"] if by_month else [])).annotate(**sums).order_by())
+    if parts:
+        days = Q(pk__in=[])
+        for a, b in parts:
+            days |= Q(day__range=(a, b))
+        qs = ServiceDailyStat.objects.filter(_prefix_q(prefixes), days)
+        if by_month:
+            qs = qs.annotate(month=TruncMonth("day"))
+        out.extend(qs.values(*keys, *(["month"] if by_month else [])).annotate(**sums).order_by())
+    return out
 
 
 _FIELDS_PREFIXED = (

@@ -4,9 +4,9 @@
 Generates applicants, dossiers over several years across the receiving units and procedures
 of the catalogue, with realistic shares (channels, refusals, supplements, fees, on-time,
 results, ratings), their history (``DossierEvent``, ``DossierPause``), the dossier-number
-counters, and the running aggregates (``ServiceDailyStat``, ``ServiceApplicantYear``) equal
-to what ``stats_rebuild`` computes. Optionally adds thousands of synthetic procedures (for
-catalogue search at scale).
+counters, and the running aggregates (``ServiceDailyStat``, ``ServiceMonthlyStat``,
+``ServiceApplicantYear``) equal to what ``stats_rebuild`` computes. Optionally adds thousands
+of synthetic procedures (for catalogue search at scale).
 
 - Deterministic for a given ``seed`` and ``end`` date (every draw comes from one
   ``random.Random(seed)``; dossiers are generated day by day in submission order, so ids grow
@@ -59,6 +59,7 @@ from tinhso.services.models import (
     ProcedureField,
     ServiceApplicantYear,
     ServiceDailyStat,
+    ServiceMonthlyStat,
 )
 from tinhso.services.text import search_normalize
 from tinhso.services.workflow import DEFAULT_ACTIONS, procedure_process, process_ensure_default
@@ -595,8 +596,17 @@ WHERE status <> 0 AND channel = 2 AND submitted_at IS NOT NULL AND applicant_id 
 """
 
 
+_MONTHLY_SQL = """
+INSERT INTO {monthly} (org_unit_id, month, {counters})
+SELECT org_unit_id, date_trunc('month', day)::date, {sums}
+FROM {stat}
+GROUP BY 1, 2
+"""
+
+
 def stats_rebuild_sql() -> tuple[int, int]:
-    """PostgreSQL: recompute ``ServiceDailyStat`` and ``ServiceApplicantYear`` from the
+    """PostgreSQL: recompute ``ServiceDailyStat``, ``ServiceMonthlyStat`` (the sums of the
+    daily rows per unit and month) and ``ServiceApplicantYear`` from the
     dossiers in SQL (same rules as ``services.stats_rebuild``, which iterates in Python).
     Returns (daily rows, applicant-years)."""
     from tinhso.services.models import STAT_COUNTERS
@@ -620,6 +630,15 @@ def stats_rebuild_sql() -> tuple[int, int]:
         cur.execute(f'DELETE FROM "{ServiceApplicantYear._meta.db_table}"')
         cur.execute(_STATS_SQL.format(**fmt), {"tz": "Asia/Ho_Chi_Minh"})
         rows = cur.rowcount
+        cur.execute(f'DELETE FROM "{ServiceMonthlyStat._meta.db_table}"')
+        cur.execute(
+            _MONTHLY_SQL.format(
+                monthly=f'"{ServiceMonthlyStat._meta.db_table}"',
+                stat=fmt["stat"],
+                counters=fmt["counters"],
+                sums=", ".join(f"sum({c})" for c in STAT_COUNTERS),
+            )
+        )
         cur.execute(
             _APPLICANTS_SQL.format(
                 table=f'"{ServiceApplicantYear._meta.db_table}"', dossier=fmt["dossier"]
@@ -912,6 +931,7 @@ def province_generate(
         report.stat_rows, report.applicant_years = stats_rebuild_sql()
         with connection.cursor() as cur:
             cur.execute(f'ANALYZE "{ServiceDailyStat._meta.db_table}"')
+            cur.execute(f'ANALYZE "{ServiceMonthlyStat._meta.db_table}"')
     else:
         from tinhso.services.services import stats_rebuild
 
@@ -1348,8 +1368,13 @@ def _counters_save(counters: dict[tuple[str, int], int]) -> None:
             cur.executemany(sql, rows[i : i + 5000])
 
 
-def stats_snapshot() -> tuple[dict[tuple[int, str, dt.date], tuple[int, ...]], set[Any]]:
-    """The aggregates as comparable values (tests: generator vs ``stats_rebuild``)."""
+def stats_snapshot() -> tuple[
+    dict[tuple[int, str, dt.date], tuple[int, ...]],
+    set[Any],
+    dict[tuple[int, dt.date], tuple[int, ...]],
+]:
+    """The aggregates as comparable values (tests: generator vs ``stats_rebuild``): daily
+    rows, applicant-years, monthly rows."""
     from tinhso.services.models import STAT_COUNTERS
 
     daily = {
@@ -1359,4 +1384,8 @@ def stats_snapshot() -> tuple[dict[tuple[int, str, dt.date], tuple[int, ...]], s
         )
     }
     years = set(ServiceApplicantYear.objects.values_list("org_unit_id", "year", "applicant_id"))
-    return daily, years
+    monthly = {
+        (r[0], r[1]): tuple(r[2:])
+        for r in ServiceMonthlyStat.objects.values_list("org_unit_id", "month", *STAT_COUNTERS)
+    }
+    return daily, years, monthly

@@ -1,6 +1,7 @@
 """Online public services: catalogue, dossiers, workflow, deadlines, statistics.
 
-``ServiceDailyStat`` and ``ServiceApplicantYear`` are the running aggregates that the
+``ServiceDailyStat``, ``ServiceMonthlyStat`` (per unit and month, no procedure: what the
+dashboards read) and ``ServiceApplicantYear`` are the running aggregates that the
 monitoring app reads (it never scans dossiers). They are updated by the dossier service
 functions in the same transaction as each dossier event, and can be rebuilt from scratch.
 """
@@ -69,6 +70,44 @@ class ServiceDailyStat(models.Model):
 
     def __str__(self) -> str:
         return f"{self.org_unit_id} {self.procedure_code} {self.day}"
+
+
+class ServiceMonthlyStat(models.Model):
+    """The same counters per (receiving org unit, month), without the procedure: what the
+    dashboards read for whole months. Its size is units × months, whatever the number of
+    dossiers. Bumped together with ``ServiceDailyStat`` (same transaction); equal to the
+    sum of the daily rows of the month (``stats_monthly_from_daily`` rebuilds it)."""
+
+    org_unit = models.ForeignKey("orgs.OrgUnit", on_delete=models.PROTECT, related_name="+")
+    month = models.DateField(help_text=_("Ngày đầu tháng."))
+    received_total = models.PositiveIntegerField(default=0)
+    received_online = models.PositiveIntegerField(default=0)
+    received_in_person = models.PositiveIntegerField(default=0)
+    received_post = models.PositiveIntegerField(default=0)
+    received_digitised = models.PositiveIntegerField(default=0)
+    refused = models.PositiveIntegerField(default=0)
+    withdrawn = models.PositiveIntegerField(default=0)
+    finished_total = models.PositiveIntegerField(default=0)
+    finished_early = models.PositiveIntegerField(default=0)
+    finished_on_time = models.PositiveIntegerField(default=0)
+    finished_late = models.PositiveIntegerField(default=0)
+    results_digital = models.PositiveIntegerField(default=0)
+    fees_total = models.PositiveIntegerField(default=0)
+    fees_online = models.PositiveIntegerField(default=0)
+    ratings_total = models.PositiveIntegerField(default=0)
+    ratings_satisfied = models.PositiveIntegerField(default=0)
+    ratings_normal = models.PositiveIntegerField(default=0)
+    ratings_unsatisfied = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("thống kê dịch vụ theo tháng")
+        constraints = [
+            models.UniqueConstraint(fields=["org_unit", "month"], name="service_month_unique")
+        ]
+        indexes = [models.Index(fields=["month", "org_unit"])]
+
+    def __str__(self) -> str:
+        return f"{self.org_unit_id} {self.month:%Y-%m}"
 
 
 class ServiceApplicantYear(models.Model):

@@ -4,11 +4,14 @@ public tracking, figures for monitoring."""
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
+from django.core.cache import cache
 from django.db.models import Count, Prefetch, Q, QuerySet
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from tinhso.accounts.permissions import scope_q, user_can
 from tinhso.orgs.models import OrgUnit
@@ -25,6 +28,8 @@ from tinhso.services.models import (
     Status,
 )
 from tinhso.services.text import search_terms
+
+logger = logging.getLogger(__name__)
 
 # ---------------------------------------------------------------------------------------
 # Catalogue
@@ -287,12 +292,67 @@ _TRACK_FIELDS = (
 )
 
 
+# The public answer (without personal details) is cached per number and language; every
+# write to a dossier deletes the key after commit (``services._track_cache_forget``). The TTL
+# bounds what a write without that hook, or a reader racing a commit, can leave behind (and
+# the relative deadline label, which moves with the clock).
+TRACK_CACHE_TTL = 60
+
+
+def track_number_normalize(number: str) -> str:
+    return (number or "").strip().upper()
+
+
+def track_cache_keys(number: str) -> list[str]:
+    """Every cache key of a dossier number's public tracking answer (one per language)."""
+    number = track_number_normalize(number)
+    return [f"services:track:v1:{code}:{number}" for code, _name in settings.LANGUAGES]
+
+
+def _track_cache_key(number: str) -> str | None:
+    """The key for the active language, or None (not cached) for a language whose key the
+    invalidation would not know."""
+    try:
+        lang = translation.get_supported_language_variant(translation.get_language() or "")
+    except LookupError:
+        return None
+    if lang not in {code for code, _name in settings.LANGUAGES}:
+        return None
+    return f"services:track:v1:{lang}:{number}"
+
+
 def dossier_track(*, number: str, id_number: str = "") -> TrackResult | None:
     """Public status of a dossier by number; personal details only with the matching ID
-    number. No officer names, no comments (they may hold personal data)."""
-    number = (number or "").strip().upper()
+    number. No officer names, no comments (they may hold personal data).
+
+    Without an ID number the answer comes from the cache when it can; with one it is always
+    read from the database and never cached (the personal details must not leak)."""
+    number = track_number_normalize(number)
     if not number or len(number) > 60:
         return None
+    id_number = (id_number or "").strip()
+    if id_number:
+        return _dossier_track_read(number=number, id_number=id_number)
+    key = _track_cache_key(number)
+    if key is None:
+        return _dossier_track_read(number=number, id_number="")
+    try:
+        cached = cache.get(key)
+    except Exception:  # the cache is an optimisation: read the database
+        logger.warning("tracking cache unavailable", exc_info=True)
+        return _dossier_track_read(number=number, id_number="")
+    if cached is not None:
+        return cached
+    result = _dossier_track_read(number=number, id_number="")
+    if result is not None:  # unknown numbers are not cached (a new dossier gets its number)
+        try:
+            cache.set(key, result, TRACK_CACHE_TTL)
+        except Exception:  # same: the answer stands without the cache
+            logger.warning("tracking cache unavailable", exc_info=True)
+    return result
+
+
+def _dossier_track_read(*, number: str, id_number: str) -> TrackResult | None:
     # a hot public endpoint: only the columns shown (the procedure's texts are large)
     dossier = (
         Dossier.objects.select_related("procedure", "org_unit")
@@ -312,9 +372,7 @@ def dossier_track(*, number: str, id_number: str = "") -> TrackResult | None:
     if dossier is None:
         return None
     personal = bool(
-        id_number
-        and dossier.applicant_id_number
-        and id_number.strip() == dossier.applicant_id_number
+        id_number and dossier.applicant_id_number and id_number == dossier.applicant_id_number
     )
     form = None
     if personal:

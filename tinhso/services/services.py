@@ -16,9 +16,11 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Sum
+from django.db.models.functions import TruncMonth
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -30,6 +32,7 @@ from tinhso.services import deadlines
 from tinhso.services.eform import eform_validate
 from tinhso.services.models import (
     PAUSING_STATUSES,
+    STAT_COUNTERS,
     Channel,
     DocumentPart,
     Dossier,
@@ -42,6 +45,7 @@ from tinhso.services.models import (
     ProcessStep,
     ServiceApplicantYear,
     ServiceDailyStat,
+    ServiceMonthlyStat,
     Status,
 )
 from tinhso.services.notifications import notify_status_change
@@ -49,6 +53,7 @@ from tinhso.services.selectors import (
     dossier_visible,
     procedure_agency_units,
     procedure_channel,
+    track_cache_keys,
 )
 from tinhso.services.uploads import CheckedUpload, upload_check
 from tinhso.services.workflow import action_allowed, procedure_process
@@ -67,7 +72,8 @@ class DossierConflict(Exception):
 
 
 # ---------------------------------------------------------------------------------------
-# Statistics (ServiceDailyStat / ServiceApplicantYear), same transaction as the event
+# Statistics (ServiceDailyStat / ServiceMonthlyStat / ServiceApplicantYear), same
+# transaction as the event
 # ---------------------------------------------------------------------------------------
 
 
@@ -80,6 +86,36 @@ def stats_bump(*, org_unit_id: int, procedure_code: str, day: dt.date, **inc: in
         org_unit_id=org_unit_id, procedure_code=procedure_code, day=day
     )
     ServiceDailyStat.objects.filter(pk=row.pk).update(**{k: F(k) + v for k, v in inc.items()})
+    month, _created = ServiceMonthlyStat.objects.get_or_create(
+        org_unit_id=org_unit_id, month=day.replace(day=1)
+    )
+    ServiceMonthlyStat.objects.filter(pk=month.pk).update(**{k: F(k) + v for k, v in inc.items()})
+
+
+def stats_monthly_from_daily() -> int:
+    """Recompute ``ServiceMonthlyStat`` as the sum of the daily rows of each month (one
+    GROUP BY; for rebuilds and bulk loads). Call inside a transaction. Returns the rows."""
+    rows = (
+        ServiceDailyStat.objects.annotate(m=TruncMonth("day"))
+        .values("org_unit_id", "m")
+        .annotate(**{f"s_{k}": Sum(k) for k in STAT_COUNTERS})
+        .order_by()
+    )
+    objs = []
+    for r in rows.iterator(chunk_size=5000):
+        month = r["m"]
+        if isinstance(month, dt.datetime):
+            month = month.date()
+        objs.append(
+            ServiceMonthlyStat(
+                org_unit_id=r["org_unit_id"],
+                month=month,
+                **{k: r[f"s_{k}"] or 0 for k in STAT_COUNTERS},
+            )
+        )
+    ServiceMonthlyStat.objects.all().delete()
+    ServiceMonthlyStat.objects.bulk_create(objs, batch_size=1000)
+    return len(objs)
 
 
 def _stats_for(dossier: Dossier, moment: dt.datetime, **inc: int) -> None:
@@ -131,8 +167,9 @@ def stats_record_rating(*, dossier: Dossier, rating: str) -> None:
 
 
 def stats_rebuild() -> int:
-    """Recompute every counter from the dossiers (e.g. after a data repair). Returns the
-    number of daily rows written."""
+    """Recompute every counter from the dossiers (e.g. after a data repair): the daily rows,
+    the monthly rows (their sums) and the applicant-years. Returns the number of daily rows
+    written."""
     rows: dict[tuple[int, str, dt.date], dict[str, int]] = {}
 
     def add(d: Dossier, moment: dt.datetime | None, inc: Mapping[str, int]) -> None:
@@ -168,6 +205,7 @@ def stats_rebuild() -> int:
             ],
             batch_size=1000,
         )
+        months = stats_monthly_from_daily()
         ServiceApplicantYear.objects.bulk_create(
             [ServiceApplicantYear(org_unit_id=u, year=y, applicant_id=a) for u, y, a in applicants],
             batch_size=1000,
@@ -176,7 +214,7 @@ def stats_rebuild() -> int:
             actor=None,
             action="services.stats_rebuild",
             object_type="services.servicedailystat",
-            extra={"rows": len(rows), "applicants": len(applicants)},
+            extra={"rows": len(rows), "months": months, "applicants": len(applicants)},
         )
     return len(rows)
 
@@ -266,6 +304,7 @@ def _event(
     comment: str = "",
     at: dt.datetime,
 ) -> DossierEvent:
+    _track_cache_forget(dossier.number)
     return DossierEvent.objects.create(
         dossier=dossier,
         at=at,
@@ -356,13 +395,27 @@ def dossier_draft_create(
     return dossier
 
 
+def _track_cache_forget(number: str | None) -> None:
+    """The dossier changes in this transaction: drop its cached public tracking answer once
+    the transaction commits (before, a reader would cache the old state again)."""
+    if number:
+        keys = track_cache_keys(number)
+        # robust: a cache outage must not turn a committed write into an error (the TTL
+        # then bounds the stale answer)
+        transaction.on_commit(lambda: cache.delete_many(keys), robust=True)
+
+
 def _lock_dossier(pk: int) -> Dossier | None:
     """Lock the dossier row, then read it with its relations. The lock query has no joins:
     on PostgreSQL a joined ``FOR UPDATE`` re-checked after a concurrent update can return
-    no row at all (the re-check uses the old joined step)."""
+    no row at all (the re-check uses the old joined step). Every write to an existing
+    dossier goes through here, so this is where its tracking cache is invalidated."""
     if not list(Dossier.objects.select_for_update().filter(pk=pk).values_list("pk", flat=True)):
         return None
-    return Dossier.objects.select_related("procedure", "org_unit", "step").filter(pk=pk).first()
+    dossier = Dossier.objects.select_related("procedure", "org_unit", "step").filter(pk=pk).first()
+    if dossier is not None:
+        _track_cache_forget(dossier.number)
+    return dossier
 
 
 def dossier_submit(*, user: Any, dossier_id: int) -> Dossier:
@@ -713,6 +766,9 @@ def dossier_result_attach(*, dossier_id: int, digital: bool, ref: str) -> None:
     """The signed (or paper) result is ready; call before ``approve`` finishes it."""
     with transaction.atomic():
         Dossier.objects.filter(pk=dossier_id).update(result_digital=digital, result_ref=ref[:120])
+        _track_cache_forget(
+            Dossier.objects.filter(pk=dossier_id).values_list("number", flat=True).first()
+        )
         audit_record(
             actor=None,
             action="services.dossier_result_attach",

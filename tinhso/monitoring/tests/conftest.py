@@ -3,6 +3,7 @@ import io
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import transaction
 
 from tinhso.orgs.models import OrgUnit
 from tinhso.services.models import STAT_COUNTERS, ServiceDailyStat
@@ -19,9 +20,12 @@ def unit(code: str, on: dt.date | None = None) -> OrgUnit:
 def stat(org_unit: OrgUnit, day: dt.date, code: str = "1.001193", **counters: int):
     unknown = set(counters) - set(STAT_COUNTERS)
     assert not unknown, unknown
-    return ServiceDailyStat.objects.create(
-        org_unit=org_unit, procedure_code=code, day=day, **counters
-    )
+    # the services app's own write path: the daily row and the unit's monthly row
+    from tinhso.services.services import stats_bump
+
+    with transaction.atomic():
+        stats_bump(org_unit_id=org_unit.pk, procedure_code=code, day=day, **counters)
+    return ServiceDailyStat.objects.get(org_unit=org_unit, procedure_code=code, day=day)
 
 
 def pdf_upload(name: str = "minh-chung.pdf") -> SimpleUploadedFile:

@@ -35,6 +35,17 @@ def upload(name: str = "giay-chung-sinh.pdf", content: bytes = PDF, ctype: str =
     return SimpleUploadedFile(name, content, content_type=ctype)
 
 
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    # the public tracking answer is cached per number; the test database is rolled back and
+    # numbers repeat from test to test, so every test starts with an empty cache
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
 @pytest.fixture
 def services_demo(demo_users):
     from tinhso.services.demo import demo_load

@@ -90,7 +90,14 @@ def test_generated_dossiers_are_consistent(services_demo):
     assert Dossier.objects.filter(fee_paid_at__isnull=False).exists()
     # the aggregates are what the reference rebuild computes
     before = stats_snapshot()
-    assert before[0] and before[1]
+    assert before[0] and before[1] and before[2]
+    # monthly rows = the daily rows summed per unit and month
+    monthly: dict = {}
+    for (u, _code, day), counts in before[0].items():
+        acc = monthly.setdefault((u, day.replace(day=1)), [0] * len(counts))
+        for i, c in enumerate(counts):
+            acc[i] += c
+    assert {k: tuple(v) for k, v in monthly.items()} == before[2]
     stats_rebuild()
     assert stats_snapshot() == before
     # numbering continues after the generated numbers

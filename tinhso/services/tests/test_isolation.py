@@ -2,7 +2,9 @@
 
 import pytest
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 
+from tinhso.services.models import Status
 from tinhso.services.selectors import (
     dossier_get_for_user,
     dossier_list_for_applicant,
@@ -76,3 +78,81 @@ def test_public_tracking_hides_personal_data(submit_birth, user_named):
     assert right.applicant_name == "Nguyễn Thị Hoa"
     assert ("Họ, chữ đệm và tên của trẻ", "Nguyễn Minh Khang") in right.form
     assert dossier_track(number="KHONG-CO") is None
+
+
+def test_public_tracking_is_cached_and_invalidated_on_commit(
+    submit_birth, user_named, django_assert_num_queries, django_capture_on_commit_callbacks
+):
+    from django.core.cache import cache
+
+    from tinhso.services.selectors import track_cache_keys
+
+    with django_capture_on_commit_callbacks(execute=True):
+        d = submit_birth()
+    first = dossier_track(number=d.number)
+    assert first.status == Status.NEW
+    with django_assert_num_queries(0):  # served from the cache
+        assert dossier_track(number=d.number.lower()) == first
+    # a status change: the key is dropped when the transaction commits, not before
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        d = dossier_act(
+            user=user_named("canbo.dian"), dossier_id=d.pk, action_code="receive", version=d.version
+        )
+        assert cache.get(track_cache_keys(d.number)[0]) is not None
+    assert callbacks
+    after = dossier_track(number=d.number)
+    assert after.status == Status.RECEIVED and after.status_label == "Được tiếp nhận"
+    assert [s.action for s in after.steps][-1] == "Tiếp nhận hồ sơ"
+    # a rolled-back change leaves the cached answer alone (no callback survives it)
+    with (
+        django_capture_on_commit_callbacks(execute=True) as callbacks,
+        pytest.raises(RuntimeError),
+        transaction.atomic(),
+    ):
+        dossier_act(
+            user=user_named("canbo.dian"), dossier_id=d.pk, action_code="assign", version=d.version
+        )
+        raise RuntimeError
+    assert callbacks == []
+    assert cache.get(track_cache_keys(d.number)[0]) == after
+
+
+def test_public_tracking_cache_never_holds_personal_details(submit_birth):
+    from django.core.cache import cache
+
+    from tinhso.services.selectors import track_cache_keys
+
+    d = submit_birth()
+    right = dossier_track(number=d.number, id_number="074190001234")
+    assert right.applicant_name == "Nguyễn Thị Hoa"
+    assert all(cache.get(k) is None for k in track_cache_keys(d.number))  # not cached
+    public = dossier_track(number=d.number)
+    assert public.applicant_name is None and public.form is None
+    # the cached public answer does not answer a query with the ID number, nor vice versa
+    again = dossier_track(number=d.number, id_number="074190001234")
+    assert again.applicant_name == "Nguyễn Thị Hoa" and again.form
+    assert dossier_track(number=d.number).applicant_name is None
+    assert dossier_track(number=d.number, id_number="000000000000").applicant_name is None
+
+
+def test_public_tracking_cache_is_per_language(submit_birth):
+    from django.utils import translation
+
+    d = submit_birth()
+    vi = dossier_track(number=d.number)
+    with translation.override("en"):
+        en = dossier_track(number=d.number)
+    assert vi.status_label == "Mới đăng ký" and en.status_label != vi.status_label
+    assert dossier_track(number=d.number).status_label == vi.status_label
+
+
+def test_public_tracking_works_when_the_cache_is_down(submit_birth, monkeypatch):
+    from django.core.cache import cache
+
+    def down(*args, **kwargs):
+        raise ConnectionError("redis down")
+
+    d = submit_birth()
+    monkeypatch.setattr(cache, "get", down)
+    monkeypatch.setattr(cache, "set", down)
+    assert dossier_track(number=d.number).status == Status.NEW

@@ -2,9 +2,15 @@ import datetime as dt
 
 import pytest
 from django.core.management import call_command
+from django.db import transaction
 from django.utils import timezone
 
-from tinhso.services.models import ServiceApplicantYear, ServiceDailyStat
+from tinhso.services.models import (
+    STAT_COUNTERS,
+    ServiceApplicantYear,
+    ServiceDailyStat,
+    ServiceMonthlyStat,
+)
 from tinhso.services.selectors import procedure_counts_by_agency
 from tinhso.services.services import dossier_act, dossier_rate, stats_record_fee_paid
 
@@ -14,10 +20,14 @@ COUNTERS = [f.name for f in ServiceDailyStat._meta.fields if f.name not in ("id"
 
 
 def snapshot():
-    return sorted(
-        tuple(getattr(r, c) if c != "org_unit" else r.org_unit_id for c in COUNTERS)
-        for r in ServiceDailyStat.objects.all()
-    ), sorted(ServiceApplicantYear.objects.values_list("org_unit_id", "year", "applicant_id"))
+    return (
+        sorted(
+            tuple(getattr(r, c) if c != "org_unit" else r.org_unit_id for c in COUNTERS)
+            for r in ServiceDailyStat.objects.all()
+        ),
+        sorted(ServiceApplicantYear.objects.values_list("org_unit_id", "year", "applicant_id")),
+        sorted(ServiceMonthlyStat.objects.values_list("org_unit_id", "month", *STAT_COUNTERS)),
+    )
 
 
 def go(user, d, *codes, **kw):
@@ -48,9 +58,37 @@ def test_rebuild_equals_incremental(submit_birth, ward_thuanan, user_named):
     assert row.fees_total == 1 and row.fees_online == 0
     assert row.ratings_total == 1 and row.ratings_satisfied == 1
     assert ServiceApplicantYear.objects.count() == 2  # one applicant, two units
+    # the monthly row of the unit carries the same counters (one day, one procedure here)
+    month = ServiceMonthlyStat.objects.get(org_unit=a.org_unit)
+    assert month.month == row.day.replace(day=1)
+    assert [getattr(month, k) for k in STAT_COUNTERS] == [getattr(row, k) for k in STAT_COUNTERS]
+    assert ServiceMonthlyStat.objects.count() == 2
     ServiceDailyStat.objects.update(received_total=99)  # damage, then repair
+    ServiceMonthlyStat.objects.update(finished_total=77)
+    ServiceMonthlyStat.objects.create(org_unit=a.org_unit, month=dt.date(2020, 1, 1), refused=5)
     call_command("rebuild_service_stats", stdout=__import__("io").StringIO())
     assert snapshot() == incremental
+
+
+def test_monthly_sums_days_of_the_month(ward_dian):
+    from tinhso.services.services import stats_bump
+
+    with transaction.atomic():
+        stats_bump(org_unit_id=ward_dian.pk, procedure_code="a", day=dt.date(2026, 3, 2), refused=1)
+        stats_bump(
+            org_unit_id=ward_dian.pk, procedure_code="b", day=dt.date(2026, 3, 31), refused=2
+        )
+        stats_bump(org_unit_id=ward_dian.pk, procedure_code="a", day=dt.date(2026, 4, 1), refused=4)
+    assert ServiceDailyStat.objects.count() == 3
+    assert dict(ServiceMonthlyStat.objects.values_list("month", "refused")) == {
+        dt.date(2026, 3, 1): 3,
+        dt.date(2026, 4, 1): 4,
+    }
+
+
+def test_monthly_fields_are_the_counters():
+    names = [f.name for f in ServiceMonthlyStat._meta.fields]
+    assert names[3:] == list(STAT_COUNTERS) and names[:3] == ["id", "org_unit", "month"]
 
 
 def test_fee_hook_counts(submit_birth, user_named):

@@ -34,12 +34,9 @@ STAT_COUNTERS = (
 )
 
 
-class ServiceDailyStat(models.Model):
-    """Counters per (receiving org unit, procedure, day). Additive over days and units."""
+class StatCounters(models.Model):
+    """The additive counters (``STAT_COUNTERS``) shared by the daily and monthly tables."""
 
-    org_unit = models.ForeignKey("orgs.OrgUnit", on_delete=models.PROTECT, related_name="+")
-    procedure_code = models.CharField(max_length=40)
-    day = models.DateField()
     received_total = models.PositiveIntegerField(default=0)
     received_online = models.PositiveIntegerField(default=0)
     received_in_person = models.PositiveIntegerField(default=0)
@@ -60,6 +57,17 @@ class ServiceDailyStat(models.Model):
     ratings_unsatisfied = models.PositiveIntegerField(default=0)
 
     class Meta:
+        abstract = True
+
+
+class ServiceDailyStat(StatCounters):
+    """Counters per (receiving org unit, procedure, day). Additive over days and units."""
+
+    org_unit = models.ForeignKey("orgs.OrgUnit", on_delete=models.PROTECT, related_name="+")
+    procedure_code = models.CharField(max_length=40)
+    day = models.DateField()
+
+    class Meta:
         verbose_name = _("thống kê dịch vụ theo ngày")
         constraints = [
             models.UniqueConstraint(
@@ -72,7 +80,7 @@ class ServiceDailyStat(models.Model):
         return f"{self.org_unit_id} {self.procedure_code} {self.day}"
 
 
-class ServiceMonthlyStat(models.Model):
+class ServiceMonthlyStat(StatCounters):
     """The same counters per (receiving org unit, month), without the procedure: what the
     dashboards read for whole months. Its size is units × months, whatever the number of
     dossiers. Bumped together with ``ServiceDailyStat`` (same transaction); equal to the
@@ -80,24 +88,6 @@ class ServiceMonthlyStat(models.Model):
 
     org_unit = models.ForeignKey("orgs.OrgUnit", on_delete=models.PROTECT, related_name="+")
     month = models.DateField(help_text=_("Ngày đầu tháng."))
-    received_total = models.PositiveIntegerField(default=0)
-    received_online = models.PositiveIntegerField(default=0)
-    received_in_person = models.PositiveIntegerField(default=0)
-    received_post = models.PositiveIntegerField(default=0)
-    received_digitised = models.PositiveIntegerField(default=0)
-    refused = models.PositiveIntegerField(default=0)
-    withdrawn = models.PositiveIntegerField(default=0)
-    finished_total = models.PositiveIntegerField(default=0)
-    finished_early = models.PositiveIntegerField(default=0)
-    finished_on_time = models.PositiveIntegerField(default=0)
-    finished_late = models.PositiveIntegerField(default=0)
-    results_digital = models.PositiveIntegerField(default=0)
-    fees_total = models.PositiveIntegerField(default=0)
-    fees_online = models.PositiveIntegerField(default=0)
-    ratings_total = models.PositiveIntegerField(default=0)
-    ratings_satisfied = models.PositiveIntegerField(default=0)
-    ratings_normal = models.PositiveIntegerField(default=0)
-    ratings_unsatisfied = models.PositiveIntegerField(default=0)
 
     class Meta:
         verbose_name = _("thống kê dịch vụ theo tháng")

@@ -88,7 +88,9 @@ def test_monthly_sums_days_of_the_month(ward_dian):
 
 def test_monthly_fields_are_the_counters():
     names = [f.name for f in ServiceMonthlyStat._meta.fields]
-    assert names[3:] == list(STAT_COUNTERS) and names[:3] == ["id", "org_unit", "month"]
+    assert sorted(names) == sorted(["id", "org_unit", "month", *STAT_COUNTERS])
+    daily = [f.name for f in ServiceDailyStat._meta.fields]
+    assert sorted(daily) == sorted(["id", "org_unit", "procedure_code", "day", *STAT_COUNTERS])
 
 
 def test_fee_hook_counts(submit_birth, user_named):

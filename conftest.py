@@ -56,6 +56,17 @@ def _fast_hashing(settings: Any, tmp_path: Any) -> None:
     }
 
 
+@pytest.fixture(autouse=True)
+def _empty_cache() -> Iterator[None]:
+    # Each test starts with an empty cache (the process-local cache outlives a test's
+    # database transaction: cached figures or tracking answers must not leak between tests).
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
 @pytest.fixture
 def demo_orgs(db: Any) -> None:
     from tinhso.orgs.demo import demo_load

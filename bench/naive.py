@@ -9,7 +9,7 @@ import datetime as dt
 
 from django.db.models import Count, Q
 from django.db.models.functions import TruncMonth
-from django.http import HttpRequest, JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 
 from tinhso.monitoring import selectors
 from tinhso.orgs.selectors import orgunit_roots
@@ -65,3 +65,15 @@ def naive_dashboard(request: HttpRequest) -> JsonResponse:
     return JsonResponse(
         {"year": year, "totals": totals, "trend": [{**t, "month": str(t["month"])} for t in trend]}
     )
+
+
+def dashboard_uncached(request: HttpRequest) -> HttpResponse:
+    """The province dashboard (/chuyen-doi-so/) with the worker's cache emptied first: what a
+    request costs when the figures are not cached (the first one after they expire, or after
+    a monitoring write). Only for a process-local cache (the bench's default)."""
+    from django.core.cache import cache
+
+    from tinhso.monitoring.views import overview
+
+    cache.clear()
+    return overview(request)

@@ -285,6 +285,7 @@ def search_paths() -> Path:
 class Session:
     def __init__(self, base: str) -> None:
         self.base = base
+        self.username = ""
         self.jar = http.cookiejar.CookieJar()
         self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(self.jar))
 
@@ -338,6 +339,34 @@ class Session:
             return exc.code, exc.read()[:300]
 
 
+BENCH_CITIZENS = 16  # one per submitting connection
+BENCH_CITIZEN_SCRIPT = """
+from tinhso.accounts.models import User
+from tinhso.accounts.services import citizen_register
+for i in range(1, {count} + 1):
+    name = f"bench.congdan{{i:02d}}"
+    if not User.objects.filter(username=name).exists():
+        citizen_register(
+            username=name,
+            password={password!r},
+            full_name=f"Công dân thử tải {{i:02d}}",
+            citizen_id=f"0791950{{i:05d}}",
+            email=f"{{name}}@example.vn",
+            phone=f"09000{{i:05d}}",
+            check_password=False,
+        )
+"""
+
+
+def bench_citizens(env: dict[str, str], count: int = BENCH_CITIZENS) -> list[str]:
+    """``count`` citizen accounts for the submission load (``bench.congdan01``…, password
+    ``DEMO_PASSWORD``), created through the accounts service unless they exist (idempotent).
+    Real load comes from many applicants: with one, every submission would wait on that
+    applicant's rows (the applicant-year statistic row)."""
+    manage(env, "shell", "-c", BENCH_CITIZEN_SCRIPT.format(count=count, password=DEMO_PASSWORD))
+    return [f"bench.congdan{i:02d}" for i in range(1, count + 1)]
+
+
 def submission_targets(db: str) -> tuple[list[int], list[int]]:
     """(org units receiving the birth registration procedure, its [required, optional] parts)."""
     with psycopg.connect(db) as conn:
@@ -362,20 +391,29 @@ def submission_targets(db: str) -> tuple[list[int], list[int]]:
 
 
 def submission_load(
-    bases: list[str], db: str, *, connections: int, duration: int
+    bases: list[str],
+    db: str,
+    *,
+    connections: int,
+    duration: int,
+    users: list[str] | None = None,
 ) -> dict[str, Any]:
     """``connections`` clients submit (two small attachments each) for ``duration`` seconds,
-    spread over ``bases`` (one or more servers); returns throughput, latencies and the
-    acknowledged numbers."""
+    spread over ``bases`` (one or more servers) and over ``users`` (client ``i`` logs in as
+    ``users[i % len(users)]``; default the demo citizen); returns throughput, latencies,
+    the acknowledged numbers and who submitted each."""
     units, parts = submission_targets(db)
     if not units or len(parts) < 2:
         return {"skipped": "no procedure 1.001193 with two parts and agencies"}
+    users = users or ["congdan"]
     sessions = []
     for i in range(connections):
         s = Session(bases[i % len(bases)])
-        s.login("congdan")
+        s.login(users[i % len(users)])
+        s.username = users[i % len(users)]
         sessions.append(s)
     acked: list[tuple[str, str]] = []
+    owners: dict[str, str] = {}
     latencies: list[float] = []
     failures: list[str] = []
     stop = time.perf_counter() + duration
@@ -403,6 +441,7 @@ def submission_load(
             with lock:
                 if code == 201:
                     acked.append((payload["number"], s.base))
+                    owners[payload["number"]] = s.username
                     latencies.append(dt_ms)
                 else:
                     failures.append(f"{code} {payload!r}"[:200])
@@ -423,34 +462,49 @@ def submission_load(
         "errors": len(failures),
         "failure_samples": failures[:3],
         "acked": acked,
+        "owners": owners,
+        "applicants": sorted(set(users[: max(1, connections)])),
         "started": t0,
     }
 
 
-def submission_check(db: str, acked: list[tuple[str, str]], since: dt.datetime) -> dict[str, Any]:
+def submission_check(
+    db: str,
+    acked: list[tuple[str, str]],
+    since: dt.datetime,
+    owners: dict[str, str] | None = None,
+    applicants: list[str] | None = None,
+) -> dict[str, Any]:
     """Every acknowledged number is stored: status NEW, two files present on disk with the
-    right size, the submission event, the applicant-year row; and no half-stored drafts."""
+    right size, the submission event, the applicant-year row (its year, its unit, its
+    applicant), the applicant who submitted it (``owners``: number → username); and no
+    half-stored drafts of the ``applicants`` (default the demo citizen) since ``since``."""
     numbers = [n for n, _b in acked]
+    owners = owners or {}
+    applicants = applicants or ["congdan"]
     media = ROOT / "var" / "media"
     problems: list[str] = []
     with psycopg.connect(db) as conn:
         rows = conn.execute(
             """
-            SELECT d.number, d.status, d.org_unit_id, d.applicant_id,
+            SELECT d.number, d.status, u.username,
                    (SELECT count(*) FROM services_dossierevent e
                     WHERE e.dossier_id = d.id AND e.action = 'submit'),
                    (SELECT coalesce(json_agg(json_build_array(f.file, f.size)), '[]'::json)
                     FROM services_dossierfile f WHERE f.dossier_id = d.id),
                    EXISTS (SELECT 1 FROM services_serviceapplicantyear y
-                           WHERE y.org_unit_id = d.org_unit_id AND y.applicant_id = d.applicant_id)
-            FROM services_dossier d WHERE d.number = ANY(%s)
+                           WHERE y.org_unit_id = d.org_unit_id AND y.applicant_id = d.applicant_id
+                           AND y.year = extract(year FROM d.submitted_at
+                                                AT TIME ZONE 'Asia/Ho_Chi_Minh'))
+            FROM services_dossier d LEFT JOIN accounts_user u ON u.id = d.applicant_id
+            WHERE d.number = ANY(%s)
             """,
             (numbers,),
         ).fetchall()
         drafts = conn.execute(
             "SELECT count(*) FROM services_dossier d JOIN accounts_user u ON u.id = d.applicant_id "
-            "WHERE u.username = 'congdan' AND d.status = 0 AND d.created_at >= %s",
-            (since,),
+            "WHERE u.username = ANY(%s) AND d.status = 0 AND d.created_at >= %s",
+            (applicants, since),
         ).fetchone()[0]
     found = {r[0]: r for r in rows}
     for n in numbers:
@@ -458,9 +512,15 @@ def submission_check(db: str, acked: list[tuple[str, str]], since: dt.datetime) 
         if r is None:
             problems.append(f"{n}: missing")
             continue
-        _n, status, _u, _a, events, files, year_row = r
+        _n, status, username, events, files, year_row = r
         if status != 1 or events != 1 or not year_row or len(files) != 2:
-            problems.append(f"{n}: status {status}, events {events}, files {len(files)}")
+            problems.append(
+                f"{n}: status {status}, events {events}, files {len(files)}, "
+                f"applicant-year {year_row}"
+            )
+            continue
+        if n in owners and owners[n] != username:
+            problems.append(f"{n}: submitted by {owners[n]}, stored for {username}")
             continue
         for name, size in files:
             p = media / name
@@ -472,6 +532,7 @@ def submission_check(db: str, acked: list[tuple[str, str]], since: dt.datetime) 
         "stored_ok": len(numbers) - len(problems),
         "problems": problems[:5],
         "half_stored_drafts": drafts,
+        "applicants": len({owners[n] for n in numbers if n in owners}) or len(applicants),
     }
 
 
@@ -564,6 +625,7 @@ def main() -> None:
     }
     print(f"bench: preparing {dbname} ({args.dossiers} dossiers)…", flush=True)
     gen = prepare(args, env, db)
+    citizens = bench_citizens(env)
     facts = db_facts(db)
     track = tracking_paths(db)
     search = search_paths()
@@ -583,6 +645,12 @@ def main() -> None:
             ),
             ("public tracking (random existing numbers)", "/api/v1/dossiers/track/…", 32, track),
             ("province dashboard", "/chuyen-doi-so/", 2, None),
+            (
+                "province dashboard, figures computed (cache emptied first)",
+                "/bench/dashboard-uncached",
+                2,
+                None,
+            ),
             ("index page of all units (transparency)", "/chuyen-doi-so/minh-bach/", 2, None),
         ]:
             print(f"bench: {name}", flush=True)
@@ -595,11 +663,12 @@ def main() -> None:
         print("bench: submission", flush=True)
         since = dt.datetime.now(dt.UTC)
         runs = [
-            submission_load([base], db, connections=16, duration=args.duration)
+            submission_load([base], db, connections=16, duration=args.duration, users=citizens)
             for _ in range(args.runs)
         ]
         if "skipped" not in runs[0]:
             acked = [a for r in runs for a in r["acked"]]
+            owners = {n: u for r in runs for n, u in r["owners"].items()}
             submission = {
                 "rps": statistics.median(r["rps"] for r in runs),
                 "p50": statistics.median(r["p50"] for r in runs),
@@ -607,7 +676,7 @@ def main() -> None:
                 "p99": statistics.median(r["p99"] for r in runs),
                 "errors": sum(r["errors"] for r in runs),
                 "failure_samples": runs[0]["failure_samples"],
-                "check": submission_check(db, acked, since),
+                "check": submission_check(db, acked, since, owners, citizens),
             }
         else:
             submission = runs[0]
@@ -617,7 +686,7 @@ def main() -> None:
     finally:
         stop_server(server)
     print("bench: two app servers", flush=True)
-    two = two_servers(env, db, args)
+    two = two_servers(env, db, args, citizens)
     out = {
         "scale": label,
         "dossiers": args.dossiers,
@@ -642,15 +711,19 @@ def main() -> None:
     write_results()
 
 
-def two_servers(env: dict[str, str], db: str, args: argparse.Namespace) -> dict[str, Any]:
+def two_servers(
+    env: dict[str, str], db: str, args: argparse.Namespace, users: list[str] | None = None
+) -> dict[str, Any]:
     """Two app server processes (one worker each, different ports) against one PostgreSQL:
-    submissions spread over both, every acknowledged one stored."""
+    submissions spread over both (and over ``users``), every acknowledged one stored."""
     ports = (PORT + 1, PORT + 2)
     servers = [start_server(env, p, 1) for p in ports]
     try:
         since = dt.datetime.now(dt.UTC)
         bases = [f"http://127.0.0.1:{p}" for p in ports]
-        r = submission_load(bases, db, connections=8, duration=max(4, args.duration // 2))
+        r = submission_load(
+            bases, db, connections=8, duration=max(4, args.duration // 2), users=users
+        )
         if "skipped" in r:
             return r
         per_server = {b: sum(1 for _n, s in r["acked"] if s == b) for b in bases}
@@ -658,7 +731,7 @@ def two_servers(env: dict[str, str], db: str, args: argparse.Namespace) -> dict[
             "rps": r["rps"],
             "per_server": per_server,
             "errors": r["errors"],
-            "check": submission_check(db, r["acked"], since),
+            "check": submission_check(db, r["acked"], since, r["owners"], r["applicants"]),
         }
     finally:
         for s in servers:
@@ -671,7 +744,8 @@ def two_servers(env: dict[str, str], db: str, args: argparse.Namespace) -> dict[
 def _targets(res: dict[str, Any], small: dict[str, Any] | None) -> list[tuple[str, str, str]]:
     by = {r["name"]: r for r in res["results"] if "rps" in r}
     bare = next((r for n, r in by.items() if n.startswith("bare")), None)
-    dash = next((r for n, r in by.items() if n.startswith("province dashboard")), None)
+    dash = by.get("province dashboard")
+    cold = next((r for n, r in by.items() if n.startswith("province dashboard, figures")), None)
     naive = next((r for n, r in by.items() if n.startswith("naive")), None)
     track = next((r for n, r in by.items() if n.startswith("public tracking")), None)
     search = next((r for n, r in by.items() if n.startswith("catalogue search")), None)
@@ -683,31 +757,37 @@ def _targets(res: dict[str, Any], small: dict[str, Any] | None) -> list[tuple[st
 
     if dash:
         out.append(("dashboard p95 ≤ 100 ms", f"{dash['p95']:.1f} ms", verdict(dash["p95"] <= 100)))
-        base_dash = next(
-            (
-                r
-                for r in (small or {}).get("results", [])
-                if r["name"].startswith("province dashboard") and "p50" in r
-            ),
-            None,
-        )
-        if base_dash and small is not None and res["dossiers"] > small["dossiers"]:
-            ratio = dash["p50"] / base_dash["p50"]
-            out.append(
-                (
-                    f"dashboard time ≤ 1.5× its time at {small['scale']} (median)",
-                    f"{ratio:.2f}×",
-                    verdict(ratio <= 1.5),
+        small_by = {r["name"]: r for r in (small or {}).get("results", []) if "p50" in r}
+        for label, row, name in (
+            ("dashboard", dash, "province dashboard"),
+            ("dashboard, figures computed", cold, cold["name"] if cold else ""),
+        ):
+            base_row = small_by.get(name)
+            if row and base_row and small is not None and res["dossiers"] > small["dossiers"]:
+                ratio = row["p50"] / base_row["p50"]
+                out.append(
+                    (
+                        f"{label}: time ≤ 1.5× its time at {small['scale']} (median)",
+                        f"{ratio:.2f}×",
+                        verdict(ratio <= 1.5),
+                    )
                 )
-            )
-        if naive:
-            speed = dash["rps"] / naive["rps"] if naive["rps"] else float("inf")
-            lat = naive["p50"] / dash["p50"] if dash["p50"] else float("inf")
+            if row and naive:
+                speed = row["rps"] / naive["rps"] if naive["rps"] else float("inf")
+                lat = naive["p50"] / row["p50"] if row["p50"] else float("inf")
+                out.append(
+                    (
+                        f"{label}: ≥ 50× faster than the naive aggregate",
+                        f"{lat:.0f}× (median latency), {speed:.0f}× (throughput)",
+                        verdict(lat >= 50),
+                    )
+                )
+        if cold:
             out.append(
                 (
-                    "dashboard ≥ 50× faster than the naive aggregate",
-                    f"{lat:.0f}× (median latency), {speed:.0f}× (throughput)",
-                    verdict(lat >= 50),
+                    "dashboard, figures computed: p95 ≤ 100 ms (for information)",
+                    f"{cold['p95']:.1f} ms",
+                    verdict(cold["p95"] <= 100),
                 )
             )
     if track and bare:

@@ -248,7 +248,12 @@ CACHES = {
             "LOCATION": os.environ["REDIS_URL"],
         }
         if os.environ.get("REDIS_URL")
-        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+        # per process; LocMemCache keeps only 300 entries by default, too few for tracking
+        # answers and dashboards: a few thousand small entries are a few MB per worker
+        else {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "OPTIONS": {"MAX_ENTRIES": int(os.environ.get("CACHE_MAX_ENTRIES", "5000"))},
+        }
     )
 }
 

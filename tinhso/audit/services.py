@@ -76,6 +76,18 @@ def entry_digest(
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()
 
 
+def _chain_head_locked(chain: str) -> ChainHead:
+    """The chain's head, locked (``SELECT … FOR UPDATE``) until the transaction ends: one
+    query once the chain exists. The lock is taken by the same statement that reads
+    ``seq``/``last_hash``, so the values read are the latest committed ones and no other
+    writer of the chain can append before this transaction ends."""
+    head = ChainHead.objects.select_for_update().filter(name=chain).first()
+    if head is None:  # a new chain: create it (race-safe), then lock it
+        ChainHead.objects.get_or_create(name=chain)
+        head = ChainHead.objects.select_for_update().get(name=chain)
+    return head
+
+
 def audit_record(
     *,
     actor: Any | None,
@@ -105,9 +117,10 @@ def audit_record(
     if actor_obj is not None:
         actor_label = getattr(actor_obj, "get_username", lambda: str(actor_obj))()
     chain = chain_for(object_type or "", object_id or "", action)
-    with transaction.atomic():
-        head, _ = ChainHead.objects.get_or_create(name=chain)
-        head = ChainHead.objects.select_for_update().get(pk=head.pk)
+    # No savepoint: the entry belongs to the caller's change, so a failure here must fail
+    # (and roll back) that change; outside a transaction this still opens one.
+    with transaction.atomic(savepoint=False):
+        head = _chain_head_locked(chain)
         seq = head.seq + 1
         created_at = timezone.now()
         address = ip or current_ip()

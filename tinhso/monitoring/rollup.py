@@ -19,6 +19,7 @@ queries.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
@@ -26,12 +27,14 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from django.core.cache import cache
 from django.db.models import Count, Q, Sum
 from django.db.models.functions import TruncMonth
 
 from tinhso.orgs.models import OrgUnit, Population, Succession
 from tinhso.services.models import (
     STAT_COUNTERS,
+    ServiceApplicantScopeYear,
     ServiceApplicantYear,
     ServiceDailyStat,
     ServiceMonthlyStat,
@@ -433,6 +436,12 @@ def full_process_share(*, units: Sequence[OrgUnit], on: dt.date) -> dict[int, Ra
     return out
 
 
+# Across a boundary change the distinct count reads every applicant-year row of the year (it
+# grows with the number of applicants, unlike the counters): it is cached for a while, a
+# yearly share of past boundaries moves slowly.
+APPLICANTS_TTL = 600
+
+
 def adults_online_share(*, unit: OrgUnit, year: int, on: dt.date | None = None) -> Ratio | None:
     """Distinct online applicants of the unit's subtree in the year / its adult population."""
     on = on or dt.date(year, 12, 31)
@@ -444,17 +453,33 @@ def adults_online_share(*, unit: OrgUnit, year: int, on: dt.date | None = None) 
     )
     if not pop:
         return None
-    prefixes = [unit.path]
-    if _boundary_changes_touch(prefixes, dt.date(year, 1, 1), dt.date(year, 12, 31), on):
+    return Ratio(Decimal(_distinct_applicants(unit=unit, year=year, on=on)), Decimal(pop))
+
+
+def _distinct_applicants(*, unit: OrgUnit, year: int, on: dt.date) -> int:
+    if not _boundary_changes_touch([unit.path], dt.date(year, 1, 1), dt.date(year, 12, 31), on):
+        # the subtree is the one the services keep a counter for: one row, whatever the size
+        return (
+            ServiceApplicantScopeYear.objects.filter(scope=unit, year=year)
+            .values_list("applicants", flat=True)
+            .first()
+            or 0
+        )
+    key = f"monitoring:applicants:v1:{unit.pk}:{year}:{on.isoformat()}"
+    try:
+        n = cache.get(key)
+    except Exception:  # the cache is an optimisation
+        n = None
+    if n is None:
         # add the subtrees of units that map into this one under the chosen boundaries
         res = Resolver(on=on)
         ids = ServiceApplicantYear.objects.filter(year=year).values_list("org_unit_id", flat=True)
         src = [uid for uid in set(ids) if (res.path(uid) or "").startswith(unit.path)]
         qs = ServiceApplicantYear.objects.filter(year=year, org_unit_id__in=src)
-    else:
-        qs = ServiceApplicantYear.objects.filter(year=year, org_unit__path__startswith=unit.path)
-    n = qs.aggregate(n=Count("applicant", distinct=True))["n"] or 0
-    return Ratio(Decimal(n), Decimal(pop))
+        n = int(qs.aggregate(n=Count("applicant", distinct=True))["n"] or 0)
+        with contextlib.suppress(Exception):
+            cache.set(key, n, APPLICANTS_TTL)
+    return n
 
 
 def metric_value(

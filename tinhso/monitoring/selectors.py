@@ -5,14 +5,16 @@ and late, tasks, index inputs and results. Computed indicators come from
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from django.core.cache import cache
 from django.db.models import Q, QuerySet
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from tinhso.accounts.models import Membership, Role
@@ -33,6 +35,7 @@ from tinhso.orgs.models import OrgUnit, Population
 from tinhso.orgs.selectors import orgunit_list, valid_on_q
 
 S = ReportedValue.Status
+logger = logging.getLogger(__name__)
 HUNDRED = Decimal(100)
 
 
@@ -312,6 +315,96 @@ def trends(
         }
     received = [c["received_total"] for _, c in months]
     return {"labels": labels, "series": series, "received": received}
+
+
+# --- the province dashboard, cached -------------------------------------------------------------
+
+# The dashboard's figures come from the monitoring tables and the services aggregates; both
+# change one dossier or one report at a time, so a dashboard up to a minute old is as good as a
+# live one. Every monitoring write bumps FIGURES_VERSION_KEY after it commits (services.
+# figures_changed), so an accepted report or a new target shows at once where the cache is
+# shared (Redis in production); with a per-process cache other workers catch up within the TTL.
+FIGURES_TTL = 60
+FIGURES_VERSION_KEY = "monitoring:figures:version"
+
+
+def figures_version() -> int:
+    try:
+        return int(cache.get(FIGURES_VERSION_KEY) or 0)
+    except Exception:  # the cache is an optimisation; without it nothing is cached
+        return -1
+
+
+@dataclass
+class DashboardFigures:
+    blocks: list[PillarBlock]
+    trend: dict[str, Any]
+    trend_rows: list[tuple[Any, ...]]
+    trend_names: list[str]
+    dti: Methodology | None
+    district_rows: list[IndexResult]
+    recent: list[ReportedValue]
+
+
+def dashboard_figures(
+    *, unit: OrgUnit, year: int, on: dt.date | None = None, use_cache: bool = True
+) -> DashboardFigures:
+    """Everything the province dashboard shows for ``unit`` and ``year`` (hierarchy as on
+    ``on``): indicator blocks, the two-year monthly trend, the district DTI scores and the
+    latest accepted values. Cached per language for FIGURES_TTL seconds."""
+    version = figures_version() if use_cache else -1
+    key = (
+        f"monitoring:dashboard:v1:{translation.get_language() or ''}:{unit.pk}:{year}:"
+        f"{on.isoformat() if on else '-'}:{version}"
+    )
+    if version >= 0:
+        try:
+            hit = cache.get(key)
+        except Exception:
+            logger.warning("dashboard cache unavailable", exc_info=True)
+            hit = None
+        if hit is not None:
+            return hit
+    figures = _dashboard_compute(unit=unit, year=year, on=on)
+    if version >= 0:
+        try:
+            cache.set(key, figures, FIGURES_TTL)
+        except Exception:  # an answer without the cache is still the answer
+            logger.warning("dashboard cache unavailable", exc_info=True)
+    return figures
+
+
+def _dashboard_compute(*, unit: OrgUnit, year: int, on: dt.date | None) -> DashboardFigures:
+    from tinhso.monitoring.methodologies import DTI922
+
+    blocks = overview(unit=unit, year=year, on=on)
+    trend_end = dt.date(year, 12, 31)
+    trend = trends(unit=unit, start=dt.date(year - 1, 1, 1), end=trend_end, on=on or trend_end)
+    dti = Methodology.objects.filter(code=DTI922).first()
+    district_rows = (
+        list(index_results(methodology=dti, period=str(year), group="district")) if dti else []
+    )
+    recent = list(
+        ReportedValue.objects.filter(status=S.ACCEPTED, subject__path__startswith=unit.path)
+        .exclude(accepted_at=None)
+        .select_related("indicator", "org_unit")
+        .order_by("-accepted_at")[:8]
+    )
+    return DashboardFigures(
+        blocks=blocks,
+        trend=trend,
+        trend_rows=list(
+            zip(
+                trend["labels"],
+                *(trend["series"][k]["values"] for k in TREND_METRICS),
+                strict=True,
+            )
+        ),
+        trend_names=[str(trend["series"][k]["label"]) for k in TREND_METRICS],
+        dti=dti,
+        district_rows=district_rows,
+        recent=recent,
+    )
 
 
 # --- reports: mine, due, late ---------------------------------------------------------------------

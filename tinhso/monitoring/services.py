@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+import logging
 from collections.abc import Iterable, Sequence
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
 import filetype
 from django.conf import settings
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
@@ -37,10 +39,12 @@ from tinhso.monitoring.models import (
 )
 from tinhso.monitoring.periods import Period, period_parse
 from tinhso.monitoring.scoring import cohort_best, score_component, score_total
+from tinhso.monitoring.selectors import FIGURES_VERSION_KEY
 from tinhso.orgs.models import OrgUnit, Population
 from tinhso.orgs.services import population_set
 
 S = ReportedValue.Status
+logger = logging.getLogger(__name__)
 
 ALLOWED_EVIDENCE = {
     "pdf": "application/pdf",
@@ -203,7 +207,24 @@ def evidence_validate(*, upload: UploadedFile) -> str:
 # --- the approval workflow ----------------------------------------------------------------------
 
 
+def figures_changed() -> None:
+    """After the current transaction commits, make cached dashboard figures stale
+    (selectors.dashboard_figures): a new version number in the cache."""
+
+    def bump() -> None:
+        try:
+            try:
+                cache.incr(FIGURES_VERSION_KEY)
+            except ValueError:  # not set yet
+                cache.set(FIGURES_VERSION_KEY, 1, None)
+        except Exception:  # the cache is an optimisation; entries expire by themselves
+            logger.warning("dashboard cache version not bumped", exc_info=True)
+
+    transaction.on_commit(bump)
+
+
 def _move(value: ReportedValue, *, actor: Any, to: str, comment: str = "", action: str) -> None:
+    figures_changed()
     before = _snapshot(value)
     frm = value.status
     value.status = to
@@ -241,6 +262,7 @@ def value_save(
     is_demo: bool = False,
 ) -> ReportedValue:
     """Enter (or edit, while draft/returned) a unit's value for a period."""
+    figures_changed()
     _require(
         actor,
         "monitoring.report_enter",
@@ -447,6 +469,7 @@ def value_return(*, actor: Any, value: ReportedValue, comment: str) -> ReportedV
 def value_correct(*, actor: Any, value: ReportedValue, reason: str) -> ReportedValue:
     """Open a new revision (draft) of an accepted value; the accepted one stays in force
     until the correction is accepted."""
+    figures_changed()
     value = _locked(value)
     _require(
         actor,
@@ -525,6 +548,7 @@ def target_set(
 ) -> Target:
     """Set one year's target (or baseline) of an indicator for a unit. Entering a value over
     an interpolated year marks it "adjusted", so a later interpolation keeps it."""
+    figures_changed()
     if actor is not None:
         _require(actor, "monitoring.target_manage", org_unit, "Bạn không có quyền giao chỉ tiêu.")
     year = _year(year)
@@ -596,6 +620,7 @@ def target_path_interpolate(
     """Fill the years between known points (baseline, entered or adjusted targets) linearly.
     Existing interpolated years are recomputed; entered and adjusted ones are kept.
     Returns the interpolated targets (empty when fewer than two known points are apart)."""
+    figures_changed()
     if actor is not None:
         _require(actor, "monitoring.target_manage", org_unit, "Bạn không có quyền giao chỉ tiêu.")
     known = list(
@@ -831,6 +856,7 @@ def population_save(
     ``rows``: dicts with ``org_unit``, ``total``, ``adults`` and optional ``source``. Rows
     with both figures blank are skipped. A ``ValidationError`` lists every bad row (keyed
     ``"<unit code>"``) and nothing is stored."""
+    figures_changed()
     year = _year(year)
     for row in rows:
         _require(
@@ -876,6 +902,7 @@ def index_compute(
     *, actor: Any, methodology: Methodology, year: int, on: dt.date | None = None
 ) -> list[IndexResult]:
     """Compute and store a methodology's results for every unit it covers in ``year``."""
+    figures_changed()
     from tinhso.monitoring.selectors import index_subjects, index_values
 
     if actor is not None and not user_can(user=actor, action="monitoring.plan_manage"):

@@ -26,7 +26,7 @@ from tinhso.monitoring.forms import (
     TaskUpdateForm,
     ValueForm,
 )
-from tinhso.monitoring.methodologies import DTI922, QD766
+from tinhso.monitoring.methodologies import QD766
 from tinhso.monitoring.models import (
     ComponentResult,
     Evidence,
@@ -76,25 +76,8 @@ def overview(request: HttpRequest) -> HttpResponse:
     on = _day(request)
     year = _int(request, "nam", selectors.default_year())
     province = _province(on)
-    blocks = selectors.overview(unit=province, year=year, on=on)
-    trend_end = dt.date(year, 12, 31)
-    trend = selectors.trends(
-        unit=province, start=dt.date(year - 1, 1, 1), end=trend_end, on=on or trend_end
-    )
-    dti = Methodology.objects.filter(code=DTI922).first()
-    period = str(year)
-    district_rows = (
-        list(selectors.index_results(methodology=dti, period=period, group="district"))
-        if dti
-        else []
-    )
-    scores = {r.org_unit.code: r.score for r in district_rows}
-    recent = list(
-        ReportedValue.objects.filter(status=S.ACCEPTED, subject__path__startswith=province.path)
-        .exclude(accepted_at=None)
-        .select_related("indicator", "org_unit")
-        .order_by("-accepted_at")[:8]
-    )
+    figures = selectors.dashboard_figures(unit=province, year=year, on=on)
+    scores = {r.org_unit.code: r.score for r in figures.district_rows}
     return render(
         request,
         "monitoring/overview.html",
@@ -102,23 +85,17 @@ def overview(request: HttpRequest) -> HttpResponse:
             "province": province,
             "year": year,
             "years": _years(),
-            "blocks": blocks,
-            "trend": trend,
-            "trend_rows": list(
-                zip(
-                    trend["labels"],
-                    *(trend["series"][k]["values"] for k in selectors.TREND_METRICS),
-                    strict=True,
-                )
-            ),
-            "trend_names": [trend["series"][k]["label"] for k in selectors.TREND_METRICS],
+            "blocks": figures.blocks,
+            "trend": figures.trend,
+            "trend_rows": figures.trend_rows,
+            "trend_names": figures.trend_names,
             "map_svg": district_map_svg(
                 scores=scores, title=_("Bản đồ chỉ số DTI các huyện, thị xã, thành phố")
             ),
             "legend": legend(),
-            "district_rows": district_rows,
-            "dti": dti,
-            "recent": recent,
+            "district_rows": figures.district_rows,
+            "dti": figures.dti,
+            "recent": figures.recent,
             "on": on,
         },
     )

@@ -25,6 +25,7 @@ from tinhso.services.selectors import (
     dossier_track,
     procedure_agency_units,
     procedure_get,
+    procedure_get_for_submission,
     procedure_search,
 )
 from tinhso.services.services import (
@@ -32,11 +33,10 @@ from tinhso.services.services import (
     RESULT_PURPOSE,
     DossierConflict,
     dossier_act,
-    dossier_draft_create,
+    dossier_create_and_submit,
     dossier_fee_pay_start,
     dossier_rate,
     dossier_result_download,
-    dossier_submit,
 )
 from tinhso.services.workflow import actions_available
 
@@ -259,7 +259,27 @@ def track(request: HttpRequest, number: str, id_number: str = "") -> Any:
     result = dossier_track(number=number, id_number=id_number)
     if result is None:
         raise ApiError("dossier_not_found", "Không tìm thấy hồ sơ với số này.", status=404)
-    return result
+    # A hot public endpoint: the answer is rendered here, as ``TrackOut`` would render it
+    # (same fields, order and JSON encoder; tests/test_tracking.py compares the two),
+    # without validating it again through the schema, which stays the documented one.
+    from tinhso.api import api
+
+    body = {
+        "number": result.number,
+        "procedure_code": result.procedure_code,
+        "procedure_name": result.procedure_name,
+        "agency": result.agency,
+        "status": result.status,
+        "status_label": result.status_label,
+        "submitted_at": result.submitted_at,
+        "received_at": result.received_at,
+        "due_at": result.due_at,
+        "finished_at": result.finished_at,
+        "deadline": result.deadline,
+        "steps": [{"at": s.at, "action": s.action, "status": s.status} for s in result.steps],
+        "applicant_name": result.applicant_name,
+    }
+    return api.create_response(request, body, status=200)
 
 
 @router.get("/dossiers/mine", response=list[DossierOut], auth=django_auth, summary="Hồ sơ của tôi")
@@ -277,11 +297,12 @@ def submit(
     part_ids: Form[str] = "",
 ) -> HttpStatus[dict[str, Any]]:
     """Multipart: ``form_json`` holds the e-form values; ``files[i]`` belongs to the part
-    ``part_ids`` (comma-separated, same order). Creates and sends the dossier."""
+    ``part_ids`` (comma-separated, same order). Creates and sends the dossier in one
+    transaction: on any error nothing is stored (no draft, no file)."""
     import json
 
     try:
-        p = procedure_get(code=procedure_code)
+        p = procedure_get_for_submission(code=procedure_code)
     except Procedure.DoesNotExist as exc:
         raise ApiError("procedure_not_found", "Không tìm thấy thủ tục.", status=404) from exc
     unit = OrgUnit.objects.filter(pk=org_unit_id).first()
@@ -301,10 +322,9 @@ def submit(
     for pid, f in zip(ids, uploads, strict=True):
         by_part.setdefault(pid, []).append(f)
     try:
-        draft = dossier_draft_create(
+        dossier = dossier_create_and_submit(
             user=request.user, procedure=p, org_unit=unit, form_data=data, files=by_part
         )
-        dossier = dossier_submit(user=request.user, dossier_id=draft.pk)
     except ValidationError as exc:
         raise _errors(exc) from exc
     except PermissionDenied as exc:

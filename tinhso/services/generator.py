@@ -57,6 +57,7 @@ from tinhso.services.models import (
     ProcedureAgency,
     ProcedureChannel,
     ProcedureField,
+    ServiceApplicantScopeYear,
     ServiceApplicantYear,
     ServiceDailyStat,
     ServiceMonthlyStat,
@@ -595,6 +596,16 @@ FROM {dossier}
 WHERE status <> 0 AND channel = 2 AND submitted_at IS NOT NULL AND applicant_id IS NOT NULL
 """
 
+# the distinct applicants of each unit's subtree per year (path = the ids from the root)
+_SCOPES_SQL = """
+INSERT INTO {scopes} (scope_id, year, applicants)
+SELECT s.scope::bigint, y.year, count(DISTINCT y.applicant_id)
+FROM {table} y
+JOIN {orgunit} u ON u.id = y.org_unit_id
+CROSS JOIN LATERAL unnest(string_to_array(trim(both '/' from u.path), '/')) AS s(scope)
+GROUP BY 1, 2
+"""
+
 
 _MONTHLY_SQL = """
 INSERT INTO {monthly} (org_unit_id, month, {counters})
@@ -646,6 +657,14 @@ def stats_rebuild_sql() -> tuple[int, int]:
             {"tz": "Asia/Ho_Chi_Minh"},
         )
         applicants = cur.rowcount
+        cur.execute(f'DELETE FROM "{ServiceApplicantScopeYear._meta.db_table}"')
+        cur.execute(
+            _SCOPES_SQL.format(
+                scopes=f'"{ServiceApplicantScopeYear._meta.db_table}"',
+                table=f'"{ServiceApplicantYear._meta.db_table}"',
+                orgunit=f'"{OrgUnit._meta.db_table}"',
+            )
+        )
         audit_record(
             actor=None,
             action="services.stats_rebuild",
@@ -1372,9 +1391,10 @@ def stats_snapshot() -> tuple[
     dict[tuple[int, str, dt.date], tuple[int, ...]],
     set[Any],
     dict[tuple[int, dt.date], tuple[int, ...]],
+    dict[tuple[int, int], int],
 ]:
     """The aggregates as comparable values (tests: generator vs ``stats_rebuild``): daily
-    rows, applicant-years, monthly rows."""
+    rows, applicant-years, monthly rows, distinct applicants per unit subtree and year."""
     from tinhso.services.models import STAT_COUNTERS
 
     daily = {
@@ -1388,4 +1408,8 @@ def stats_snapshot() -> tuple[
         (r[0], r[1]): tuple(r[2:])
         for r in ServiceMonthlyStat.objects.values_list("org_unit_id", "month", *STAT_COUNTERS)
     }
-    return daily, years, monthly
+    scopes = {
+        (r[0], r[1]): r[2]
+        for r in ServiceApplicantScopeYear.objects.values_list("scope_id", "year", "applicants")
+    }
+    return daily, years, monthly, scopes

@@ -116,9 +116,32 @@ class ServiceApplicantYear(models.Model):
                 fields=["org_unit", "year", "applicant"], name="service_applicant_year_unique"
             )
         ]
+        # the units an applicant already used in a year (kept in step with the scope counts)
+        indexes = [models.Index(fields=["applicant", "year"], name="service_applicant_year_idx")]
 
     def __str__(self) -> str:
         return f"{self.org_unit_id} {self.year} {self.applicant_id}"
+
+
+class ServiceApplicantScopeYear(models.Model):
+    """How many distinct applicants submitted online to a unit or any unit below it (the
+    unit's subtree by its path when they submitted) in a year: the distinct count of
+    ``ServiceApplicantYear`` over the subtree, kept as a counter so that reading it costs
+    the same with a thousand applicants or millions. Bumped in the transaction that notes a
+    new applicant-year (``_applicant_year_note``); rebuilt by ``stats_rebuild``."""
+
+    scope = models.ForeignKey("orgs.OrgUnit", on_delete=models.PROTECT, related_name="+")
+    year = models.PositiveSmallIntegerField()
+    applicants = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("số người nộp trực tuyến theo đơn vị và năm")
+        constraints = [
+            models.UniqueConstraint(fields=["scope", "year"], name="service_scope_year_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.scope_id} {self.year}: {self.applicants}"
 
 
 # ---------------------------------------------------------------------------------------

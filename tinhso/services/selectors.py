@@ -4,12 +4,15 @@ public tracking, figures for monitoring."""
 from __future__ import annotations
 
 import datetime as dt
+import json
 import logging
 from dataclasses import dataclass
-from typing import Any
+from functools import lru_cache
+from typing import Any, NamedTuple
 
 from django.conf import settings
 from django.core.cache import cache
+from django.db import connections, router
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone, translation
 
@@ -18,9 +21,12 @@ from tinhso.orgs.models import OrgUnit
 from tinhso.orgs.selectors import valid_on_q
 from tinhso.services import deadlines
 from tinhso.services.models import (
+    CalendarDay,
     Channel,
+    DocumentPart,
     Dossier,
     DossierEvent,
+    FormField,
     Procedure,
     ProcedureAgency,
     ProcedureChannel,
@@ -71,6 +77,107 @@ def procedure_get(*, code: str) -> Procedure:
         .prefetch_related("channels", "parts", "form_fields")
         .get(code=code, is_active=True)
     )
+
+
+# What a submission reads of a procedure, in one statement: the procedure's short columns,
+# its document parts and e-form fields as JSON arrays (ordered as the models order them).
+_SUBMISSION_PROCEDURE = ("id", "code", "name", "field_id", "levels", "service_class")
+_SUBMISSION_PROCEDURE += ("process_id", "fee_timing", "is_active")
+_SUBMISSION_PART = ("id", "order", "name", "group", "required", "copies", "copy_kind")
+_SUBMISSION_PART += ("accepted_types", "form_name")
+_SUBMISSION_FIELD = ("id", "name", "label", "kind", "required", "choices", "help_text")
+_SUBMISSION_FIELD += ("max_length", "order")
+_SUBMISSION_SQL: dict[str, str] = {}
+
+
+def _submission_sql(vendor: str) -> str:
+    if vendor in _SUBMISSION_SQL:
+        return _SUBMISSION_SQL[vendor]
+
+    def q(name: str) -> str:
+        return f'"{name}"'
+
+    def cols(alias: str, names: tuple[str, ...], json_cols: tuple[str, ...] = ()) -> str:
+        return ", ".join(
+            f"json({alias}.{q(n)})"
+            if vendor != "postgresql" and n in json_cols
+            else f"{alias}.{q(n)}"
+            for n in names
+        )
+
+    # identifiers come from the models and the constants above; the code is a parameter
+    part, field = q(DocumentPart._meta.db_table), q(FormField._meta.db_table)
+    order = 'ORDER BY "order", id'
+    if vendor == "postgresql":
+        part_rows = f"json_agg(json_build_array({cols('d', _SUBMISSION_PART)}) {order})"
+        field_rows = f"json_agg(json_build_array({cols('f', _SUBMISSION_FIELD)}) {order})"
+        parts = f"SELECT {part_rows} FROM {part} d WHERE d.procedure_id = p.id"  # noqa: S608
+        fields = f"SELECT {field_rows} FROM {field} f WHERE f.procedure_id = p.id"  # noqa: S608
+    else:  # SQLite: json1 is built in; the rows are ordered in a subquery
+        part_rows = f"json_group_array(json_array({cols('d', _SUBMISSION_PART)}))"
+        field_rows = f"json_group_array(json_array({cols('f', _SUBMISSION_FIELD, ('choices',))}))"
+        of_proc = "WHERE procedure_id = p.id"
+        parts = f"SELECT {part_rows} FROM (SELECT * FROM {part} {of_proc} {order}) d"  # noqa: S608
+        fields = f"SELECT {field_rows} FROM (SELECT * FROM {field} {of_proc} {order}) f"  # noqa: S608
+    table = q(Procedure._meta.db_table)
+    head = f"SELECT {cols('p', _SUBMISSION_PROCEDURE)}, ({parts}), ({fields})"
+    sql = f"{head} FROM {table} p WHERE p.code = %s AND p.is_active"
+    _SUBMISSION_SQL[vendor] = sql
+    return sql
+
+
+def _rows(value: Any) -> list[list[Any]]:
+    if value is None:
+        return []
+    return json.loads(value) if isinstance(value, str | bytes) else value
+
+
+def _from_row(model: type[Any], db: str, names: tuple[str, ...], values: list[Any]) -> Any:
+    """An instance as the ORM loads it (``from_db``) from some of its columns; the others
+    are deferred (read on access)."""
+    given = dict(zip(names, values, strict=True))
+    loaded = [f.attname for f in model._meta.concrete_fields if f.attname in given]
+    return model.from_db(db, loaded, [given[n] for n in loaded])
+
+
+def _prefetched(instance: Any, name: str, rows: list[Any]) -> None:
+    """Fill ``instance``'s prefetch cache for the reverse relation ``name`` (what
+    ``prefetch_related`` does), so ``instance.<name>.all()`` runs no query."""
+    qs = getattr(instance, name).all()
+    qs._result_cache = rows
+    qs._prefetch_done = True
+    if not hasattr(instance, "_prefetched_objects_cache"):
+        instance._prefetched_objects_cache = {}
+    instance._prefetched_objects_cache[name] = qs
+
+
+def procedure_get_for_submission(*, code: str) -> Procedure:
+    """An active procedure with its document parts and e-form fields, in one statement
+    (``Procedure.DoesNotExist`` otherwise). ``procedure.parts.all()`` and
+    ``procedure.form_fields.all()`` run no query; the catalogue's long texts are deferred
+    (loaded if read)."""
+    db = router.db_for_read(Procedure)
+    conn = connections[db]
+    with conn.cursor() as cur:
+        cur.execute(_submission_sql(conn.vendor), [code])
+        row = cur.fetchone()
+    if row is None:
+        raise Procedure.DoesNotExist(f"no active procedure {code!r}")
+    n = len(_SUBMISSION_PROCEDURE)
+    procedure = _from_row(Procedure, db, _SUBMISSION_PROCEDURE, list(row[:n]))
+    procedure.is_active = bool(procedure.is_active)  # SQLite: 0/1
+    parts, fields = [], []
+    for r in _rows(row[n]):
+        part = _from_row(DocumentPart, db, ("procedure_id", *_SUBMISSION_PART), [procedure.pk, *r])
+        part.required = bool(part.required)
+        parts.append(part)
+    for r in _rows(row[n + 1]):
+        f = _from_row(FormField, db, ("procedure_id", *_SUBMISSION_FIELD), [procedure.pk, *r])
+        f.required = bool(f.required)
+        fields.append(f)
+    _prefetched(procedure, "parts", parts)
+    _prefetched(procedure, "form_fields", fields)
+    return procedure
 
 
 def procedure_fields() -> QuerySet[ProcedureField]:
@@ -325,8 +432,9 @@ def dossier_track(*, number: str, id_number: str = "") -> TrackResult | None:
     """Public status of a dossier by number; personal details only with the matching ID
     number. No officer names, no comments (they may hold personal data).
 
-    Without an ID number the answer comes from the cache when it can; with one it is always
-    read from the database and never cached (the personal details must not leak)."""
+    Without an ID number the answer comes from the cache when it can, else from one
+    statement (``_dossier_track_public``); with one it is always read from the database and
+    never cached (the personal details must not leak)."""
     number = track_number_normalize(number)
     if not number or len(number) > 60:
         return None
@@ -335,15 +443,15 @@ def dossier_track(*, number: str, id_number: str = "") -> TrackResult | None:
         return _dossier_track_read(number=number, id_number=id_number)
     key = _track_cache_key(number)
     if key is None:
-        return _dossier_track_read(number=number, id_number="")
+        return _dossier_track_public(number=number)
     try:
         cached = cache.get(key)
     except Exception:  # the cache is an optimisation: read the database
         logger.warning("tracking cache unavailable", exc_info=True)
-        return _dossier_track_read(number=number, id_number="")
+        return _dossier_track_public(number=number)
     if cached is not None:
         return cached
-    result = _dossier_track_read(number=number, id_number="")
+    result = _dossier_track_public(number=number)
     if result is not None:  # unknown numbers are not cached (a new dossier gets its number)
         try:
             cache.set(key, result, TRACK_CACHE_TTL)
@@ -352,7 +460,215 @@ def dossier_track(*, number: str, id_number: str = "") -> TrackResult | None:
     return result
 
 
+# The anonymous answer (a cache miss of a hot public endpoint) is one statement, written
+# once per database vendor and run without the ORM: the dossier with its procedure and
+# unit, its events as a JSON array, and the administrator's calendar entries only when the
+# deadline label needs them (an open dossier with a due date, not paused). It gives what
+# the ORM reader ``_dossier_track_read`` gives (tests/test_tracking.py compares the two).
+_TRACK_SQL: dict[str, str] = {}
+_TRACK_VENDORS = ("postgresql", "sqlite")
+
+
+def _track_sql(vendor: str) -> str:
+    """The statement for the vendor (built from the models' table names only)."""
+    sql = _TRACK_SQL.get(vendor)
+    if sql is not None:
+        return sql
+    dossier, procedure = Dossier._meta.db_table, Procedure._meta.db_table
+    unit, event = OrgUnit._meta.db_table, DossierEvent._meta.db_table
+    calendar = CalendarDay._meta.db_table
+    if vendor == "postgresql":
+        events_sql = (
+            "SELECT json_agg(json_build_array(e.at, e.action_name, e.to_status, e.id)"  # noqa: S608
+            f" ORDER BY e.at, e.id) FROM {event} e WHERE e.dossier_id = d.id"
+        )
+        calendar_sql = (
+            "SELECT coalesce(json_agg(json_build_array(c.day, c.kind) ORDER BY c.day),"  # noqa: S608
+            f" '[]')::text FROM {calendar} c"
+        )
+    else:  # SQLite: json1 is built in; the rows are sorted again in Python
+        events_sql = (
+            "SELECT json_group_array(json_array(e.at, e.action_name, e.to_status, e.id))"  # noqa: S608
+            f" FROM (SELECT at, action_name, to_status, id FROM {event}"
+            " WHERE dossier_id = d.id ORDER BY at, id) e"
+        )
+        calendar_sql = (
+            "SELECT json_group_array(json_array(c.day, c.kind))"  # noqa: S608
+            f" FROM (SELECT day, kind FROM {calendar} ORDER BY day) c"
+        )
+    # the same conditions as ``dossier_deadline`` (which falls back to loading the calendar)
+    no_clock = ", ".join(
+        str(int(s)) for s in (Status.NOT_ACCEPTED, Status.WITHDRAWN, Status.STOPPED)
+    )
+    sql = (
+        "SELECT d.number, d.status, d.submitted_at, d.received_at, d.due_at, d.finished_at,"  # noqa: S608
+        " d.outcome, d.paused_since, p.code, p.name, o.name, o.category,"
+        f" ({events_sql}),"
+        " CASE WHEN d.outcome = '' AND d.due_at IS NOT NULL AND d.paused_since IS NULL"
+        f" AND d.status NOT IN ({no_clock}) THEN ({calendar_sql}) END"
+        f" FROM {dossier} d"
+        f" JOIN {procedure} p ON p.id = d.procedure_id"
+        f" JOIN {unit} o ON o.id = d.org_unit_id"
+        f" WHERE d.number = %s AND d.status <> {int(Status.DRAFT)}"
+    )
+    _TRACK_SQL[vendor] = sql
+    return sql
+
+
+class _TrackDeadlineFields(NamedTuple):
+    """What ``dossier_deadline`` reads of a dossier."""
+
+    status: int
+    outcome: str
+    due_at: dt.datetime | None
+    paused_since: dt.datetime | None
+
+
+def _track_datetime(value: Any, tz: dt.tzinfo) -> dt.datetime | None:
+    """A timestamp from the statement, in the connection's time zone as the ORM gives it:
+    a datetime (aware on PostgreSQL, naive UTC from SQLite) or ISO text (events' JSON)."""
+    if value is None:
+        return None
+    if isinstance(value, str):
+        value = dt.datetime.fromisoformat(value)
+    if value.tzinfo is None:
+        return value.replace(tzinfo=tz)
+    return value if value.tzinfo is tz else value.astimezone(tz)  # as the ORM returns it
+
+
+_TRACK_STATUS_LABELS: dict[str | None, dict[int, str]] = {}
+
+
+def _track_status_labels() -> dict[int, str]:
+    """Status code → label in the active language (the labels do not change while the
+    process runs)."""
+    language = translation.get_language()
+    labels = _TRACK_STATUS_LABELS.get(language)
+    if labels is None:
+        labels = _TRACK_STATUS_LABELS[language] = {s.value: str(s.label) for s in Status}
+    return labels
+
+
+@lru_cache(maxsize=8)
+def _track_calendar(entries: str) -> deadlines.WorkCalendar:
+    """``deadlines.calendar_load`` from the statement's JSON of the calendar entries (the
+    parsed calendar is kept while the entries stay the same)."""
+    off: set[dt.date] = set()
+    work: set[dt.date] = set()
+    for day, kind in json.loads(entries):
+        (work if kind == CalendarDay.Kind.WORK else off).add(dt.date.fromisoformat(day))
+    return deadlines.WorkCalendar(extra_off=frozenset(off), extra_work=frozenset(work))
+
+
+def _track_fetch(conn: Any, number: str) -> tuple[Any, ...] | None:
+    """Run the statement; None for an unknown number."""
+    sql = _track_sql(conn.vendor)
+    prepared_cursor = _track_prepared_cursor_class() if conn.vendor == "postgresql" else None
+    if prepared_cursor is None:
+        with conn.cursor() as cur:
+            cur.execute(sql, [number])
+            return cur.fetchone()
+    # On PostgreSQL the statement is prepared once per connection: planning it costs the
+    # server about twice what running it does. Django turns psycopg's preparation off
+    # (``prepare_threshold`` None, for poolers that cannot keep prepared statements; PgBouncer
+    # >= 1.21 can); the threshold is lifted while this one statement runs, on a cursor that
+    # binds on the server and asks to prepare. Django's wrappers still translate errors and
+    # log the query (psycopg keeps no text of a prepared execution: it is logged here).
+    conn.close_if_health_check_failed()
+    conn.ensure_connection()
+    conn.validate_thread_sharing()
+    raw = conn.connection
+    threshold = raw.prepare_threshold
+    raw.prepare_threshold = _TRACK_PREPARE_ONLY_WHEN_ASKED if threshold is None else threshold
+    try:
+        cursor = prepared_cursor(raw)
+        with conn.make_cursor(cursor) as cur:
+            if conn.queries_logged:
+                shown = conn.ops.compose_sql(sql, [number])
+                with conn.make_debug_cursor(cursor).debug_sql(shown, [number]):
+                    cur.execute(sql, [number])
+            else:
+                cur.execute(sql, [number])
+            return cur.fetchone()
+    finally:
+        raw.prepare_threshold = threshold
+
+
+_TRACK_PREPARE_ONLY_WHEN_ASKED = 1 << 30  # no statement reaches it by repetition
+
+
+@lru_cache(maxsize=1)
+def _track_prepared_cursor_class() -> type | None:
+    """psycopg 3's cursor binding on the server that always asks to prepare (None with
+    psycopg 2: the statement then runs unprepared)."""
+    from django.db.backends.postgresql.psycopg_any import is_psycopg3
+
+    if not is_psycopg3:
+        return None
+    from django.db.backends.postgresql.base import ServerBindingCursor
+
+    class PreparedCursor(ServerBindingCursor):
+        def execute(self, query: Any, params: Any = None, **kwargs: Any) -> Any:
+            return super().execute(query, params, **{**kwargs, "prepare": True})
+
+    return PreparedCursor
+
+
+def _dossier_track_public(*, number: str) -> TrackResult | None:
+    """The answer without personal details, in one round trip and without the ORM."""
+    conn = connections[router.db_for_read(Dossier)]
+    if conn.vendor not in _TRACK_VENDORS:
+        return _dossier_track_read(number=number, id_number="")
+    row = _track_fetch(conn, number)
+    if row is None:
+        return None
+    (
+        number,
+        status,
+        submitted_at,
+        received_at,
+        due_at,
+        finished_at,
+        outcome,
+        paused_since,
+        procedure_code,
+        procedure_name,
+        unit_name,
+        unit_category,
+        events,
+        calendar,
+    ) = row
+    tz = conn.timezone
+    due_at = _track_datetime(due_at, tz)
+    fields: Any = _TrackDeadlineFields(status, outcome, due_at, _track_datetime(paused_since, tz))
+    deadline = dossier_deadline(
+        dossier=fields, cal=_track_calendar(calendar) if calendar is not None else None
+    )
+    if isinstance(events, str):
+        events = json.loads(events)
+    rows = sorted((_track_datetime(at, tz), pk, action, to) for at, action, to, pk in events or ())
+    labels = _track_status_labels()
+    return TrackResult(
+        number=number or "",
+        procedure_code=procedure_code,
+        procedure_name=procedure_name,
+        agency=OrgUnit(name=unit_name, category=unit_category).agency_name,
+        status=status,
+        status_label=labels[status],
+        submitted_at=_track_datetime(submitted_at, tz),
+        received_at=_track_datetime(received_at, tz),
+        due_at=due_at,
+        finished_at=_track_datetime(finished_at, tz),
+        deadline=deadline.label,
+        steps=[TrackStep(at, action, labels[to]) for at, _pk, action, to in rows],
+        applicant_name=None,
+        form=None,
+    )
+
+
 def _dossier_track_read(*, number: str, id_number: str) -> TrackResult | None:
+    """The answer through the ORM: the path with an ID number (personal details), and the
+    reference ``_dossier_track_public`` is tested against."""
     # a hot public endpoint: only the columns shown (the procedure's texts are large)
     dossier = (
         Dossier.objects.select_related("procedure", "org_unit")

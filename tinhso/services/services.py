@@ -11,14 +11,18 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import itertools
+import logging
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.core.files.storage import Storage
+from django.db import InterfaceError, OperationalError, connection, transaction
 from django.db.models import F, Sum
 from django.db.models.functions import TruncMonth
 from django.urls import reverse
@@ -28,6 +32,7 @@ from django.utils.translation import gettext as _
 from tinhso.accounts.permissions import user_can
 from tinhso.audit.services import audit_record
 from tinhso.orgs.models import OrgUnit
+from tinhso.orgs.selectors import valid_on_q
 from tinhso.services import deadlines
 from tinhso.services.eform import eform_validate
 from tinhso.services.models import (
@@ -41,8 +46,10 @@ from tinhso.services.models import (
     DossierFile,
     DossierPause,
     Procedure,
+    ProcedureAgency,
     ProcessAction,
     ProcessStep,
+    ServiceApplicantScopeYear,
     ServiceApplicantYear,
     ServiceDailyStat,
     ServiceMonthlyStat,
@@ -51,14 +58,14 @@ from tinhso.services.models import (
 from tinhso.services.notifications import notify_status_change
 from tinhso.services.selectors import (
     dossier_visible,
-    procedure_agency_units,
     procedure_channel,
     track_cache_keys,
 )
 from tinhso.services.uploads import CheckedUpload, upload_check
-from tinhso.services.workflow import action_allowed, procedure_process
+from tinhso.services.workflow import action_allowed, process_ensure_default
 
 RATINGS = ("satisfied", "normal", "unsatisfied")
+logger = logging.getLogger(__name__)
 
 
 class DossierConflict(Exception):
@@ -210,6 +217,18 @@ def stats_rebuild() -> int:
             [ServiceApplicantYear(org_unit_id=u, year=y, applicant_id=a) for u, y, a in applicants],
             batch_size=1000,
         )
+        paths = dict(OrgUnit.objects.values_list("pk", "path"))
+        scopes = _applicant_scope_counts(
+            (a, y, paths.get(u, "")) for u, y, a in sorted(applicants, key=lambda r: (r[2], r[1]))
+        )
+        ServiceApplicantScopeYear.objects.all().delete()
+        ServiceApplicantScopeYear.objects.bulk_create(
+            [
+                ServiceApplicantScopeYear(scope_id=s, year=y, applicants=n)
+                for (s, y), n in scopes.items()
+            ],
+            batch_size=1000,
+        )
         audit_record(
             actor=None,
             action="services.stats_rebuild",
@@ -224,15 +243,31 @@ def stats_rebuild() -> int:
 # ---------------------------------------------------------------------------------------
 
 
+def _counter_sql() -> str:
+    qn = connection.ops.quote_name
+    table = qn(DossierCounter._meta.db_table)
+    code, day, last = (
+        qn(DossierCounter._meta.get_field(f).column) for f in ("agency_code", "day", "last")
+    )
+    # identifiers come from the model, values are parameters
+    return (
+        f"INSERT INTO {table} ({code}, {day}, {last}) VALUES (%s, %s, 1) "  # noqa: S608
+        f"ON CONFLICT ({code}, {day}) DO UPDATE SET {last} = {table}.{last} + 1 "
+        f"RETURNING {last}"
+    )
+
+
 def dossier_number_next(*, org_unit: OrgUnit, at: dt.datetime) -> str:
-    """``<agency code>-<YYMMDD>-<NNNN>``: the per-agency daily counter row is locked
-    (``select_for_update``) so concurrent submissions get distinct numbers."""
+    """``<agency code>-<YYMMDD>-<NNNN>``, from the per-agency daily counter. One statement
+    creates or bumps the counter row (``INSERT … ON CONFLICT DO UPDATE … RETURNING``, on
+    PostgreSQL and SQLite) and leaves it locked until the transaction ends, so concurrent
+    submissions get distinct numbers and a rolled-back one gives its number back. Call it
+    inside the transaction that stores the number."""
     day = _local_day(at)
-    DossierCounter.objects.get_or_create(agency_code=org_unit.code, day=day)
-    counter = DossierCounter.objects.select_for_update().get(agency_code=org_unit.code, day=day)
-    counter.last += 1
-    counter.save(update_fields=["last"])
-    return f"{org_unit.code}-{day:%y%m%d}-{counter.last:04d}"
+    with connection.cursor() as cur:
+        cur.execute(_counter_sql(), [org_unit.code, connection.ops.adapt_datefield_value(day)])
+        last = cur.fetchone()[0]
+    return f"{org_unit.code}-{day:%y%m%d}-{last:04d}"
 
 
 # ---------------------------------------------------------------------------------------
@@ -276,21 +311,67 @@ def _check_uploads(
     return checked
 
 
+StoredFiles = list[tuple[Storage, str]]
+
+
+@contextmanager
+def _atomic_with_files() -> Iterator[StoredFiles]:
+    """``transaction.atomic()`` for a change that also writes uploaded files to storage.
+    The files are written inside the transaction (before the rows that point at them
+    commit); the block collects them (``_store_files(stored=…)``) and if the transaction
+    does not commit they are deleted again, so a failure leaves neither rows nor files.
+    Use it as the outermost transaction: a rollback of an enclosing one is not seen."""
+    stored: StoredFiles = []
+    body_done = False
+    try:
+        with transaction.atomic():
+            yield stored
+            body_done = True
+    except BaseException as exc:
+        if body_done and isinstance(exc, InterfaceError | OperationalError):
+            # the COMMIT itself failed on the connection: it may have been applied, and the
+            # rows would then point at these files. Keep them: an orphan file can be cleaned
+            # up, a dossier without its documents cannot be repaired.
+            logger.warning("commit failed with an unknown outcome; kept %d files", len(stored))
+        else:
+            _discard_files(stored)
+        raise
+
+
+def _discard_files(stored: StoredFiles) -> None:
+    for storage, name in stored:
+        try:
+            storage.delete(name)
+        except Exception:  # the original error matters more; the orphan is logged
+            logger.exception("could not delete %s after a rolled-back change", name)
+
+
 def _store_files(
-    *, dossier: Dossier, checked: list[tuple[DocumentPart, CheckedUpload]], user: Any, kind: str
-) -> None:
+    *,
+    dossier: Dossier,
+    checked: list[tuple[DocumentPart, CheckedUpload]],
+    user: Any,
+    kind: str,
+    stored: StoredFiles,
+) -> list[DossierFile]:
+    """Write the uploads to storage (each recorded in ``stored`` as soon as it is written,
+    for ``_atomic_with_files``), then insert their rows in one statement."""
+    rows = []
     for part, c in checked:
-        DossierFile.objects.create(
+        row = DossierFile(
             dossier=dossier,
             part=part,
             kind=kind,
-            file=c.file,
             original_name=c.name,
             content_type=c.mime,
             size=c.size,
             sha256=c.sha256,
             uploaded_by=user if getattr(user, "pk", None) else None,
         )
+        row.file.save(c.name, c.file, save=False)
+        stored.append((row.file.storage, row.file.name))
+        rows.append(row)
+    return DossierFile.objects.bulk_create(rows)
 
 
 def _event(
@@ -333,29 +414,65 @@ def _notify(dossier: Dossier, action_name: str, comment: str) -> None:
 
 
 def _validate_agency(procedure: Procedure, org_unit: OrgUnit, on: dt.date) -> None:
+    """The procedure is active and ``org_unit`` receives it on ``on``: the unit and its
+    agency link are both valid that day (one ``EXISTS`` query for the link)."""
     if not procedure.is_active:
         raise ValidationError(_("Thủ tục này hiện không tiếp nhận hồ sơ."))
-    if org_unit.pk not in {u.pk for u in procedure_agency_units(procedure=procedure, on=on)}:
+    receives = (
+        org_unit.is_valid_on(on)
+        and ProcedureAgency.objects.filter(
+            valid_on_q(on), procedure=procedure, org_unit=org_unit
+        ).exists()
+    )
+    if not receives:
         raise ValidationError(
             {"org_unit": [_("Cơ quan này không tiếp nhận hồ sơ của thủ tục đã chọn.")]}
         )
 
 
-def dossier_draft_create(
+_DEFAULT_PROCESS_CHECKED: set[int] = set()
+
+
+def _start_step(procedure: Procedure) -> ProcessStep:
+    """The start step (with its process) of the process a new dossier of ``procedure``
+    follows: its own process if active, else the default one (``workflow.procedure_process``).
+    One query: ``process_ensure_default`` (which creates the default process or adds the
+    steps it gained) runs only the first time in this process or when no default is found."""
+    own = procedure.process
+    if own is not None and own.is_active:
+        step = own.steps.get(is_start=True)
+        step.process = own
+        return step
+    step = (
+        ProcessStep.objects.select_related("process")
+        .filter(process__is_default=True, is_start=True)
+        .first()
+    )
+    if step is None or step.process_id not in _DEFAULT_PROCESS_CHECKED:
+        process = process_ensure_default()
+        _DEFAULT_PROCESS_CHECKED.add(process.pk)
+        step = process.steps.get(is_start=True)
+        step.process = process
+    return step
+
+
+def _online_checks(
     *,
     user: Any,
     procedure: Procedure,
     org_unit: OrgUnit,
     form_data: dict[str, Any],
     files: Mapping[int, Iterable[Any]],
-) -> Dossier:
-    """Step 1 of online submission: a validated draft (not yet sent, no number)."""
+    on: dt.date,
+) -> tuple[dict[str, str], list[tuple[DocumentPart, CheckedUpload]]]:
+    """Every check of an online dossier before anything is written: an applicant's account,
+    the receiving agency, the e-form, the required parts and each upload (type by content,
+    size). All problems are reported at once. Returns (cleaned form, checked uploads)."""
     if not getattr(user, "is_authenticated", False) or not user.is_applicant:
         raise PermissionDenied(_("Chỉ công dân, doanh nghiệp mới nộp hồ sơ trực tuyến."))
-    now = timezone.now()
     errors: dict[str, list[str]] = {}
     try:
-        _validate_agency(procedure, org_unit, _local_day(now))
+        _validate_agency(procedure, org_unit, on)
     except ValidationError as exc:
         errors.update(
             exc.message_dict if hasattr(exc, "error_dict") else {"org_unit": exc.messages}
@@ -372,26 +489,213 @@ def dossier_draft_create(
         checked = []
     if errors:
         raise ValidationError(errors)
-    process = procedure_process(procedure=procedure)
-    start = process.steps.get(is_start=True)
-    with transaction.atomic():
-        dossier = Dossier.objects.create(
+    return cleaned, checked
+
+
+def _online_dossier(
+    *,
+    user: Any,
+    procedure: Procedure,
+    org_unit: OrgUnit,
+    start: ProcessStep,
+    cleaned: dict[str, str],
+    **fields: Any,
+) -> Dossier:
+    return Dossier.objects.create(
+        procedure=procedure,
+        process=start.process,
+        step=start,
+        channel=Channel.ONLINE,
+        org_unit=org_unit,
+        applicant=user,
+        applicant_name=user.display_name,
+        applicant_id_number=user.citizen_id or user.tax_code or "",
+        applicant_email=user.email or "",
+        applicant_phone=user.phone or "",
+        form_data=cleaned,
+        received_digitised=True,
+        **fields,
+    )
+
+
+def dossier_draft_create(
+    *,
+    user: Any,
+    procedure: Procedure,
+    org_unit: OrgUnit,
+    form_data: dict[str, Any],
+    files: Mapping[int, Iterable[Any]],
+) -> Dossier:
+    """Step 1 of online submission on the site: a validated draft (not yet sent, no number)
+    that the applicant reviews before ``dossier_submit``."""
+    now = timezone.now()
+    cleaned, checked = _online_checks(
+        user=user,
+        procedure=procedure,
+        org_unit=org_unit,
+        form_data=form_data,
+        files=files,
+        on=_local_day(now),
+    )
+    start = _start_step(procedure)
+    with _atomic_with_files() as stored:
+        dossier = _online_dossier(
+            user=user,
             procedure=procedure,
-            process=process,
-            step=start,
-            status=Status.DRAFT,
-            channel=Channel.ONLINE,
             org_unit=org_unit,
-            applicant=user,
-            applicant_name=user.display_name,
-            applicant_id_number=user.citizen_id or user.tax_code or "",
-            applicant_email=user.email or "",
-            applicant_phone=user.phone or "",
-            form_data=cleaned,
-            received_digitised=True,
+            start=start,
+            cleaned=cleaned,
+            status=Status.DRAFT,
         )
-        _store_files(dossier=dossier, checked=checked, user=user, kind=DossierFile.Kind.APPLICATION)
+        _store_files(
+            dossier=dossier,
+            checked=checked,
+            user=user,
+            kind=DossierFile.Kind.APPLICATION,
+            stored=stored,
+        )
         audit_record(actor=user, action="services.dossier_draft", obj=dossier, org_unit=org_unit)
+    return dossier
+
+
+def _applicant_year_sql() -> tuple[str, str, str]:
+    qn = connection.ops.quote_name
+    ay, unit = ServiceApplicantYear._meta.db_table, OrgUnit._meta.db_table
+    scopes = ServiceApplicantScopeYear._meta.db_table
+    # identifiers come from the models, values are parameters
+    insert = (
+        f"INSERT INTO {qn(ay)} (org_unit_id, year, applicant_id) VALUES (%s, %s, %s) "  # noqa: S608
+        "ON CONFLICT (org_unit_id, year, applicant_id) DO NOTHING RETURNING id"
+    )
+    paths = (
+        f"SELECT y.org_unit_id, u.path FROM {qn(ay)} y "  # noqa: S608
+        f"JOIN {qn(unit)} u ON u.id = y.org_unit_id WHERE y.applicant_id = %s AND y.year = %s"
+    )
+    bump = (
+        f"INSERT INTO {qn(scopes)} (scope_id, year, applicants) VALUES {{values}} "  # noqa: S608
+        f"ON CONFLICT (scope_id, year) DO UPDATE SET applicants = {qn(scopes)}.applicants + 1"
+    )
+    return insert, paths, bump
+
+
+def _path_ids(path: str) -> list[int]:
+    """The ids of a unit and its ancestors, from its materialised path ``/1/5/23/``."""
+    return [int(p) for p in (path or "").strip("/").split("/") if p]
+
+
+def _applicant_year_note(*, org_unit_id: int, applicant_id: int, at: dt.datetime) -> None:
+    """The applicant submitted online to the unit this year. A no-op (one statement) when
+    already noted; else the applicant also counts, once, for every unit above whose subtree
+    had not seen them this year (``ServiceApplicantScopeYear``, the distinct count that the
+    dashboards read in one row)."""
+    year = _local_day(at).year
+    insert, paths, bump = _applicant_year_sql()
+    with connection.cursor() as cur:
+        cur.execute(insert, [org_unit_id, year, applicant_id])
+        if cur.fetchone() is None:
+            return
+        if connection.vendor == "postgresql":
+            # one applicant-year at a time, so two first submissions to units of the same
+            # district in parallel count the district once (SQLite serialises writers)
+            cur.execute("SELECT pg_advisory_xact_lock(%s)", [applicant_id * 10_000 + year])
+        cur.execute(paths, [applicant_id, year])
+        rows = cur.fetchall()
+        mine = next((p for uid, p in rows if uid == org_unit_id), "")
+        seen = {s for uid, p in rows if uid != org_unit_id for s in _path_ids(p)}
+        new = [s for s in _path_ids(mine) if s not in seen]
+        if new:
+            cur.execute(
+                bump.format(values=", ".join(["(%s, %s, 1)"] * len(new))),
+                [v for s in new for v in (s, year)],
+            )
+
+
+def _applicant_scope_counts(rows: Iterable[tuple[int, int, str]]) -> dict[tuple[int, int], int]:
+    """(applicant, year, unit path) rows ordered by applicant and year → the number of
+    distinct applicants per (unit subtree, year)."""
+    counts: dict[tuple[int, int], int] = {}
+    for (_applicant, year), group in itertools.groupby(rows, key=lambda r: (r[0], r[1])):
+        for scope in {s for _a, _y, path in group for s in _path_ids(path)}:
+            counts[(scope, year)] = counts.get((scope, year), 0) + 1
+    return counts
+
+
+def dossier_create_and_submit(
+    *,
+    user: Any,
+    procedure: Procedure,
+    org_unit: OrgUnit,
+    form_data: dict[str, Any],
+    files: Mapping[int, Iterable[Any]],
+) -> Dossier:
+    """Create and send an online dossier in one transaction (the API's one-step submission):
+    the same checks as ``dossier_draft_create``, then number, files, history event,
+    applicant-year and audit entry are written together; a failure anywhere leaves no row
+    and no stored file. The applicant is notified after commit.
+
+    The audit log gets one ``services.dossier_submit`` entry (what ``dossier_submit``
+    writes, with the creation details): the dossier was never visible as a draft, so
+    "created and sent" is one change of state, not two."""
+    now = timezone.now()
+    cleaned, checked = _online_checks(
+        user=user,
+        procedure=procedure,
+        org_unit=org_unit,
+        form_data=form_data,
+        files=files,
+        on=_local_day(now),
+    )
+    start = _start_step(procedure)
+    with _atomic_with_files() as stored:
+        # row locks held until commit, taken as late as possible: the applicant-year row
+        # (per applicant), the agency's daily counter, then the audit chain head
+        _applicant_year_note(org_unit_id=org_unit.pk, applicant_id=user.pk, at=now)
+        dossier = _online_dossier(
+            user=user,
+            procedure=procedure,
+            org_unit=org_unit,
+            start=start,
+            cleaned=cleaned,
+            number=dossier_number_next(org_unit=org_unit, at=now),
+            status=Status.NEW,
+            submitted_at=now,
+            step_entered_at=now,
+            version=1,  # as a draft sent by dossier_submit
+        )
+        rows = _store_files(
+            dossier=dossier,
+            checked=checked,
+            user=user,
+            kind=DossierFile.Kind.APPLICATION,
+            stored=stored,
+        )
+        _track_cache_forget(dossier.number)  # as _event does (cheap: after commit)
+        DossierEvent.objects.create(
+            dossier=dossier,
+            at=now,
+            actor=user,
+            actor_label=(user.display_name or "")[:255],
+            action="submit",
+            action_name=_("Nộp hồ sơ trực tuyến"),
+            from_status=Status.DRAFT,
+            to_status=dossier.status,
+            from_step="",
+            to_step=start.name,
+        )
+        audit_record(
+            actor=user,
+            action="services.dossier_submit",
+            obj=dossier,
+            org_unit=org_unit,
+            after={
+                "number": dossier.number,
+                "status": dossier.status,
+                "channel": dossier.channel,
+                "procedure": procedure.code,
+                "files": [r.sha256 for r in rows],
+            },
+        )
+        _notify(dossier, _("Đã nộp hồ sơ"), "")
     return dossier
 
 
@@ -427,6 +731,8 @@ def dossier_submit(*, user: Any, dossier_id: int) -> Dossier:
         if dossier.status != Status.DRAFT:
             raise DossierConflict(_("Hồ sơ này đã được nộp (số %s).") % dossier.number)
         now = timezone.now()
+        # the same lock order as dossier_create_and_submit: applicant-year, then counter
+        _applicant_year_note(org_unit_id=dossier.org_unit_id, applicant_id=user.pk, at=now)
         dossier.number = dossier_number_next(org_unit=dossier.org_unit, at=now)
         dossier.status = Status.NEW
         dossier.submitted_at = now
@@ -441,9 +747,6 @@ def dossier_submit(*, user: Any, dossier_id: int) -> Dossier:
             from_status=Status.DRAFT,
             from_step="",
             at=now,
-        )
-        ServiceApplicantYear.objects.get_or_create(
-            org_unit_id=dossier.org_unit_id, year=_local_day(now).year, applicant_id=user.pk
         )
         audit_record(
             actor=user,
@@ -478,12 +781,11 @@ def dossier_register_in_person(
     _validate_agency(procedure, org_unit, _local_day(now))
     cleaned = eform_validate(procedure=procedure, data=form_data)
     checked = _check_uploads(procedure=procedure, files=files, require_all=False)
-    process = procedure_process(procedure=procedure)
-    start = process.steps.get(is_start=True)
-    with transaction.atomic():
+    start = _start_step(procedure)
+    with _atomic_with_files() as stored:
         dossier = Dossier.objects.create(
             procedure=procedure,
-            process=process,
+            process=start.process,
             step=start,
             status=Status.NEW,
             channel=channel,
@@ -501,7 +803,11 @@ def dossier_register_in_person(
         dossier.number = dossier_number_next(org_unit=org_unit, at=now)
         dossier.save(update_fields=["number"])
         _store_files(
-            dossier=dossier, checked=checked, user=officer, kind=DossierFile.Kind.APPLICATION
+            dossier=dossier,
+            checked=checked,
+            user=officer,
+            kind=DossierFile.Kind.APPLICATION,
+            stored=stored,
         )
         _event(
             dossier=dossier,
@@ -626,7 +932,7 @@ def dossier_act(
     ``request_fee`` action follows in the same transaction (status 6, clock paused).
     ``post_ref``: the tracking reference for ``send_post``."""
     comment = (comment or "").strip()
-    with transaction.atomic():
+    with _atomic_with_files() as stored:
         dossier = _lock_dossier(dossier_id)
         if (
             dossier is None
@@ -691,7 +997,11 @@ def dossier_act(
         _step_due(dossier, now, cal)
         if checked:
             _store_files(
-                dossier=dossier, checked=checked, user=user, kind=DossierFile.Kind.SUPPLEMENT
+                dossier=dossier,
+                checked=checked,
+                user=user,
+                kind=DossierFile.Kind.SUPPLEMENT,
+                stored=stored,
             )
         dossier.version += 1
         dossier.save()
@@ -964,7 +1274,7 @@ def dossier_result_prepare(
 
     if (upload is None) == (not generate):
         raise ValidationError(_("Hãy chọn tệp kết quả (PDF) hoặc tạo kết quả từ mẫu."))
-    with transaction.atomic():
+    with _atomic_with_files() as stored:
         dossier = _lock_dossier(dossier_id)
         if dossier is None or not dossier_visible(user=user, dossier=dossier):
             raise PermissionDenied(_("Không tìm thấy hồ sơ."))
@@ -1001,6 +1311,7 @@ def dossier_result_prepare(
             uploaded_by=user,
         )
         draft.file.save(name, ContentFile(data), save=False)
+        stored.append((draft.file.storage, draft.file.name))
         draft.save()
         now = timezone.now()
         dossier.version += 1

@@ -15,6 +15,8 @@ if settings.BENCH:
     # A constant response: the yardstick that benchmark ratios are measured against.
     urlpatterns.append(path("bench/bare", views.bare, name="bare"))
     # The dashboard's figures by a naive aggregate over the dossier table (bench/naive.py).
-    from bench.naive import naive_dashboard
+    from bench.naive import dashboard_uncached, naive_dashboard
 
     urlpatterns.append(path("bench/naive", naive_dashboard, name="bench_naive"))
+    # The province dashboard with its cached figures dropped first (the uncached cost).
+    urlpatterns.append(path("bench/dashboard-uncached", dashboard_uncached))

@@ -11,7 +11,6 @@ from tinhso.monitoring import rollup
 from tinhso.monitoring.rollup import metric_value, service_counters, service_counters_by_unit
 from tinhso.orgs.models import Population
 from tinhso.orgs.services import reorganisation_apply
-from tinhso.services.models import ServiceApplicantYear
 
 from .conftest import stat, unit
 
@@ -137,12 +136,17 @@ def test_adults_using_online_services(demo_orgs, django_user_model):
         )
         for i in range(3)
     ]
-    ServiceApplicantYear.objects.create(org_unit=dian, year=2024, applicant=people[0])
-    ServiceApplicantYear.objects.create(
-        org_unit=ward, year=2024, applicant=people[0]
-    )  # same person
-    ServiceApplicantYear.objects.create(org_unit=ward, year=2024, applicant=people[1])
-    ServiceApplicantYear.objects.create(org_unit=ward, year=2023, applicant=people[2])
+    # the services' write path (the applicant-year row and the subtree counters)
+    from tinhso.services.services import _applicant_year_note
+
+    def note(org_unit, year, person):
+        at = dt.datetime(year, 6, 1, 3, tzinfo=dt.UTC)
+        _applicant_year_note(org_unit_id=org_unit.pk, applicant_id=person.pk, at=at)
+
+    note(dian, 2024, people[0])
+    note(ward, 2024, people[0])  # same person
+    note(ward, 2024, people[1])
+    note(ward, 2023, people[2])
     share = rollup.adults_online_share(unit=dian, year=2024)
     assert (share.numerator, share.denominator, share.value) == (2, 400, D("0.50"))
 

@@ -4,10 +4,11 @@ import datetime as dt
 from decimal import Decimal as D
 
 import pytest
+from django.core.cache import cache
 
 from tinhso.monitoring.methodologies import DTI922, QD766
-from tinhso.monitoring.models import Methodology, ReportedValue
-from tinhso.monitoring.services import index_compute
+from tinhso.monitoring.models import Methodology, ReportedValue, Target
+from tinhso.monitoring.services import index_compute, target_set
 
 from .conftest import stat, unit
 
@@ -71,12 +72,47 @@ def test_overview_shows_values_targets_and_lights(client, catalogue):
 def test_overview_query_count_does_not_grow_with_data(
     client, catalogue, django_assert_max_num_queries, django_assert_num_queries
 ):
+    # the figures are computed (cache emptied before each request): the uncached cost
     _data(catalogue, days=3)
+    cache.clear()
     with django_assert_max_num_queries(QUERY_BUDGET):
         assert client.get("/chuyen-doi-so/?nam=2024").status_code == 200
     _data(catalogue, days=60, first_unit=1)  # 20× more statistics and more reports
+    cache.clear()
     with django_assert_max_num_queries(QUERY_BUDGET):
         assert client.get("/chuyen-doi-so/?nam=2024").status_code == 200
+    # cached: the page reads only the year, the province and the cache
+    with django_assert_num_queries(2):
+        assert client.get("/chuyen-doi-so/?nam=2024").status_code == 200
+
+
+def test_overview_cache_is_refreshed_by_a_monitoring_write(
+    client, catalogue, django_capture_on_commit_callbacks
+):
+    _data(catalogue, days=3)
+    province = unit("74", dt.date.today())
+    indicator = catalogue["HS_TRUC_TUYEN"]  # the province's 2025 target: >= 75%
+    assert "&gt;= 75%" in client.get("/chuyen-doi-so/?nam=2024").content.decode()
+    # a write outside the monitoring services is not seen while the cache holds
+    Target.objects.filter(indicator=indicator, org_unit=province, year=2025).update(value=D(77))
+    html = client.get("/chuyen-doi-so/?nam=2024").content.decode()
+    assert "&gt;= 75%" in html and "&gt;= 77%" not in html
+    # the monitoring services make the cached figures stale once they commit
+    with django_capture_on_commit_callbacks(execute=True):
+        target_set(actor=None, indicator=indicator, org_unit=province, year=2025, value=83)
+    html = client.get("/chuyen-doi-so/?nam=2024").content.decode()
+    assert "&gt;= 83%" in html and "&gt;= 75%" not in html
+
+
+def test_overview_cache_is_per_language(client, catalogue):
+    _data(catalogue, days=3)
+    # the pillar names are part of the cached figures
+    assert ">Chính quyền số</a>" in client.get("/chuyen-doi-so/?nam=2024").content.decode()
+    client.cookies["tinhso_language"] = "en"
+    html = client.get("/chuyen-doi-so/?nam=2024").content.decode()
+    assert ">Digital government</a>" in html and ">Chính quyền số</a>" not in html
+    client.cookies["tinhso_language"] = "vi"
+    assert ">Chính quyền số</a>" in client.get("/chuyen-doi-so/?nam=2024").content.decode()
 
 
 def test_public_pages(client, catalogue):

@@ -91,6 +91,10 @@ def test_generated_dossiers_are_consistent(services_demo):
     # the aggregates are what the reference rebuild computes
     before = stats_snapshot()
     assert before[0] and before[1] and before[2]
+    # distinct applicants per unit subtree and year = the distinct count over the rows
+    from .test_applicant_scopes import _exact
+
+    assert before[3] == _exact()
     # monthly rows = the daily rows summed per unit and month
     monthly: dict = {}
     for (u, _code, day), counts in before[0].items():

@@ -1,9 +1,9 @@
 """Two app server processes on different ports against one PostgreSQL: submissions spread
 over both, every acknowledged one stored with its files and history, none half-stored.
 
-Not in the default test paths (it starts two gunicorn servers): run it with
-``DATABASE_URL=postgres://… .venv/bin/pytest bench/test_two_servers.py``; ``make bench`` runs
-the same check at scale (``two_servers`` in bench/run.py)."""
+In the test paths: it runs in the PostgreSQL pass of ``make test`` (two gunicorn servers on
+ports BENCH_PORT+11 and +12); ``make bench`` runs the same check at scale (``two_servers`` in
+bench/run.py)."""
 
 from __future__ import annotations
 

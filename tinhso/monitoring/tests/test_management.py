@@ -357,6 +357,7 @@ def test_demo_population_gives_the_adults_indicator_a_value(catalogue, users):
     from tinhso.accounts.models import User
     from tinhso.monitoring.demo import _population, population_estimates
     from tinhso.services.models import ServiceApplicantYear
+    from tinhso.services.services import _applicant_year_note
 
     assert _population() == 40  # province + 9 districts × 2022–2025
     assert _population() == 0  # idempotent, and entered figures are never overwritten
@@ -370,7 +371,13 @@ def test_demo_population_gives_the_adults_indicator_a_value(catalogue, users):
     dian = unit("724", dt.date.today())
     for n in range(3):
         applicant = User.objects.create_user(username=f"dan{n}", password="x-x-x-x-x-9")
-        ServiceApplicantYear.objects.create(org_unit=dian, year=2025, applicant=applicant)
+        # the services' write path: the applicant-year row and the subtree counters
+        _applicant_year_note(
+            org_unit_id=dian.pk,
+            applicant_id=applicant.pk,
+            at=dt.datetime(2025, 6, 1, 3, tzinfo=dt.UTC),
+        )
+    assert ServiceApplicantYear.objects.filter(org_unit=dian, year=2025).count() == 3
     v = selectors.computed_values(indicators=[ind], unit=dian, year=2025)[ind.pk]
     assert v.numerator == 3 and v.denominator == est["724"][2025][1] and v.value is not None
 

@@ -180,7 +180,18 @@ def worker_peak_rss_mb(master_pid: int) -> float:
 
 def start_server(env: dict[str, str], port: int, workers: int) -> subprocess.Popen[bytes]:
     server = subprocess.Popen(
-        [PY, "manage.py", "serve", "--bind", f"127.0.0.1:{port}", "--workers", str(workers)],
+        # the naive aggregate runs for minutes at 10M: no worker timeout for the bench
+        [
+            PY,
+            "manage.py",
+            "serve",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            str(workers),
+            "--timeout",
+            "3600",
+        ],
         cwd=ROOT,
         env=env,
         stdout=subprocess.DEVNULL,
@@ -255,15 +266,17 @@ def tracking_paths(db: str) -> Path:
     WORK.mkdir(parents=True, exist_ok=True)
     with psycopg.connect(db) as conn:
         n = conn.execute("SELECT max(id) FROM services_dossier").fetchone()[0] or 0
-        # random existing numbers, sampled by id (cheap at any size)
-        ids = [secrets.randbelow(n) + 1 for _ in range(6000)] if n else []
+        # random existing numbers, sampled by id (cheap at any size); ten times more than a
+        # worker's cache holds (CACHE_MAX_ENTRIES, 5 000), so most requests are misses
+        ids = [secrets.randbelow(n) + 1 for _ in range(60_000)] if n else []
         rows = conn.execute(
             "SELECT number FROM services_dossier WHERE id = ANY(%s) AND number IS NOT NULL",
             (ids,),
         ).fetchall()
     path = WORK / "track.txt"
     path.write_text(
-        "\n".join(f"/api/v1/dossiers/track/{r[0]}" for r in rows[:5000]) + "\n", encoding="utf-8"
+        "\n".join(f"/api/v1/dossiers/track/{r[0]}" for r in rows[:50_000]) + "\n",
+        encoding="utf-8",
     )
     return path
 
@@ -604,7 +617,8 @@ def main() -> None:
     ap.add_argument("--procedures", type=int, default=10_000)
     ap.add_argument("--runs", type=int, default=3)
     ap.add_argument("--duration", type=int, default=6)
-    ap.add_argument("--workers", type=int, default=2)
+    # sync workers: 2 per core, so a core has work while a worker waits for PostgreSQL
+    ap.add_argument("--workers", type=int, default=2 * (os.cpu_count() or 1))
     ap.add_argument("--database", default=None)
     ap.add_argument("--regenerate", action="store_true")
     ap.add_argument("--skip-naive", action="store_true", help="do not load the naive view")
@@ -643,7 +657,12 @@ def main() -> None:
                 2,
                 search,
             ),
-            ("public tracking (random existing numbers)", "/api/v1/dossiers/track/…", 32, track),
+            (
+                "public tracking (50 000 random existing numbers, mostly cache misses)",
+                "/api/v1/dossiers/track/…",
+                32,
+                track,
+            ),
             ("province dashboard", "/chuyen-doi-so/", 2, None),
             (
                 "province dashboard, figures computed (cache emptied first)",
@@ -775,11 +794,14 @@ def _targets(res: dict[str, Any], small: dict[str, Any] | None) -> list[tuple[st
             if row and naive:
                 speed = row["rps"] / naive["rps"] if naive["rps"] else float("inf")
                 lat = naive["p50"] / row["p50"] if row["p50"] else float("inf")
+                # the issue sets this target at 10M dossiers; smaller scales show the trend
+                at_scale = res["dossiers"] >= SCALES["10m"]
                 out.append(
                     (
-                        f"{label}: ≥ 50× faster than the naive aggregate",
+                        f"{label}: ≥ 50× faster than the naive aggregate"
+                        + ("" if at_scale else " (target at 10M)"),
                         f"{lat:.0f}× (median latency), {speed:.0f}× (throughput)",
-                        verdict(lat >= 50),
+                        verdict(lat >= 50) if at_scale else "–",
                     )
                 )
         if cold:

@@ -20,6 +20,12 @@ class Command(BaseCommand):
             "--workers", type=int, default=int(os.environ.get("WEB_CONCURRENCY", "2"))
         )
         parser.add_argument("--threads", type=int, default=int(os.environ.get("WEB_THREADS", "1")))
+        parser.add_argument(
+            "--timeout",
+            type=int,
+            default=int(os.environ.get("WEB_TIMEOUT", "30")),
+            help="Giây tối đa cho một yêu cầu trước khi worker bị khởi động lại.",
+        )
         parser.add_argument("--no-collectstatic", action="store_true")
 
     def handle(self, *args: Any, **opts: Any) -> None:
@@ -37,6 +43,8 @@ class Command(BaseCommand):
             str(opts["workers"]),
             "--threads",
             str(opts["threads"]),
+            "--timeout",
+            str(opts["timeout"]),
             "--access-logfile",
             "-" if os.environ.get("ACCESS_LOG") else "/dev/null",
             "--forwarded-allow-ips",

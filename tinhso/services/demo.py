@@ -126,3 +126,24 @@ def demo_load(*, stdout: TextIO | None = None) -> None:
             f"  thủ tục: {Procedure.objects.count()} (demo {demo}),"
             f" vấn đề phân tích: {len(report.problems)}\n"
         )
+
+
+DEMO_HISTORY_DOSSIERS = 3000
+
+
+def demo_history(*, stdout: TextIO | None = None) -> int:
+    """Dossiers from 1 January three years back to yesterday, made by the province generator
+    (``generate_province``, marked ``is_demo``); the demo procedures are then received by
+    every ward and district of the province, as the generator widens them. Officials' queues,
+    public tracking, the service statistics and the dashboards rest on real dossiers (the
+    monitoring demo's invented statistics are no longer needed). Run by ``load_demo`` after
+    the catalogue; nothing happens when generated dossiers exist. Returns the number made."""
+    from tinhso.services.generator import province_generate
+    from tinhso.services.models import Dossier
+
+    if Dossier.objects.filter(is_demo=True).exists():
+        return 0
+    report = province_generate(dossiers=DEMO_HISTORY_DOSSIERS, seed=2022, years=4, progress=False)
+    if stdout:
+        stdout.write(f"  hồ sơ lịch sử (sinh minh họa): {report.dossiers}\n")
+    return report.dossiers

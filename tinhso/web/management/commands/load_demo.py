@@ -24,6 +24,9 @@ class Command(BaseCommand):
                 raise
             self.stdout.write(f"Dữ liệu demo: {app}")
             module.demo_load(stdout=self.stdout)
+            history = getattr(module, "demo_history", None)  # services: generated dossiers
+            if history is not None:
+                history(stdout=self.stdout)
         self.stdout.write("")
         self.stdout.write(self.style.SUCCESS(f"Tài khoản demo (mật khẩu: {DEMO_PASSWORD}):"))
         for username, label in DEMO_LOGINS:

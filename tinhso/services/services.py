@@ -669,18 +669,14 @@ def dossier_create_and_submit(
             kind=DossierFile.Kind.APPLICATION,
             stored=stored,
         )
-        _track_cache_forget(dossier.number)  # as _event does (cheap: after commit)
-        DossierEvent.objects.create(
+        _event(
             dossier=dossier,
-            at=now,
             actor=user,
-            actor_label=(user.display_name or "")[:255],
             action="submit",
             action_name=_("Nộp hồ sơ trực tuyến"),
             from_status=Status.DRAFT,
-            to_status=dossier.status,
             from_step="",
-            to_step=start.name,
+            at=now,
         )
         audit_record(
             actor=user,

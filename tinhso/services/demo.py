@@ -87,8 +87,38 @@ def _overlay_fees(proc: Procedure, demo: dict[str, Any]) -> None:
         proc.fee_timing = demo["fee_timing"]
         proc.save(update_fields=["fee_timing"])
     if demo.get("time_days"):
-        proc.channels.filter(time_value__isnull=True).update(
+        proc.channels.filter(time_value__isnull=True, review="").update(
             time_value=demo["time_days"], time_unit=ProcedureChannel.TimeUnit.WORKING_DAY
+        )
+    _settle_civil_status_units(proc)
+
+
+CIVIL_STATUS_NOTE = (
+    "Luật Hộ tịch 2014 và Nghị định 123/2015/NĐ-CP: thời hạn giải quyết tính theo ngày làm "
+    "việc (bản trình diễn: Văn phòng chuyển đổi số đã đối chiếu)."
+)
+
+
+def _settle_civil_status_units(proc: Procedure) -> None:
+    """The demo's DX office has reviewed the civil-status (hộ tịch) procedures whose crawled
+    time has no unit: the Civil Status Law counts them in working days. Done through the
+    audited review service, as an official would; other unit-less channels stay in review."""
+    from tinhso.accounts.models import User
+    from tinhso.services.services import procedure_channel_settle
+
+    if proc.field is None or proc.field.name != "Hộ tịch":
+        return
+    official = User.objects.filter(username="vanphong.cds").first()
+    if official is None:
+        return
+    for ch in proc.channels.filter(time_value__isnull=False, time_unit="", review="no_unit"):
+        procedure_channel_settle(
+            user=official,
+            channel_id=ch.pk,
+            time_value=ch.time_value,
+            time_value_max=ch.time_value_max,
+            time_unit=ProcedureChannel.TimeUnit.WORKING_DAY,
+            note=CIVIL_STATUS_NOTE,
         )
 
 

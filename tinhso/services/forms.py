@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from tinhso.orgs.models import OrgUnit
 from tinhso.services.eform import eform_form_class
-from tinhso.services.models import Channel, Procedure, Status
+from tinhso.services.models import Channel, Procedure, ProcedureChannel, Status
 
 
 class UnitChoiceField(forms.ModelChoiceField):
@@ -123,4 +123,35 @@ class TrackForm(forms.Form):
         max_length=12,
         required=False,
         help_text=_("Nhập để xem thông tin cá nhân trong hồ sơ."),
+    )
+
+
+class ChannelSettleForm(forms.Form):
+    """An official settles an imported channel's time (and fee) that the source left unclear."""
+
+    channel_id = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+    time_value = forms.DecimalField(
+        label=_("Thời hạn"), min_value=0, max_value=9999, decimal_places=1, max_digits=6
+    )
+    time_value_max = forms.DecimalField(
+        label=_("Thời hạn tối đa (nếu là khoảng)"),
+        required=False,
+        min_value=0,
+        max_value=9999,
+        decimal_places=1,
+        max_digits=6,
+    )
+    time_unit = forms.ChoiceField(
+        label=_("Đơn vị"),
+        choices=[("", "—")] + [(v, lbl) for v, lbl in ProcedureChannel.TimeUnit.choices if v],
+        error_messages={"required": _("Vui lòng chọn đơn vị thời hạn.")},
+    )
+    fee_amount = forms.IntegerField(
+        label=_("Phí, lệ phí (đồng)"), required=False, min_value=0, max_value=10**12
+    )
+    fee_is_free = forms.BooleanField(label=_("Miễn phí"), required=False)
+    note = forms.CharField(
+        label=_("Căn cứ xác nhận"),
+        max_length=500,
+        help_text=_("Văn bản, điều khoản hoặc trang nguồn đã đối chiếu."),
     )

@@ -21,8 +21,10 @@ of synthetic procedures (for catalogue search at scale).
 Every generated row is demo data: dossiers and procedures have ``is_demo`` set, applicants'
 usernames start with ``gen.``, synthetic procedure codes with ``GEN.``.
 
-Times are approximations of the working calendar (a working day is 7/5 calendar days; no
-holidays): good enough for load, not for deadline tests.
+Every due date and every early/on-time/late outcome is computed with the platform's own
+deadline rules (``deadlines.due_at`` on the legal unit the procedure states, with holidays,
+pauses and the administrator's calendar), exactly as the services would have stored them;
+only the moments of events are drawn at random.
 """
 
 from __future__ import annotations
@@ -46,6 +48,8 @@ from django.utils import timezone
 from tinhso.audit.services import audit_record
 from tinhso.orgs.models import OrgUnit
 from tinhso.orgs.selectors import valid_on_q
+from tinhso.services import deadlines
+from tinhso.services.deadlines import Duration
 from tinhso.services.models import (
     Channel,
     Dossier,
@@ -62,6 +66,7 @@ from tinhso.services.models import (
     ServiceDailyStat,
     ServiceMonthlyStat,
 )
+from tinhso.services.selectors import channel_pick
 from tinhso.services.text import search_normalize
 from tinhso.services.workflow import DEFAULT_ACTIONS, procedure_process, process_ensure_default
 
@@ -451,7 +456,7 @@ class _Pair:
     unit_id: int
     unit_code: str
     procedure_id: int
-    budget: dict[int, int]
+    duration: dict[int, Duration | None]  # per channel, as ``procedure_channel`` picks it
     fee: int | None
 
 
@@ -489,22 +494,16 @@ def _pairs(*, on: dt.date, rng: random.Random) -> tuple[list[_Pair], list[float]
         if uid not in unit_size:
             unit_size[uid] = rng.lognormvariate(0, 0.6) * (3.0 if level == 2 else 1.0)
             unit_quality[uid] = rng.lognormvariate(0, 0.7)
-        budget: dict[int, int] = {}
         fee = None
-        for ch in channels.get(pid, []):
-            minutes = ch.budget_minutes
-            if minutes:
-                budget.setdefault(ch.channel, minutes)
+        rows = channels.get(pid, [])
+        for ch in rows:
             if fee is None and ch.fee_amount and ch.fee_currency == "VND":
                 fee = int(ch.fee_amount)
-        for ch in (Channel.ONLINE, Channel.IN_PERSON, Channel.POST):
-            budget.setdefault(
-                ch,
-                budget.get(Channel.ONLINE)
-                or budget.get(Channel.IN_PERSON)
-                or next(iter(budget.values()), DEFAULT_BUDGET_MINUTES),
-            )
-        pairs.append(_Pair(uid, ucode, pid, budget, fee))
+        durations: dict[int, Duration | None] = {}
+        for wanted in (Channel.ONLINE, Channel.IN_PERSON, Channel.POST):
+            row = channel_pick(rows=rows, channel=wanted)
+            durations[int(wanted)] = row.duration if row is not None else None
+        pairs.append(_Pair(uid, ucode, pid, durations, fee))
         weights.append(pop[pid] * unit_size[uid])
     return pairs, weights, unit_quality
 
@@ -559,29 +558,33 @@ FROM (
   SELECT org_unit_id u, procedure_id pid, (received_at AT TIME ZONE %(tz)s)::date AS day,
          1 c0, (channel = 2)::int c1, (channel = 1)::int c2, (channel = 3)::int c3,
          received_digitised::int c4, 0 c5, 0 c6, 0 c7, 0 c8, 0 c9, 0 c10, 0 c11, 0 c12, 0 c13,
-         0 c14, 0 c15, 0 c16, 0 c17
+         0 c14, 0 c15, 0 c16, 0 c17, 0 c18
   FROM {dossier} WHERE status <> 0 AND received_at IS NOT NULL
   UNION ALL
   SELECT org_unit_id, procedure_id, (refused_at AT TIME ZONE %(tz)s)::date,
-         0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0
+         0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0
   FROM {dossier} WHERE status <> 0 AND refused_at IS NOT NULL
   UNION ALL
   SELECT org_unit_id, procedure_id, (withdrawn_at AT TIME ZONE %(tz)s)::date,
-         0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0
+         0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0
   FROM {dossier} WHERE status <> 0 AND withdrawn_at IS NOT NULL
   UNION ALL
-  SELECT org_unit_id, procedure_id, (finished_at AT TIME ZONE %(tz)s)::date,
-         0, 0, 0, 0, 0, 0, 0, 1, (outcome = 'early')::int, (outcome = 'on_time')::int,
-         (outcome = 'late')::int, result_digital::int, 0, 0, 0, 0, 0, 0
-  FROM {dossier} WHERE status <> 0 AND finished_at IS NOT NULL AND outcome <> ''
+  SELECT d.org_unit_id, d.procedure_id, (d.finished_at AT TIME ZONE %(tz)s)::date,
+         0, 0, 0, 0, 0, 0, 0, 1, (d.outcome = 'early')::int, (d.outcome = 'on_time')::int,
+         (d.outcome = 'late')::int, d.result_digital::int, 0, 0, 0, 0, 0, 0,
+         (d.outcome IN ('early', 'on_time') AND m.dossier_id IS NOT NULL)::int
+  FROM {dossier} d
+  LEFT JOIN (SELECT dossier_id FROM {pause} WHERE status = 5
+             GROUP BY dossier_id HAVING count(*) > 1) m ON m.dossier_id = d.id
+  WHERE d.status <> 0 AND d.finished_at IS NOT NULL AND d.outcome <> ''
   UNION ALL
   SELECT org_unit_id, procedure_id, (fee_paid_at AT TIME ZONE %(tz)s)::date,
-         0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, fee_paid_online::int, 0, 0, 0, 0
+         0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, fee_paid_online::int, 0, 0, 0, 0, 0
   FROM {dossier} WHERE status <> 0 AND fee_paid_at IS NOT NULL
   UNION ALL
   SELECT org_unit_id, procedure_id, (rated_at AT TIME ZONE %(tz)s)::date,
          0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, (rating = 'satisfied')::int,
-         (rating = 'normal')::int, (rating = 'unsatisfied')::int
+         (rating = 'normal')::int, (rating = 'unsatisfied')::int, 0
   FROM {dossier} WHERE status <> 0 AND rated_at IS NOT NULL
        AND rating IN ('satisfied', 'normal', 'unsatisfied')
 ) x JOIN {procedure} p ON p.id = x.pid
@@ -627,6 +630,7 @@ def stats_rebuild_sql() -> tuple[int, int]:
         "stat": f'"{stat}"',
         "dossier": f'"{Dossier._meta.db_table}"',
         "procedure": f'"{Procedure._meta.db_table}"',
+        "pause": f'"{DossierPause._meta.db_table}"',
         "counters": ", ".join(STAT_COUNTERS),
         "sums": ", ".join(f"sum(c{i})" for i in range(len(STAT_COUNTERS))),
     }
@@ -701,6 +705,8 @@ DOSSIER_COLUMNS = (
     "refused_at",
     "withdrawn_at",
     "budget_minutes",
+    "duration_value",
+    "duration_unit",
     "due_at",
     "paused_since",
     "step_entered_at",
@@ -1005,6 +1011,47 @@ def _day_counts(n: int, first: dt.date, end: dt.date) -> list[tuple[dt.date, int
     return out
 
 
+class _LegalClock:
+    """The platform's own deadline rules (``deadlines.due_at``) on the generator's integer
+    UTC seconds; the calendar caches every day it has answered, so this stays fast."""
+
+    def __init__(self, cal: deadlines.WorkCalendar) -> None:
+        self.cal = cal
+        self._recent: dict[tuple[Any, ...], int] = {}
+
+    @staticmethod
+    def _dt(sec: int) -> dt.datetime:
+        return dt.datetime.fromtimestamp(sec, dt.UTC)
+
+    def due(self, received: int, duration: Duration, pauses: Sequence[tuple[int, int, int]]) -> int:
+        # a dossier asks up to three times (at receipt, before it finishes, at ``now``),
+        # mostly with the same pauses: answer repeats from the last few questions
+        key = (received, duration, tuple(pauses))
+        known = self._recent.get(key)
+        if known is not None:
+            return known
+        moment = deadlines.due_at(
+            received_at=self._dt(received),
+            duration=duration,
+            pauses=[(self._dt(a), self._dt(b)) for _s, a, b in pauses],
+            cal=self.cal,
+        )
+        if len(self._recent) > 8:
+            self._recent.clear()
+        due = self._recent[key] = int(moment.timestamp())
+        return due
+
+    def budget(self, received: int, duration: Duration, due: int) -> int:
+        """``Dossier.budget_minutes`` as ``services._set_duration`` computes it."""
+        if not duration.is_calendar:
+            return duration.working_minutes()
+        start = deadlines.clock_start(self._dt(received), self.cal)
+        return deadlines.working_minutes_between(start, self._dt(due), self.cal)
+
+    def classify(self, finish: int, due: int) -> str:
+        return deadlines.classify(self._dt(finish), self._dt(due))
+
+
 def _generate_dossiers(
     *,
     rng: random.Random,
@@ -1047,6 +1094,7 @@ def _generate_dossiers(
     epoch = dt.date(1970, 1, 1)
     ONLINE, IN_PERSON, POST = int(Channel.ONLINE), int(Channel.IN_PERSON), int(Channel.POST)
     rating_cum = list(_accumulate(p for _r, p in RATING_SPLIT))
+    legal = _LegalClock(deadlines.calendar_load())
     made = 0
 
     def flush() -> None:
@@ -1120,7 +1168,7 @@ def _generate_dossiers(
             fee_online = False
             result_digital = False
             rating = ""
-            budget = pair.budget[ch]
+            duration = pair.duration[ch]
             if online and r < REFUSED_SHARE:
                 ev.append(
                     (t, officer[0], officer[1], "refuse", "new", "refused", REFUSE_REASONS[0])
@@ -1133,9 +1181,13 @@ def _generate_dossiers(
                 received = t
                 ev.append((t, officer[0], officer[1], "receive", "new", "received", ""))
                 fee_amount = pair.fee
-                work_days = max(1, math.ceil(budget / 480))
-                due_day = (t + TZ_OFFSET) // DAY + math.ceil(work_days * 7 / 5)
-                due = due_day * DAY - TZ_OFFSET + 17 * 3600
+                # the legal time as the platform computes it (received, no pause yet)
+                if duration is not None:
+                    due = legal.due(received, duration, ())
+                    budget = legal.budget(received, duration, due)
+                else:  # the catalogue states no time: no deadline (timing only below)
+                    due, budget = None, None
+                work_days = max(1, math.ceil((budget or DEFAULT_BUDGET_MINUTES) / 480))
                 span = max(1800, int(work_days * 7 / 5 * DAY))
                 if fee_amount and fee_at_receipt:
                     # the system asks for the fee on receipt; the clock stops until it is paid
@@ -1147,8 +1199,6 @@ def _generate_dossiers(
                     fee_paid = t
                     fee_online = rand() < FEE_ONLINE_SHARE[ch]
                     ev.append((t, None, "", "paid", "payment_receipt", "received", ""))
-                    due_day += wait // DAY + 1
-                    due = due_day * DAY - TZ_OFFSET + 17 * 3600
                 t += 600 + int(rand() * 0.1 * span)
                 ev.append((t, officer[0], officer[1], "assign", "received", "processing", ""))
                 abandoned = False
@@ -1180,8 +1230,6 @@ def _generate_dossiers(
                         ev.append(
                             (t, applicant_id, name, "supplement", "supplement", "processing", "")
                         )
-                        due_day += wait // DAY + 1
-                        due = due_day * DAY - TZ_OFFSET + 17 * 3600
                 if not abandoned:
                     if fee_amount and not fee_at_receipt:
                         t += 600 + int(rand() * 0.2 * span)
@@ -1202,19 +1250,22 @@ def _generate_dossiers(
                         fee_paid = t
                         fee_online = rand() < FEE_ONLINE_SHARE[ch]
                         ev.append((t, None, "", "paid", "payment", "processing", ""))
-                        due_day += wait // DAY + 1
-                        due = due_day * DAY - TZ_OFFSET + 17 * 3600
                     t += 600 + int(rand() * 0.2 * span)
                     ev.append((t, officer[0], officer[1], "forward", "processing", "approval", ""))
+                    # the due moment with every pause so far, as the platform recomputes it
+                    if duration is not None:
+                        due = legal.due(received, duration, pauses)
+                    target = due if due is not None else t + span
+                    target_day = (target + TZ_OFFSET) // DAY
                     # the finishing moment, by the unit's on-time record
                     q = rand()
                     late = LATE_BASE * quality[uid]
                     if q < late:
-                        finish = due + 3600 + int(rand() * 10 * DAY)
+                        finish = target + 3600 + int(rand() * 10 * DAY)
                     elif q < late + (1 - late) * (1 - EARLY_SHARE):
-                        finish = due - int(rand() * 8 * 3600)
+                        finish = target - int(rand() * 8 * 3600)
                     else:
-                        finish = t + int(rand() * max(60, due_day * DAY - TZ_OFFSET - t))
+                        finish = t + int(rand() * max(60, target_day * DAY - TZ_OFFSET - t))
                     finish = max(finish, t + 300)
                     if rand() < STOPPED_SHARE:
                         ev.append(
@@ -1268,11 +1319,14 @@ def _generate_dossiers(
             if withdrawn is not None and withdrawn >= now:
                 withdrawn = None
             finished_at = None
+            if received is not None and duration is not None:
+                # what the platform stores at ``now``: pauses still open do not count yet
+                closed = [p for p in pauses if p[2] < now]
+                due = legal.due(received, duration, closed)
             if finish is not None and step in ("done", "returned"):
-                # classified as deadlines.classify does (local dates)
                 finished_at = finish
-                f_local = (finish + TZ_OFFSET) // DAY
-                outcome = "late" if finish > due else ("on_time" if f_local == due_day else "early")
+                if due is not None:
+                    outcome = legal.classify(finish, due)
             else:
                 result_digital = False
             if returned is not None and returned >= now:
@@ -1342,7 +1396,9 @@ def _generate_dossiers(
                     fmt(refused),
                     fmt(withdrawn),
                     budget if received is not None else None,
-                    fmt(due) if received is not None else None,
+                    duration.value if received is not None and duration is not None else None,
+                    duration.unit if received is not None and duration is not None else "",
+                    fmt(due) if received is not None and due is not None else None,
                     fmt(paused_since),
                     fmt(last[0]),
                     None,

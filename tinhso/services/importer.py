@@ -29,6 +29,14 @@ from tinhso.services.models import (
 from tinhso.services.text import search_normalize
 
 PROBLEM_COLUMNS = ["file", "code", "field", "problem", "message", "excerpt"]
+# Bumped when the parser changes what it reads: every record is then parsed again even if
+# its source text has not changed (the digest covers the source and this version).
+PARSER_VERSION = 2
+# Outcomes in the summary. "parsed" means a value the source states (a time with its unit);
+# "no_unit" a number without a unit; "ambiguous" time and fee glued together; "conflicting"
+# different stated values; "missing" the source says there is none; "unparsed" text present
+# but not understood. Time and fee are counted per channel, the other fields per record.
+SUMMARY_COLUMNS = ("parsed", "no_unit", "ambiguous", "conflicting", "missing", "unparsed")
 
 
 @dataclass
@@ -45,14 +53,17 @@ class ImportReport:
     def count(self, name: str, outcome: str) -> None:
         self.fields.setdefault(name, Counter())[outcome] += 1
 
-    def summary_rows(self) -> list[tuple[str, int, int, int]]:
+    def summary_rows(self) -> list[tuple[Any, ...]]:
+        """(field, parsed, no_unit, ambiguous, conflicting, missing, unparsed) per field."""
         return [
-            (name, c["parsed"], c["missing"], c["unparsed"])
-            for name, c in sorted(self.fields.items())
+            (name, *(c[col] for col in SUMMARY_COLUMNS)) for name, c in sorted(self.fields.items())
         ]
 
-    def summary_rows_map(self) -> dict[str, tuple[int, int, int]]:
-        return {name: (a, b, c) for name, a, b, c in self.summary_rows()}
+    def summary_rows_map(self) -> dict[str, dict[str, int]]:
+        return {
+            name: {col: c[col] for col in SUMMARY_COLUMNS if c[col]}
+            for name, c in sorted(self.fields.items())
+        }
 
     def write_csv(self, path: Path) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -64,13 +75,13 @@ class ImportReport:
 
 def _digest(data: Any) -> str:
     return hashlib.sha256(
-        json.dumps(data, ensure_ascii=False, sort_keys=True).encode("utf-8")
+        json.dumps([PARSER_VERSION, data], ensure_ascii=False, sort_keys=True).encode("utf-8")
     ).hexdigest()
 
 
-def _outcomes(rec: tthc.ParsedRecord) -> dict[str, str]:
-    """For the summary: each field ``parsed`` (a value was read), ``missing`` (the source
-    says there is no information) or ``unparsed`` (text present but not understood)."""
+def _outcomes(rec: tthc.ParsedRecord) -> list[tuple[str, str]]:
+    """For the summary: (field, outcome) pairs, one per record for most fields and one per
+    channel for time and fee (see ``SUMMARY_COLUMNS``)."""
     codes: dict[str, set[str]] = {}
     for p in rec.problems:
         codes.setdefault(p.field, set()).add(p.code)
@@ -83,15 +94,30 @@ def _outcomes(rec: tthc.ParsedRecord) -> dict[str, str]:
             found = codes.get("channels", set())
         return "missing" if found and found <= {"missing"} else "unparsed"
 
-    return {
-        "channels": outcome("channels", bool(rec.channels)),
-        "time": outcome("time", any(c.time_value is not None for c in rec.channels)),
-        "fee": outcome("fee", any(c.fee_is_free or c.fee_amount is not None for c in rec.channels)),
-        "parts": outcome("parts", bool(rec.parts)),
-        "result": outcome("result", bool(rec.results)),
-        "level": outcome("level", bool(rec.levels)),
-        "field": outcome("field", bool(rec.field_name)),
-    }
+    out = [
+        ("channels", outcome("channels", bool(rec.channels))),
+        ("parts", outcome("parts", bool(rec.parts))),
+        ("result", outcome("result", bool(rec.results))),
+        ("level", outcome("level", bool(rec.levels))),
+        ("field", outcome("field", bool(rec.field_name))),
+    ]
+    if not rec.channels:
+        out += [("time", outcome("time", False)), ("fee", outcome("fee", False))]
+    for c in rec.channels:
+        if c.review:
+            time = c.review
+        elif c.time_value is not None and c.time_unit:
+            time = "parsed"
+        else:
+            time = "missing"
+        if c.review == tthc.REVIEW_AMBIGUOUS:
+            fee = "ambiguous"
+        elif c.fee_is_free or c.fee_amount is not None:
+            fee = "parsed"
+        else:
+            fee = "missing"
+        out += [("time", time), ("fee", fee)]
+    return out
 
 
 def _apply(proc: Procedure, data: dict[str, Any], rec: tthc.ParsedRecord, ministry: str) -> None:
@@ -142,6 +168,8 @@ def _apply(proc: Procedure, data: dict[str, Any], rec: tthc.ParsedRecord, minist
             fee_is_free=c.fee_is_free,
             description=c.description,
             raw=c.raw,
+            review=c.review,
+            time_source=c.time_source,
             order=i,
         )
         for i, c in enumerate(rec.channels)
@@ -221,7 +249,7 @@ def tthc_import_data(
         return None
     for p in rec.problems:
         problem(rec.code, p.field, p.code, p.message, p.excerpt)
-    for name, outcome in _outcomes(rec).items():
+    for name, outcome in _outcomes(rec):
         report.count(name, outcome)
     try:
         with transaction.atomic():

@@ -8,9 +8,13 @@ functions in the same transaction as each dossier event, and can be rebuilt from
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from tinhso.services.deadlines import Duration
 
 STAT_COUNTERS = (
     "received_total",  # dossiers received (status 2 reached) that day
@@ -31,6 +35,9 @@ STAT_COUNTERS = (
     "ratings_satisfied",
     "ratings_normal",
     "ratings_unsatisfied",
+    # finished early or on time after more than one supplement request: Decision 766 counts
+    # these as late (its on-time rate excludes supplement time but not repeated requests)
+    "finished_resupplied",
 )
 
 
@@ -55,6 +62,7 @@ class StatCounters(models.Model):
     ratings_satisfied = models.PositiveIntegerField(default=0)
     ratings_normal = models.PositiveIntegerField(default=0)
     ratings_unsatisfied = models.PositiveIntegerField(default=0)
+    finished_resupplied = models.PositiveIntegerField(default=0)
 
     class Meta:
         abstract = True
@@ -432,8 +440,17 @@ class ProcedureChannel(models.Model):
     class TimeUnit(models.TextChoices):
         WORKING_DAY = "working_day", _("ngày làm việc")
         DAY = "day", _("ngày")
+        MONTH = "month", _("tháng")
         HOUR = "hour", _("giờ")
-        UNKNOWN = "", _("không rõ")
+        UNKNOWN = "", _("chưa rõ đơn vị")
+
+    class Review(models.TextChoices):
+        """Why the imported time or fee waits for an official to settle it."""
+
+        NONE = "", _("Không cần rà soát")
+        NO_UNIT = "no_unit", _("Thời hạn không ghi đơn vị")
+        AMBIGUOUS = "ambiguous", _("Thời hạn và phí dính liền, không tách được")
+        CONFLICTING = "conflicting", _("Các nguồn ghi thời hạn khác nhau")
 
     procedure = models.ForeignKey(Procedure, on_delete=models.CASCADE, related_name="channels")
     channel = models.PositiveSmallIntegerField(_("hình thức nộp"), choices=Channel.choices)
@@ -453,6 +470,15 @@ class ProcedureChannel(models.Model):
     description = models.TextField(_("mô tả"), blank=True)
     raw = models.TextField(_("văn bản gốc"), blank=True)
     order = models.PositiveSmallIntegerField(default=0)
+    review = models.CharField(
+        _("cần rà soát"), max_length=12, choices=Review.choices, blank=True, default=""
+    )
+    time_source = models.CharField(
+        _("nguồn thời hạn"),
+        max_length=12,
+        blank=True,
+        help_text=_("column: cột thời gian; description: mô tả; official: cán bộ xác nhận."),
+    )
 
     class Meta:
         verbose_name = _("cách thức thực hiện")
@@ -463,14 +489,37 @@ class ProcedureChannel(models.Model):
         return f"{self.procedure_id} {self.get_channel_display()}"
 
     @property
-    def budget_minutes(self) -> int | None:
-        from tinhso.services.deadlines import budget_minutes
-
-        if self.time_value is None:
+    def duration(self) -> Duration | None:
+        """The legal processing time with its unit (a range is due at its upper bound);
+        None when the source states no time or no unit: never a guessed unit."""
+        if self.time_value is None or not self.time_unit or self.review:
             return None
-        if self.time_unit == self.TimeUnit.HOUR:
-            return budget_minutes(hours=float(self.time_value))
-        return budget_minutes(days=float(self.time_value))
+        value = self.time_value_max if self.time_value_max is not None else self.time_value
+        return Duration(value, self.time_unit)
+
+    @property
+    def needs_review(self) -> bool:
+        """The time or fee is not settled: the channel cannot take online dossiers."""
+        return bool(self.review) or (self.time_value is not None and not self.time_unit)
+
+    @property
+    def time_label(self) -> str:
+        """ "15 ngày làm việc", "3–5 ngày", "1 — chưa rõ đơn vị", "Không có thông tin"."""
+        if self.time_value is None:
+            if self.review == self.Review.AMBIGUOUS:
+                return str(_("Chưa rõ (cần rà soát)"))
+            return str(_("Không có thông tin"))
+        span = _num(self.time_value)
+        if self.time_value_max is not None and self.time_value_max != self.time_value:
+            span += f"–{_num(self.time_value_max)}"
+        if not self.time_unit:
+            return f"{span} — {_('chưa rõ đơn vị')}"
+        return f"{span} {self.get_time_unit_display()}"
+
+
+def _num(value: Decimal) -> str:
+    text = f"{value.normalize():f}"
+    return text.replace(".", ",")
 
 
 class DocumentPart(models.Model):
@@ -597,6 +646,10 @@ class Dossier(models.Model):
     refused_at = models.DateTimeField(null=True, blank=True)
     withdrawn_at = models.DateTimeField(null=True, blank=True)
     budget_minutes = models.PositiveIntegerField(null=True, blank=True)
+    duration_value = models.DecimalField(
+        _("thời hạn giải quyết"), max_digits=6, decimal_places=1, null=True, blank=True
+    )
+    duration_unit = models.CharField(_("đơn vị thời hạn"), max_length=12, blank=True)
     due_at = models.DateTimeField(_("ngày hẹn trả"), null=True, blank=True)
     paused_since = models.DateTimeField(null=True, blank=True)
     step_entered_at = models.DateTimeField(null=True, blank=True)
@@ -636,6 +689,13 @@ class Dossier(models.Model):
 
     def __str__(self) -> str:
         return self.number or f"#{self.pk}"
+
+    @property
+    def duration(self) -> Duration | None:
+        """The legal processing time fixed at receipt (None: no deadline)."""
+        if self.duration_value is None or not self.duration_unit:
+            return None
+        return Duration(self.duration_value, self.duration_unit)
 
     @property
     def is_paused(self) -> bool:

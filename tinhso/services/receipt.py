@@ -23,6 +23,16 @@ def _fmt(moment: object) -> str:
     return timezone.localtime(moment).strftime("%H giờ %M, ngày %d/%m/%Y")
 
 
+def _duration_label(dossier: Dossier) -> str:
+    """The legal time in the unit the procedure states ("15 ngày", "3 tháng")."""
+    duration = dossier.duration
+    if duration is None:
+        return "Không có thông tin"
+    names = {"working_day": "ngày làm việc", "day": "ngày", "month": "tháng", "hour": "giờ"}
+    value = f"{duration.value.normalize():f}".replace(".", ",")
+    return f"{value} {names[duration.unit]}"
+
+
 def _wrap(c: canvas.Canvas, text: str, font: str, size: int, width: float) -> list[str]:
     words, lines, line = text.split(), [], ""
     for w in words:
@@ -66,7 +76,8 @@ def receipt_pdf(*, dossier: Dossier, tracking_url: str) -> bytes:
         ("Hình thức nộp", str(Channel(dossier.channel).label)),
         ("Nộp lúc", _fmt(dossier.submitted_at)),
         ("Tiếp nhận lúc", _fmt(dossier.received_at)),
-        ("Hẹn trả kết quả", _fmt(dossier.due_at)),
+        ("Thời hạn giải quyết", _duration_label(dossier)),
+        ("Hẹn trả kết quả", _fmt(dossier.due_at) if dossier.due_at else "Không có thông tin"),
     ]
     rows += [
         (label, value)

@@ -200,10 +200,14 @@ def procedure_agency_units(*, procedure: Procedure, on: dt.date | None = None) -
 def procedure_channel(*, procedure: Procedure, channel: int) -> ProcedureChannel | None:
     """The channel's row (time, fee); for channels the catalogue lacks, the online row
     or the first one is used (the officer still sees the procedure's text)."""
-    rows = list(procedure.channels.all())
+    return channel_pick(rows=list(procedure.channels.all()), channel=channel)
+
+
+def channel_pick(*, rows: list[ProcedureChannel], channel: int) -> ProcedureChannel | None:
+    """``procedure_channel`` over rows already loaded (the province generator uses it)."""
     for wanted in (channel, Channel.ONLINE, Channel.IN_PERSON):
         for r in rows:
-            if r.channel == wanted and r.time_value is not None:
+            if r.channel == wanted and (r.time_value is not None or r.review):
                 return r
     return rows[0] if rows else None
 
@@ -557,7 +561,7 @@ def _track_calendar(entries: str) -> deadlines.WorkCalendar:
     work: set[dt.date] = set()
     for day, kind in json.loads(entries):
         (work if kind == CalendarDay.Kind.WORK else off).add(dt.date.fromisoformat(day))
-    return deadlines.WorkCalendar(extra_off=frozenset(off), extra_work=frozenset(work))
+    return deadlines.calendar_for(extra_off=frozenset(off), extra_work=frozenset(work))
 
 
 def _track_fetch(conn: Any, number: str) -> tuple[Any, ...] | None:
@@ -843,3 +847,18 @@ def dossier_can_prepare_result(*, user: Any, dossier: Dossier) -> bool:
         and not dossier.result_ref
         and user_can(user=user, action="services.act.officer", org_unit=dossier.org_unit)
     )
+
+
+def channel_review_list(*, user: Any) -> list[ProcedureChannel]:
+    """Channels whose time or fee waits for an official (unit not stated, time and fee glued
+    together, conflicting sources), with the raw source text; empty without the right."""
+    if not user_can(user=user, action="services.catalogue_review"):
+        return []
+    rows = (
+        ProcedureChannel.objects.filter(
+            Q(review__gt="") | Q(time_value__isnull=False, time_unit="")
+        )
+        .select_related("procedure")
+        .order_by("procedure__code", "order")
+    )
+    return list(rows)

@@ -17,13 +17,14 @@ import re
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.storage import Storage
 from django.db import InterfaceError, OperationalError, connection, transaction
-from django.db.models import F, Sum
+from django.db.models import Count, F, Q, Sum
 from django.db.models.functions import TruncMonth
 from django.urls import reverse
 from django.utils import timezone
@@ -47,6 +48,7 @@ from tinhso.services.models import (
     DossierPause,
     Procedure,
     ProcedureAgency,
+    ProcedureChannel,
     ProcessAction,
     ProcessStep,
     ServiceApplicantScopeYear,
@@ -148,11 +150,18 @@ def _received_increments(dossier: Dossier) -> dict[str, int]:
     return inc
 
 
-def _finished_increments(dossier: Dossier) -> dict[str, int]:
+def _finished_increments(dossier: Dossier, supplements: int) -> dict[str, int]:
+    """``supplements``: how many times a supplement was requested (status 5 pauses)."""
     inc = {"finished_total": 1, f"finished_{dossier.outcome}": 1}
     if dossier.result_digital:
         inc["results_digital"] = 1
+    if supplements > 1 and dossier.outcome in (deadlines.EARLY, deadlines.ON_TIME):
+        inc["finished_resupplied"] = 1
     return inc
+
+
+def _supplement_requests(dossier: Dossier) -> int:
+    return dossier.pauses.filter(status=Status.SUPPLEMENT).count()
 
 
 def stats_record_fee_paid(*, dossier: Dossier, online: bool) -> None:
@@ -188,14 +197,18 @@ def stats_rebuild() -> int:
             bucket[k] = bucket.get(k, 0) + v
 
     applicants: set[tuple[int, int, int]] = set()
-    qs = Dossier.objects.exclude(status=Status.DRAFT).select_related("procedure")
+    qs = (
+        Dossier.objects.exclude(status=Status.DRAFT)
+        .select_related("procedure")
+        .annotate(supplements=Count("pauses", filter=Q(pauses__status=Status.SUPPLEMENT)))
+    )
     for d in qs.iterator(chunk_size=2000):
         if d.received_at:
             add(d, d.received_at, _received_increments(d))
         add(d, d.refused_at, {"refused": 1})
         add(d, d.withdrawn_at, {"withdrawn": 1})
         if d.finished_at and d.outcome:
-            add(d, d.finished_at, _finished_increments(d))
+            add(d, d.finished_at, _finished_increments(d, d.supplements))
         if d.fee_paid_at:
             add(d, d.fee_paid_at, {"fees_total": 1, "fees_online": int(d.fee_paid_online)})
         if d.rated_at and d.rating in RATINGS:
@@ -471,6 +484,15 @@ def _online_checks(
     if not getattr(user, "is_authenticated", False) or not user.is_applicant:
         raise PermissionDenied(_("Chỉ công dân, doanh nghiệp mới nộp hồ sơ trực tuyến."))
     errors: dict[str, list[str]] = {}
+    online = procedure_channel(procedure=procedure, channel=Channel.ONLINE)
+    if online is not None and online.needs_review:
+        errors["__all__"] = [
+            _(
+                "Thời hạn giải quyết hoặc phí của thủ tục này chưa rõ (%(t)s): cơ quan đang rà "
+                "soát nên chưa nhận hồ sơ trực tuyến. Vui lòng nộp trực tiếp hoặc quay lại sau."
+            )
+            % {"t": online.time_label}
+        ]
     try:
         _validate_agency(procedure, org_unit, on)
     except ValidationError as exc:
@@ -836,16 +858,35 @@ def _pauses(dossier: Dossier) -> list[deadlines.Pause]:
 
 
 def _recompute_due(dossier: Dossier, cal: deadlines.WorkCalendar, now: dt.datetime) -> None:
-    if dossier.received_at is None or dossier.budget_minutes is None:
+    duration = dossier.duration
+    if dossier.received_at is None or duration is None:
         dossier.due_at = None
         return
     dossier.due_at = deadlines.due_at(
         received_at=dossier.received_at,
-        minutes=dossier.budget_minutes,
+        duration=duration,
         pauses=_pauses(dossier),
         now=now,
         cal=cal,
     )
+
+
+def _set_duration(
+    dossier: Dossier, duration: deadlines.Duration | None, cal: deadlines.WorkCalendar
+) -> None:
+    """Fix the legal time at receipt. ``budget_minutes`` is its length in working minutes
+    (for a calendar period: from the clock start to the due moment), which the per-step
+    shares divide."""
+    if duration is None or dossier.received_at is None:
+        dossier.duration_value, dossier.duration_unit, dossier.budget_minutes = None, "", None
+        return
+    dossier.duration_value, dossier.duration_unit = duration.value, duration.unit
+    if duration.is_calendar:
+        start = deadlines.clock_start(dossier.received_at, cal)
+        due = deadlines.due_at(received_at=dossier.received_at, duration=duration, cal=cal)
+        dossier.budget_minutes = deadlines.working_minutes_between(start, due, cal)
+    else:
+        dossier.budget_minutes = duration.working_minutes()
 
 
 def _enter_step(
@@ -881,7 +922,7 @@ def _apply_effects(
     if from_status == Status.NEW and to == Status.RECEIVED:
         dossier.received_at = now
         channel = procedure_channel(procedure=dossier.procedure, channel=dossier.channel)
-        dossier.budget_minutes = channel.budget_minutes if channel else None
+        _set_duration(dossier, channel.duration if channel else None, cal)
         fee = channel.fee_amount if channel and channel.fee_currency == "VND" else None
         dossier.fee_amount = dossier.fee_amount or fee
         _recompute_due(dossier, cal, now)
@@ -903,7 +944,7 @@ def _apply_effects(
         dossier.finished_at = now
         if dossier.due_at is not None:
             dossier.outcome = deadlines.classify(now, dossier.due_at)
-            _stats_for(dossier, now, **_finished_increments(dossier))
+            _stats_for(dossier, now, **_finished_increments(dossier, _supplement_requests(dossier)))
     if to == Status.RETURNED:
         dossier.returned_at = now
 
@@ -1447,3 +1488,75 @@ def dossier_result_post(
         comment=comment,
         post_ref=post_ref,
     )
+
+
+# ---------------------------------------------------------------------------------------
+# Catalogue review: an official settles what the imported source left unclear
+# ---------------------------------------------------------------------------------------
+
+
+def procedure_channel_settle(
+    *,
+    user: Any,
+    channel_id: int,
+    time_value: Decimal | None,
+    time_unit: str,
+    time_value_max: Decimal | None = None,
+    fee_amount: int | None = None,
+    fee_is_free: bool = False,
+    note: str = "",
+) -> ProcedureChannel:
+    """Confirm a channel's processing time (with its unit) and, for glued records, its fee.
+    Audited, with the source's raw text and the official's note; the channel can then take
+    online dossiers. A channel that needs no review can be corrected the same way."""
+    if not user_can(user=user, action="services.catalogue_review"):
+        raise PermissionDenied(_("Bạn không có quyền rà soát danh mục thủ tục."))
+    errors: dict[str, list[str]] = {}
+    units = {u for u in ProcedureChannel.TimeUnit.values if u}
+    if time_unit not in units:
+        errors["time_unit"] = [_("Vui lòng chọn đơn vị thời hạn.")]
+    if time_value is None or time_value <= 0 or time_value >= 10000:
+        errors["time_value"] = [_("Thời hạn phải là số dương (nhỏ hơn 10 000).")]
+    elif time_value_max is not None and time_value_max < time_value:
+        errors["time_value_max"] = [_("Thời hạn tối đa không được nhỏ hơn thời hạn.")]
+    if fee_amount is not None and fee_amount < 0:
+        errors["fee_amount"] = [_("Phí không được âm.")]
+    if fee_is_free and fee_amount:
+        errors["fee_amount"] = [_("Thủ tục miễn phí không có mức phí.")]
+    if not (note or "").strip():
+        errors["note"] = [_("Vui lòng ghi căn cứ xác nhận (văn bản, trang, điều khoản).")]
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        channel = (
+            ProcedureChannel.objects.select_for_update()
+            .select_related("procedure")
+            .filter(pk=channel_id)
+            .first()
+        )
+        if channel is None:
+            raise ValidationError(_("Không tìm thấy cách thức thực hiện."))
+        fields = ("time_value", "time_value_max", "time_unit", "fee_amount", "fee_is_free")
+        before = {f: str(getattr(channel, f)) for f in (*fields, "review")}
+        channel.time_value, channel.time_value_max = time_value, time_value_max
+        channel.time_unit = time_unit
+        if channel.review == ProcedureChannel.Review.AMBIGUOUS or fee_amount is not None:
+            channel.fee_amount = None if fee_is_free else fee_amount
+            channel.fee_is_free = fee_is_free
+            channel.fee_currency = "" if fee_is_free or fee_amount is None else "VND"
+        channel.review = ProcedureChannel.Review.NONE
+        channel.time_source = "official"
+        channel.save()
+        audit_record(
+            actor=user,
+            action="services.channel_settle",
+            obj=channel.procedure,
+            before=before,
+            after={
+                **{f: str(getattr(channel, f)) for f in fields},
+                "channel": channel.channel,
+                "raw": channel.raw[:500],
+                "note": note.strip()[:500],
+            },
+        )
+    return channel

@@ -3,6 +3,13 @@
 The records are flattened text: ``"Hình thức nộpThời gianPhí, lệ phíMô tảTrực tuyến1Miễn
 phí…"``. Each parser returns what it could read plus a list of problems; it never guesses:
 a value that is not in the text stays ``None`` and is reported. Pure functions, no database.
+
+Where the crawl glued a unit-less time to a fee (``Trực tuyến120 VNĐ``: 1 day and 20 đồng?
+12 and 0? 120 and nothing?), no split is chosen, even where a note beside it seems to settle
+it: time and fee are stored as unknown, the raw text is kept, and the channel is marked for
+an official to settle (``review = "ambiguous"``). When the time column says nothing, a time
+the description states ("15 ngày làm việc kể từ ngày nhận đủ hồ sơ") is read from there;
+two different stated times are reported as conflicting and neither is kept.
 """
 
 from __future__ import annotations
@@ -16,6 +23,24 @@ NO_INFO = "Không có thông tin"
 
 CHANNELS = {"Trực tiếp": 1, "Trực tuyến": 2, "Dịch vụ bưu chính": 3}
 TIME_UNITS = {"Ngày làm việc": "working_day", "Ngày": "day", "Giờ": "hour", "Tháng": "month"}
+# a time stated in prose: "(trong thời hạn) 15 ngày làm việc (kể từ …)"
+_PROSE_UNITS = {
+    "ngày làm việc": "working_day",
+    "giờ làm việc": "hour",
+    "ngày": "day",
+    "giờ": "hour",
+    "tháng": "month",
+}
+_PROSE_TIME = re.compile(
+    r"(?P<lead>trong thời hạn|trong vòng|trong|thời hạn giải quyết(?: là)?|không quá|tối đa)?"
+    r"\s*(?P<n>\d+(?:[.,]\d+)?)\s*(?:\([^)]{0,30}\)\s*)?"
+    r"(?P<unit>ngày làm việc|giờ làm việc|ngày|giờ|tháng)\b"
+    r"(?P<tail>[^.;]{0,60}?kể từ)?",
+    re.IGNORECASE,
+)
+REVIEW_AMBIGUOUS = "ambiguous"
+REVIEW_CONFLICTING = "conflicting"
+REVIEW_NO_UNIT = "no_unit"
 CURRENCIES = {
     "Việt Nam Đồng": "VND",
     "VNĐ": "VND",
@@ -72,6 +97,8 @@ class ChannelSpec:
     fee_is_free: bool
     description: str
     raw: str
+    review: str = ""  # why an official must settle it: no_unit, ambiguous, conflicting
+    time_source: str = ""  # "column" or "description" when a time was read
 
 
 @dataclass
@@ -153,28 +180,55 @@ def parse_channels(text: str) -> tuple[list[ChannelSpec], list[Problem]]:
         description = body[m.end() : end].strip()
         raw = body[m.start() : end]
         ch = CHANNELS[m.group("ch")]
-        if m.group("time") == NO_INFO:
-            problems.append(
-                Problem("time", "missing", f"{m.group('ch')}: không có thời hạn.", raw[:80])
-            )
+        label = m.group("ch")
+        review = time_source = ""
+        fee = m.group("fee")
+        free = fee == "Miễn phí"
+        amount = amount_max = None
+        currency = ""
+        last_digit = m.end("t2") if m.group("t2") else m.end("t1")
+        glued = (
+            m.group("t1") is not None
+            and not m.group("unit")
+            and m.group("amt") is not None
+            and last_digit == m.start("amt")
+        )
+        if glued:
+            # "120 VNĐ": the digits of the time and of the fee run together; every split
+            # is a guess, so neither is stored
             t1 = t2 = None
             unit = ""
+            review = REVIEW_AMBIGUOUS
+            excerpt = raw[:120]
+            for fld, what in (("time", "thời hạn"), ("fee", "phí")):
+                problems.append(
+                    Problem(
+                        fld,
+                        "ambiguous",
+                        f"{label}: {what} và phí dính liền trong nguồn "
+                        f"(“{m.group('time')}{fee}”), không tách được; cần cán bộ xác nhận."
+                        if fld == "time"
+                        else f"{label}: không rõ mức phí (dính liền với thời hạn).",
+                        excerpt,
+                    )
+                )
+        elif m.group("time") == NO_INFO:
+            t1, t2, unit, review = _prose_time(description, label, raw, problems)
+            time_source = "description" if t1 is not None else ""
         else:
             t1, t2 = _dec(m.group("t1")), _dec(m.group("t2"))
             unit = TIME_UNITS.get(m.group("unit") or "", "")
+            time_source = "column"
             if not unit:
+                review = REVIEW_NO_UNIT
                 problems.append(
-                    Problem(
-                        "time", "no_unit", f"{m.group('ch')}: thời hạn không ghi đơn vị.", raw[:80]
-                    )
+                    Problem("time", "no_unit", f"{label}: thời hạn không ghi đơn vị.", raw[:80])
                 )
-        fee = m.group("fee")
-        amount = amount_max = None
-        currency = ""
-        free = fee == "Miễn phí"
-        if fee == NO_INFO:
+        if glued:
+            pass
+        elif fee == NO_INFO:
             problems.append(
-                Problem("fee", "missing", f"{m.group('ch')}: không có thông tin phí.", raw[:80])
+                Problem("fee", "missing", f"{label}: không có thông tin phí.", raw[:80])
             )
         elif not free:
             amount, amount_max = _amount(m.group("amt")), _amount(m.group("amt2"))
@@ -187,7 +241,7 @@ def parse_channels(text: str) -> tuple[list[ChannelSpec], list[Problem]]:
                         Problem(
                             "fee",
                             "mismatch",
-                            f"{m.group('ch')}: mức phí {amount} khác ghi chú {noted}.",
+                            f"{label}: mức phí {amount} khác ghi chú {noted}.",
                             raw[:120],
                         )
                     )
@@ -203,9 +257,41 @@ def parse_channels(text: str) -> tuple[list[ChannelSpec], list[Problem]]:
                 fee_is_free=free,
                 description=description[:2000],
                 raw=raw[:4000],
+                review=review,
+                time_source=time_source,
             )
         )
     return specs, problems
+
+
+def _prose_time(
+    description: str, label: str, raw: str, problems: list[Problem]
+) -> tuple[Decimal | None, Decimal | None, str, str]:
+    """A time stated in the channel's description when the time column is empty:
+    (value, None, unit, review). One stated time is kept; different ones are conflicting."""
+    found = {
+        (_dec(m.group("n")), _PROSE_UNITS[m.group("unit").lower()])
+        for m in _PROSE_TIME.finditer(description)
+        if m.group("lead") or m.group("tail")
+    }
+    found.discard((None, ""))
+    if len(found) == 1:
+        value, unit = found.pop()
+        return value, None, unit, ""
+    if len(found) > 1:
+        names = {"working_day": "ngày làm việc", "day": "ngày", "hour": "giờ", "month": "tháng"}
+        stated = ", ".join(f"{v} {names[u]}" for v, u in sorted(found, key=str))
+        problems.append(
+            Problem(
+                "time",
+                "conflicting",
+                f"{label}: mô tả ghi nhiều thời hạn khác nhau ({stated}); cần cán bộ xác nhận.",
+                description[:160],
+            )
+        )
+        return None, None, "", REVIEW_CONFLICTING
+    problems.append(Problem("time", "missing", f"{label}: không có thời hạn.", raw[:80]))
+    return None, None, "", ""
 
 
 _PART_HEADER = "Tên giấy tờMẫu đơn, tờ khaiSố lượng"

@@ -25,4 +25,5 @@ urlpatterns = [
     path("xu-ly/", views.queue, name="queue"),
     path("xu-ly/tiep-nhan/", views.register_in_person, name="register"),
     path("tra-cuu/", views.track, name="track"),
+    path("ra-soat-thoi-han/", views.catalogue_review, name="catalogue_review"),
 ]

@@ -12,11 +12,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from tinhso.accounts.permissions import user_units
+from tinhso.accounts.permissions import user_can, user_units
 from tinhso.services import deadlines
 from tinhso.services.eform import eform_display
 from tinhso.services.forms import (
     ActionForm,
+    ChannelSettleForm,
     QueueFilterForm,
     TrackForm,
     form_errors_apply,
@@ -25,6 +26,7 @@ from tinhso.services.forms import (
 from tinhso.services.models import Procedure, Status
 from tinhso.services.receipt import receipt_pdf
 from tinhso.services.selectors import (
+    channel_review_list,
     dossier_applicant_todo,
     dossier_can_prepare_result,
     dossier_deadline,
@@ -57,6 +59,7 @@ from tinhso.services.services import (
     dossier_result_post,
     dossier_result_prepare,
     dossier_submit,
+    procedure_channel_settle,
 )
 from tinhso.services.workflow import SPECIAL_ACTIONS, actions_available
 
@@ -550,3 +553,60 @@ def dossier_rate_view(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         messages.success(request, _("Cảm ơn bạn đã đánh giá mức độ hài lòng."))
     return redirect("services:dossier", pk=pk)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def catalogue_review(request: HttpRequest) -> HttpResponse:
+    """Rà soát thời hạn, phí: channels whose time or fee the source left unclear."""
+    if not user_can(user=request.user, action="services.catalogue_review"):
+        raise PermissionDenied
+    rows = channel_review_list(user=request.user)
+    failed: ChannelSettleForm | None = None
+    if request.method == "POST":
+        form = ChannelSettleForm(request.POST, auto_id=f"c{request.POST.get('channel_id', '')}_%s")
+        if form.is_valid():
+            cd = form.cleaned_data
+            try:
+                channel = procedure_channel_settle(
+                    user=request.user,
+                    channel_id=cd["channel_id"],
+                    time_value=cd["time_value"],
+                    time_value_max=cd["time_value_max"],
+                    time_unit=cd["time_unit"],
+                    fee_amount=cd["fee_amount"],
+                    fee_is_free=cd["fee_is_free"],
+                    note=cd["note"],
+                )
+            except ValidationError as exc:
+                form_errors_apply(form, exc)
+            else:
+                messages.success(
+                    request,
+                    _("Đã xác nhận thời hạn %(t)s cho thủ tục %(c)s.")
+                    % {"t": channel.time_label, "c": channel.procedure.code},
+                )
+                return redirect("services:catalogue_review")
+        failed = form
+    forms_by_row = [
+        (
+            r,
+            failed
+            if failed is not None and failed.data.get("channel_id") == str(r.pk)
+            else ChannelSettleForm(
+                initial={
+                    "channel_id": r.pk,
+                    "time_value": r.time_value,
+                    "time_value_max": r.time_value_max,
+                    "time_unit": r.time_unit,
+                },
+                auto_id=f"c{r.pk}_%s",
+            ),
+        )
+        for r in rows
+    ]
+    return render(
+        request,
+        "services/catalogue_review.html",
+        {"rows": forms_by_row, "error_form": failed},
+    )

@@ -27,6 +27,8 @@ permission_register("services.act.head", roles=[Role.HEAD])
 permission_register("services.queue", roles=[Role.OFFICER, Role.HEAD, Role.ADMIN])
 permission_register("services.register_in_person", roles=[Role.OFFICER, Role.HEAD])
 permission_register("services.catalogue_manage", roles=[Role.ADMIN])
+# settling imported times and fees that the source left unclear (the catalogue review page)
+permission_register("services.catalogue_review", roles=[Role.DX_OFFICE, Role.ADMIN])
 
 ROLE_PERMISSION = {ActorRole.OFFICER: "services.act.officer", ActorRole.HEAD: "services.act.head"}
 

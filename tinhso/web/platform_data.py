@@ -16,7 +16,6 @@ import hashlib
 import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from decimal import Decimal
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -87,19 +86,11 @@ PROCEDURE_HEADER = [
 ]
 
 
-def _number(value: Decimal) -> str:
-    text = f"{value.normalize():f}"
-    return text.replace(".", ",")
-
-
 def _time_text(ch: ProcedureChannel) -> str:
-    if ch.time_value is None:
+    """ "Trực tuyến: 15 ngày", "Trực tiếp: 1 — chưa rõ đơn vị" (never a guessed unit)."""
+    if ch.time_value is None and not ch.review:
         return ""
-    span = _number(ch.time_value)
-    if ch.time_value_max is not None and ch.time_value_max != ch.time_value:
-        span += f"–{_number(ch.time_value_max)}"
-    unit = ch.get_time_unit_display() if ch.time_unit else ""
-    return f"{Channel(ch.channel).label}: {span} {unit}".strip()
+    return f"{Channel(ch.channel).label}: {ch.time_label}"
 
 
 def procedure_rows(*, on: dt.date) -> Rows:

@@ -65,7 +65,9 @@ def test_generated_dossiers_are_consistent(services_demo):
         assert events[0].to_status == Status.NEW and events[-1].to_status == d.status
         assert all(a.at <= b.at for a, b in itertools.pairwise(events))
         assert d.submitted_at < dt.datetime(2026, 6, 30, tzinfo=deadlines.TZ)
-        if d.status in (Status.PROCESSED, Status.RETURNED):
+        if d.status in (Status.PROCESSED, Status.RETURNED) and d.due_at is None:
+            assert d.outcome == "" and d.duration is None  # no legal time: no outcome
+        elif d.status in (Status.PROCESSED, Status.RETURNED):
             assert d.outcome == deadlines.classify(d.finished_at, d.due_at)
         else:
             assert d.outcome == "" and d.finished_at is None
@@ -152,3 +154,50 @@ def test_command(services_demo):
         call_command("generate_province", "--dossiers", "50", "--no-progress", stdout=out)
     with pytest.raises(CommandError):
         call_command("generate_province", "--dossiers", "-1", "--no-progress", stdout=out)
+
+
+def test_due_dates_and_outcomes_follow_the_law(services_demo):
+    """Every generated due date and outcome is what ``deadlines.due_at`` gives for the
+    procedure's stated unit, holidays and the pauses closed so far (issue 11)."""
+    from decimal import Decimal
+
+    from tinhso.services.models import ProcedureChannel
+    from tinhso.services.selectors import procedure_channel
+
+    procs = list(Procedure.objects.filter(channels__isnull=False).distinct().order_by("code"))
+    assert len(procs) >= 3
+    # calendar periods as well as working time: one procedure in days, one in months
+    ProcedureChannel.objects.filter(procedure=procs[0]).update(
+        time_value=Decimal(15), time_value_max=None, time_unit="day", review=""
+    )
+    ProcedureChannel.objects.filter(procedure=procs[1]).update(
+        time_value=Decimal(1), time_value_max=None, time_unit="month", review=""
+    )
+    _gen(600)
+    cal = deadlines.calendar_load()
+    units: set[str] = set()
+    checked = 0
+    for d in (
+        Dossier.objects.filter(received_at__isnull=False)
+        .select_related("procedure")
+        .prefetch_related("pauses", "procedure__channels")
+    ):
+        channel = procedure_channel(procedure=d.procedure, channel=d.channel)
+        duration = channel.duration if channel else None
+        assert d.duration == duration, d.number
+        if duration is None:
+            assert d.due_at is None and d.outcome == ""
+            continue
+        units.add(duration.unit)
+        closed = [(p.started_at, p.ended_at) for p in d.pauses.all() if p.ended_at]
+        due = deadlines.due_at(received_at=d.received_at, duration=duration, pauses=closed, cal=cal)
+        assert d.due_at == due, d.number
+        local = deadlines.to_local(due)
+        assert cal.is_working_day(local.date()), d.number  # never a weekend or Tết
+        if duration.is_calendar:
+            assert local.time() == dt.time(17, 0)
+        if d.finished_at is not None:
+            assert d.outcome == deadlines.classify(d.finished_at, due), d.number
+        checked += 1
+    assert checked > 300
+    assert {"day", "month", "working_day"} <= units

@@ -109,3 +109,33 @@ def test_procedure_counts_by_agency(services_demo, ward_dian):
     assert counts[ward_dian.pk] == {"total": total, "full_process": full}
     assert 0 < full < total
     assert procedure_counts_by_agency(on=dt.date(2019, 1, 1)) == {}
+
+
+def test_repeated_supplement_requests_are_counted_for_decision_766(submit_birth, user_named):
+    """A dossier finished in time after more than one supplement request is counted in
+    ``finished_resupplied`` (Decision 766 treats it as late); one request is not. The live
+    counter and the rebuild agree."""
+    from tinhso.services.tests.conftest import upload
+
+    officer, head, citizen = (
+        user_named("canbo.dian"),
+        user_named("lanhdao.dian"),
+        user_named("congdan"),
+    )
+
+    def supplement_round(d):
+        d = go(officer, d, "request_supplement", comment="Bổ sung giấy chứng sinh rõ nét")
+        part = d.procedure.parts.filter(required=True).first()
+        return go(citizen, d, "supplement", files={part.pk: [upload("bo-sung.pdf")]})
+
+    twice = go(officer, submit_birth(), "receive", "assign")
+    twice = supplement_round(supplement_round(twice))
+    twice = go(head, go(officer, twice, "forward"), "approve")
+    once = supplement_round(go(officer, submit_birth(), "receive", "assign"))
+    once = go(head, go(officer, once, "forward"), "approve")
+    assert twice.outcome in ("early", "on_time") and once.outcome in ("early", "on_time")
+    row = ServiceDailyStat.objects.get(org_unit=twice.org_unit)
+    assert row.finished_total == 2 and row.finished_resupplied == 1
+    incremental = snapshot()
+    call_command("rebuild_service_stats", stdout=__import__("io").StringIO())
+    assert snapshot() == incremental

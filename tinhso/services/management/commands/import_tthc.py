@@ -31,9 +31,14 @@ class Command(BaseCommand):
             f"Bản ghi: {report.files} · mới {report.created} · cập nhật {report.updated} · "
             f"không đổi {report.unchanged} · lỗi {report.failed} · vấn đề {len(report.problems)}"
         )
-        self.stdout.write(f"{'Trường':<10} {'đọc được':>9} {'không có':>9} {'không đọc':>10}")
-        for name, parsed, missing, unparsed in report.summary_rows():
-            self.stdout.write(f"{name:<10} {parsed:>9} {missing:>9} {unparsed:>10}")
+        heads = ("đọc được", "thiếu đơn vị", "dính liền", "mâu thuẫn", "không có", "không đọc")
+        self.stdout.write(f"{'Trường':<10}" + "".join(f"{h:>14}" for h in heads))
+        for name, *counts in report.summary_rows():
+            self.stdout.write(f"{name:<10}" + "".join(f"{n:>14}" for n in counts))
+        self.stdout.write(
+            "(thời hạn, phí: đếm theo cách thức nộp; các trường khác: theo bản ghi. "
+            "“đọc được” = giá trị có đơn vị do nguồn ghi rõ.)"
+        )
         csv_path = Path(options["csv"] or settings.VAR_DIR / "import_tthc_problems.csv")
         report.write_csv(csv_path)
         self.stdout.write(self.style.SUCCESS(f"Danh sách vấn đề: {csv_path}"))

@@ -71,6 +71,10 @@ class ComponentOut(Schema):
     raw_value: Decimal | None
     points: Decimal
     detail: str
+    measured: bool
+    basis: str
+    definition: str
+    source: str
 
 
 class IndexResultOut(Schema):
@@ -83,6 +87,7 @@ class IndexResultOut(Schema):
     points: Decimal
     score: Decimal
     rank: int | None
+    measured_max: Decimal | None
 
 
 class IndexDetailOut(IndexResultOut):
@@ -205,13 +210,14 @@ def _result(r: IndexResult) -> dict:
         "points": r.points,
         "score": r.score,
         "rank": r.rank,
+        "measured_max": r.measured_max,
     }
 
 
 @router.get("/index-results", response=list[IndexResultOut], summary="Kết quả chỉ số, xếp hạng")
 def index_results(
     request: HttpRequest,
-    methodology: str = "QD766-2022",
+    methodology: str = "QD766-2024",
     period: str | None = None,
     group: str | None = None,
 ) -> list[dict]:
@@ -243,6 +249,10 @@ def index_result(request: HttpRequest, pk: int) -> dict:
                 "raw_value": c.raw_value,
                 "points": c.points,
                 "detail": c.detail,
+                "measured": c.measured,
+                "basis": c.component.basis,
+                "definition": c.component.definition,
+                "source": c.component.source,
             }
             for c in comps
         ],

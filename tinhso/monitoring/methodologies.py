@@ -12,7 +12,8 @@ from django.db import transaction
 
 from tinhso.monitoring.models import Component, Indicator, MainIndicator, Methodology, Pillar
 
-QD766 = "QD766-2022"
+QD766_2022 = "QD766-2022"  # version 1: the platform's own approximations (kept to reproduce)
+QD766 = "QD766-2024"  # version 2: the criteria the national portal computes (FACTS §5)
 DTI922 = "DTI922-2022"
 DTI405 = "DTI405-2025"
 
@@ -20,8 +21,10 @@ PLATFORM_NOTE = "Thành phần đo trên dữ liệu của nền tảng (xấp x
 
 # (code, name, pillar, max, [(code, name, max, rule, params, metric, indicator_code)])
 METHODS: dict[str, dict[str, Any]] = {
-    QD766: {
-        "name": "Bộ chỉ số phục vụ người dân, doanh nghiệp (Quyết định 766/QĐ-TTg)",
+    QD766_2022: {
+        "name": "Bộ chỉ số phục vụ người dân, doanh nghiệp (Quyết định 766/QĐ-TTg) — "
+        "phiên bản 1 (xấp xỉ của nền tảng)",
+        "status": Methodology.Status.RETIRED,
         "legal_source": "Quyết định 766/QĐ-TTg ngày 23/6/2022 của Thủ tướng Chính phủ",
         "subjects": Methodology.Subjects.SERVICE_UNITS,
         "max_points": 100,
@@ -339,6 +342,274 @@ METHODS: dict[str, dict[str, Any]] = {
 }
 
 
+UNMEASURED_NOTE = "Nền tảng chưa đo được: không tính điểm, không coi là 0."
+SOURCE_STATS = "Số liệu dịch vụ công của nền tảng (bộ đếm theo đơn vị, ngày)"
+SOURCE_CATALOGUE = "Danh mục thủ tục và cơ quan tiếp nhận trên nền tảng"
+
+
+def _c(
+    code: str,
+    name: str,
+    max_points: int,
+    rule: str,
+    params: dict[str, Any],
+    metric: str,
+    *,
+    basis: str,
+    definition: str,
+    source: str = SOURCE_STATS,
+) -> tuple[Any, ...]:
+    return (
+        code,
+        name,
+        max_points,
+        rule,
+        params,
+        metric,
+        "",
+        {"basis": basis, "definition": definition, "source": source},
+    )
+
+
+def _unmeasured(code: str, name: str, max_points: int, what: str, definition: str) -> tuple:
+    return _c(
+        code,
+        name,
+        max_points,
+        "ratio",
+        {"of": 100},
+        f"unmeasured:{what}",
+        basis="unmeasured",
+        definition=definition,
+        source=UNMEASURED_NOTE,
+    )
+
+
+CRITERION, APPROX = "criterion", "approximation"
+QD766_V2: dict[str, Any] = {
+    "name": "Bộ chỉ số phục vụ người dân, doanh nghiệp (Quyết định 766/QĐ-TTg) — "
+    "tiêu chí theo công thức của Cổng Dịch vụ công quốc gia",
+    "legal_source": "Quyết định 766/QĐ-TTg ngày 23/6/2022; mô tả công thức tính chỉ số 766 "
+    "trên Cổng Dịch vụ công quốc gia",
+    "subjects": Methodology.Subjects.SERVICE_UNITS,
+    "max_points": 100,
+    "note": "Năm nhóm 18/20/22/22/18 điểm theo Quyết định 766, tiêu chí thành phần theo công "
+    "thức Cổng DVCQG công bố. Điểm tối đa từng tiêu chí chưa được công bố (trừ hài lòng về "
+    "thủ tục 6/18 và cập nhật, công khai đúng hạn 4/18): phần chia còn lại là lựa chọn của "
+    "nền tảng, ghi ở từng tiêu chí. Tiêu chí nền tảng chưa đo được không tính điểm: kết quả "
+    "là điểm đạt trên tổng điểm các tiêu chí đo được.",
+    "mains": [
+        (
+            "A",
+            "Công khai, minh bạch",
+            Pillar.DIGITAL_GOVERNMENT,
+            18,
+            [
+                _unmeasured(
+                    "A1",
+                    "Thủ tục được cập nhật, công khai đúng hạn",
+                    4,
+                    "publication_on_time",
+                    "Quyết định công bố của tỉnh trước ngày văn bản căn cứ có hiệu lực ít nhất "
+                    "5 ngày làm việc; cập nhật, công khai trong 5 ngày làm việc kể từ quyết "
+                    "định (điểm tối đa 4/18 theo nguồn công bố).",
+                ),
+                _unmeasured(
+                    "A2",
+                    "Thủ tục công khai đủ bộ phận theo Nghị định 63/2010 Điều 8(2)",
+                    7,
+                    "publication_complete",
+                    "Tỷ lệ thủ tục công khai đủ các bộ phận bắt buộc (điểm tối đa do nền tảng "
+                    "chọn).",
+                ),
+                _unmeasured(
+                    "A3",
+                    "Tỷ lệ hồ sơ đồng bộ lên Cổng Dịch vụ công quốc gia",
+                    7,
+                    "national_portal_sync",
+                    "Hồ sơ đã đồng bộ trạng thái lên Cổng DVCQG / hồ sơ tiếp nhận (chờ kết nối "
+                    "Cổng DVCQG; điểm tối đa do nền tảng chọn).",
+                ),
+            ],
+        ),
+        (
+            "B",
+            "Tiến độ, kết quả giải quyết",
+            Pillar.DIGITAL_GOVERNMENT,
+            20,
+            [
+                _c(
+                    "B1",
+                    "Tỷ lệ hồ sơ giải quyết trước và đúng hạn",
+                    14,
+                    "ratio",
+                    {"of": 100},
+                    "on_time_766",
+                    basis=CRITERION,
+                    definition="(Sớm hạn + đúng hạn − hồ sơ bị yêu cầu bổ sung quá 1 lần) / hồ "
+                    "sơ đã giải quyết; thời gian chờ bổ sung, nộp phí không tính (đồng hồ dừng). "
+                    "Điểm = tỷ lệ × 14 (điểm tối đa do nền tảng chọn).",
+                ),
+                _unmeasured(
+                    "B2",
+                    "Thời gian giải quyết trung bình của thủ tục",
+                    6,
+                    "average_time",
+                    "Thời gian giải quyết trung bình so với thời hạn quy định (chưa có bộ đếm; "
+                    "điểm tối đa do nền tảng chọn).",
+                ),
+            ],
+        ),
+        (
+            "C",
+            "Số hóa hồ sơ",
+            Pillar.DIGITAL_GOVERNMENT,
+            22,
+            [
+                _c(
+                    "C1",
+                    "Tỷ lệ hồ sơ có kết quả điện tử",
+                    5,
+                    "ratio",
+                    {"of": 100},
+                    "digital_results",
+                    basis=CRITERION,
+                    definition="Hồ sơ giải quyết xong có kết quả điện tử (ký số) / hồ sơ giải "
+                    "quyết xong. Điểm = tỷ lệ × 5.",
+                ),
+                _c(
+                    "C2",
+                    "Tỷ lệ hồ sơ được số hóa",
+                    5,
+                    "ratio",
+                    {"of": 80},
+                    "digitised_received",
+                    basis=APPROX,
+                    definition="Hồ sơ tiếp nhận có đủ thành phần ở dạng điện tử / hồ sơ tiếp "
+                    "nhận; đủ điểm từ 80%. Xấp xỉ: chưa tính riêng số hóa kết quả.",
+                ),
+                _unmeasured(
+                    "C3",
+                    "Tỷ lệ khai thác, sử dụng lại dữ liệu đã số hóa",
+                    5,
+                    "reuse",
+                    "Thành phần hồ sơ lấy từ dữ liệu đã số hóa / thành phần hồ sơ; đủ điểm từ "
+                    "80% (chờ kho dữ liệu cá nhân).",
+                ),
+                _unmeasured(
+                    "C4",
+                    "Thành phần hồ sơ lấy từ kho dữ liệu của công dân trên Cổng DVCQG",
+                    3,
+                    "citizen_store",
+                    "Chờ kết nối kho dữ liệu công dân của Cổng DVCQG.",
+                ),
+                _unmeasured(
+                    "C5",
+                    "Sử dụng dữ liệu dân cư (tài khoản định danh VNeID)",
+                    4,
+                    "vneid",
+                    "Hồ sơ nộp bằng tài khoản định danh điện tử VNeID / hồ sơ trực tuyến (chờ "
+                    "đăng nhập VNeID).",
+                ),
+            ],
+        ),
+        (
+            "D",
+            "Cung cấp dịch vụ công trực tuyến",
+            Pillar.DIGITAL_GOVERNMENT,
+            22,
+            [
+                _c(
+                    "D1",
+                    "Tỷ lệ thủ tục cung cấp dịch vụ công trực tuyến",
+                    5,
+                    "ratio",
+                    {"of": 80},
+                    "full_process",
+                    basis=APPROX,
+                    definition="Thủ tục cung cấp trực tuyến toàn trình / thủ tục đơn vị tiếp "
+                    "nhận; đủ điểm từ 80%. Xấp xỉ: chỉ đếm toàn trình.",
+                    source=SOURCE_CATALOGUE,
+                ),
+                _unmeasured(
+                    "D2",
+                    "Tỷ lệ dịch vụ trực tuyến có phát sinh hồ sơ",
+                    4,
+                    "services_used",
+                    "Dịch vụ trực tuyến có hồ sơ trực tuyến trong kỳ / dịch vụ trực tuyến "
+                    "(chưa có bộ đếm theo thủ tục).",
+                ),
+                _c(
+                    "D3",
+                    "Tỷ lệ hồ sơ nộp trực tuyến",
+                    5,
+                    "ratio",
+                    {"of": 50},
+                    "online_submission",
+                    basis=APPROX,
+                    definition="Hồ sơ nộp trực tuyến (kênh 2) / hồ sơ tiếp nhận; đủ điểm từ "
+                    "50%. Xấp xỉ: chưa loại hồ sơ thiếu kết quả điện tử khi thủ tục có kết quả.",
+                ),
+                _unmeasured(
+                    "D4",
+                    "Tỷ lệ thủ tục có phí thanh toán trực tuyến",
+                    4,
+                    "fee_procedures_online",
+                    "Thủ tục có phí, lệ phí cho thanh toán trực tuyến / thủ tục có phí; đủ điểm "
+                    "từ 80%.",
+                ),
+                _c(
+                    "D5",
+                    "Tỷ lệ thanh toán trực tuyến",
+                    4,
+                    "ratio",
+                    {"of": 100},
+                    "online_fees",
+                    basis=CRITERION,
+                    definition="Khoản phí, lệ phí thanh toán trực tuyến / khoản phí đã thanh "
+                    "toán. Điểm = tỷ lệ × 4.",
+                ),
+            ],
+        ),
+        (
+            "E",
+            "Mức độ hài lòng",
+            Pillar.DIGITAL_GOVERNMENT,
+            18,
+            [
+                _unmeasured(
+                    "E1",
+                    "Phản ánh, kiến nghị được xử lý đúng hạn (15 ngày làm việc)",
+                    6,
+                    "feedback_on_time",
+                    "Phản ánh, kiến nghị xử lý đúng hạn / đã xử lý (chờ kênh phản ánh).",
+                ),
+                _unmeasured(
+                    "E2",
+                    "Mức độ hài lòng về xử lý phản ánh, kiến nghị",
+                    6,
+                    "feedback_satisfaction",
+                    "Đánh giá hài lòng về xử lý phản ánh / số đánh giá (chờ kênh phản ánh).",
+                ),
+                _c(
+                    "E3",
+                    "Mức độ hài lòng về thủ tục hành chính",
+                    6,
+                    "ratio",
+                    {"of": 90},
+                    "satisfaction_766",
+                    basis=APPROX,
+                    definition="100% − (tỷ lệ trễ hạn theo B1 + tỷ lệ hồ sơ bị đánh giá không "
+                    "hài lòng); đủ điểm từ 90% (tối đa 6/18 theo nguồn công bố). Xấp xỉ: chưa "
+                    "tính hồ sơ có phản ánh, khiếu nại.",
+                ),
+            ],
+        ),
+    ],
+}
+METHODS[QD766] = QD766_V2
+
+
 @transaction.atomic
 def methodologies_install(*, codes: list[str] | None = None) -> list[Methodology]:
     """Create or update the shipped methodologies (idempotent)."""
@@ -364,7 +635,10 @@ def methodologies_install(*, codes: list[str] | None = None) -> list[Methodology
                 code=mcode,
                 defaults={"name": mname, "pillar": pillar, "max_points": mmax, "order": order},
             )
-            for corder, (ccode, cname, cmax, rule, params, metric, ind_code) in enumerate(comps):
+            for corder, (ccode, cname, cmax, rule, params, metric, ind_code, *more) in enumerate(
+                comps
+            ):
+                about = more[0] if more else {}
                 indicator = indicators.get(ind_code) if ind_code else None
                 if ind_code and indicator is None:
                     continue  # the indicator catalogue is not loaded (e.g. in a unit test)
@@ -383,6 +657,9 @@ def methodologies_install(*, codes: list[str] | None = None) -> list[Methodology
                         if metric
                         else "Báo cáo của đơn vị kèm minh chứng",
                         "verifier": "Văn phòng chuyển đổi số tỉnh",
+                        "basis": about.get("basis", ""),
+                        "definition": about.get("definition", ""),
+                        "source": about.get("source", ""),
                     },
                 )
         out.append(m)

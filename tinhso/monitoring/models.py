@@ -386,6 +386,11 @@ class Component(models.Model):
         BEST = "best", _("So với đơn vị cao nhất")
         MINMAX = "minmax", _("Chuẩn hóa min–max với ngưỡng cố định")
 
+    class Basis(models.TextChoices):
+        CRITERION = "criterion", _("Tiêu chí của Quyết định, tính đúng công thức công bố")
+        APPROXIMATION = "approximation", _("Nền tảng tính xấp xỉ tiêu chí")
+        UNMEASURED = "unmeasured", _("Nền tảng chưa đo được: không tính điểm")
+
     main = models.ForeignKey(MainIndicator, on_delete=models.CASCADE, related_name="components")
     code = models.CharField(max_length=20)
     name = models.CharField(max_length=255)
@@ -403,6 +408,11 @@ class Component(models.Model):
     evidence = models.CharField(_("tài liệu minh chứng"), max_length=255, blank=True)
     verifier = models.CharField(_("cơ quan thẩm định"), max_length=255, blank=True)
     order = models.PositiveSmallIntegerField(default=0)
+    basis = models.CharField(
+        _("căn cứ thành phần"), max_length=14, choices=Basis.choices, blank=True
+    )
+    definition = models.TextField(_("định nghĩa"), blank=True)
+    source = models.CharField(_("nguồn số liệu"), max_length=255, blank=True)
 
     class Meta:
         ordering = ["main", "order", "code"]
@@ -432,6 +442,14 @@ class IndexResult(models.Model):
     group = models.CharField(max_length=20, blank=True, help_text="department / district / …")
     rank = models.PositiveSmallIntegerField(null=True, blank=True)
     computed_at = models.DateTimeField()
+    measured_max = models.DecimalField(
+        _("điểm tối đa của các thành phần đo được"),
+        max_digits=10,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text=_("Trống: mọi thành phần đều đo được (tổng điểm tối đa của bộ chỉ số)."),
+    )
 
     class Meta:
         ordering = ["methodology", "period", "group", "rank"]
@@ -453,6 +471,9 @@ class ComponentResult(models.Model):
     detail = models.CharField(max_length=255, blank=True)
     evidence_value = models.ForeignKey(
         ReportedValue, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    measured = models.BooleanField(
+        _("đo được"), default=True, help_text=_("Sai: nền tảng chưa đo được, không tính điểm.")
     )
 
     class Meta:

@@ -54,11 +54,16 @@ def counters_add(a: Counters, b: dict[str, Any]) -> None:
 
 @dataclass(frozen=True)
 class Metric:
+    """``(sum(numerator) − sum(minus)) / sum(denominator) × factor``; with ``complement``,
+    ``factor`` minus that (a "100% − late and dislike" criterion)."""
+
     key: str
     name: str
     numerator: tuple[str, ...]
     denominator: tuple[str, ...]
     factor: int = 100
+    minus: tuple[str, ...] = ()
+    complement: bool = False
 
 
 # Metrics over the daily counters (percentages).
@@ -109,6 +114,24 @@ METRICS: dict[str, Metric] = {
             ("finished_total",),
         ),
         Metric("withdrawn", "Tỷ lệ hồ sơ rút", ("withdrawn",), ("received_total",)),
+        # Decision 766 as the national portal computes it: supplement time is excluded (the
+        # deadlines already stop the clock) and more than one supplement request is late
+        Metric(
+            "on_time_766",
+            "Tỷ lệ hồ sơ giải quyết đúng hạn (QĐ 766: bổ sung quá 1 lần tính trễ hạn)",
+            ("finished_early", "finished_on_time"),
+            ("finished_total",),
+            minus=("finished_resupplied",),
+        ),
+        # 100% − (late rate + share of dossiers rated "not satisfied"); complaints come with
+        # the feedback channel
+        Metric(
+            "satisfaction_766",
+            "Mức độ hài lòng về thủ tục (100% − tỷ lệ trễ hạn − tỷ lệ không hài lòng)",
+            ("finished_late", "finished_resupplied", "ratings_unsatisfied"),
+            ("finished_total",),
+            complement=True,
+        ),
         Metric(
             "refused",
             "Tỷ lệ hồ sơ bị từ chối tiếp nhận",
@@ -120,6 +143,8 @@ METRICS: dict[str, Metric] = {
 # Metrics that do not come from the daily counters.
 FULL_PROCESS = "full_process"
 ADULTS_ONLINE = "adults_online"
+# A criterion the platform cannot measure yet ("unmeasured:<what>"): never scored
+UNMEASURED = "unmeasured"
 METRIC_NAMES = {
     **{k: m.name for k, m in METRICS.items()},
     FULL_PROCESS: "Tỷ lệ thủ tục cung cấp trực tuyến toàn trình",
@@ -132,20 +157,27 @@ class Ratio:
     numerator: Decimal
     denominator: Decimal
     factor: int = 100
+    complement: bool = False
 
     @property
     def value(self) -> Decimal | None:
         if not self.denominator:
             return None
-        return (self.numerator / self.denominator * self.factor).quantize(Decimal("0.01"))
+        share = self.numerator / self.denominator * self.factor
+        if self.complement:
+            share = max(Decimal(0), self.factor - share)
+        return share.quantize(Decimal("0.01"))
 
 
 def metric_ratio(key: str, counters: Counters) -> Ratio:
     m = METRICS[key]
     return Ratio(
-        Decimal(sum(counters.get(f, 0) for f in m.numerator)),
+        Decimal(
+            sum(counters.get(f, 0) for f in m.numerator) - sum(counters.get(f, 0) for f in m.minus)
+        ),
         Decimal(sum(counters.get(f, 0) for f in m.denominator)),
         m.factor,
+        m.complement,
     )
 
 

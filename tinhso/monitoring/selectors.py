@@ -656,7 +656,9 @@ def index_values(
     for c in components:
         key = c.metric or (c.indicator.computation if c.indicator else "")
         for u in units:
-            if key in rollup.METRICS:
+            if key.startswith(rollup.UNMEASURED):
+                out[(c.pk, u.pk)] = (None, "chưa đo được trên nền tảng", None)
+            elif key in rollup.METRICS:
                 r = rollup.metric_ratio(key, counters.get(u.pk) or rollup.counters_empty())
                 detail = (
                     f"{r.numerator:.0f}/{r.denominator:.0f}" if r.denominator else "không có hồ sơ"

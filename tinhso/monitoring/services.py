@@ -38,6 +38,7 @@ from tinhso.monitoring.models import (
     ValueTransition,
 )
 from tinhso.monitoring.periods import Period, period_parse
+from tinhso.monitoring.rollup import UNMEASURED
 from tinhso.monitoring.scoring import cohort_best, score_component, score_total
 from tinhso.monitoring.selectors import FIGURES_VERSION_KEY
 from tinhso.orgs.models import OrgUnit, Population
@@ -917,6 +918,10 @@ def index_compute(
     now = timezone.now()
     IndexResult.objects.filter(methodology=methodology, period=str(year)).delete()
     results: list[IndexResult] = []
+    # a criterion the platform cannot measure is neither scored nor counted as zero: the
+    # result is the points reached over the maximum of the measured criteria
+    unmeasured = {c.pk for c in components if c.metric.startswith(UNMEASURED)}
+    measured_max = sum((c.max_points for c in components if c.pk not in unmeasured), Decimal(0))
     for unit, group in subjects:
         comp_rows = []
         for c in components:
@@ -925,7 +930,10 @@ def index_compute(
                 rule=c.rule, value=raw, max_points=c.max_points, params=c.params, best=best[c.pk]
             )
             comp_rows.append((c, raw, pts, detail, evidence))
-        total, scale = score_total((r[2] for r in comp_rows), max_points=methodology.max_points)
+        total, scale = score_total(
+            (r[2] for r in comp_rows if r[0].pk not in unmeasured),
+            max_points=measured_max if unmeasured else methodology.max_points,
+        )
         res = IndexResult.objects.create(
             methodology=methodology,
             org_unit=unit,
@@ -934,6 +942,7 @@ def index_compute(
             score=scale,
             group=group,
             computed_at=now,
+            measured_max=measured_max if unmeasured else None,
         )
         ComponentResult.objects.bulk_create(
             ComponentResult(
@@ -943,6 +952,7 @@ def index_compute(
                 points=pts,
                 detail=detail[:255],
                 evidence_value=evidence,
+                measured=c.pk not in unmeasured,
             )
             for c, raw, pts, detail, evidence in comp_rows
         )

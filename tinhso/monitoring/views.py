@@ -167,7 +167,7 @@ def index_detail(request: HttpRequest, pk: int) -> HttpResponse:
     by_main: dict[Any, list[ComponentResult]] = {}
     for c in comps:
         by_main.setdefault(c.component.main, []).append(c)
-    mains = [(m, rows, sum(r.points for r in rows)) for m, rows in by_main.items()]
+    mains = [(m, rows, sum(r.points for r in rows if r.measured)) for m, rows in by_main.items()]
     return render(
         request,
         "monitoring/index_detail.html",
@@ -190,7 +190,7 @@ def transparency(request: HttpRequest) -> HttpResponse:
     ontime = {}
     if results:
         comps = ComponentResult.objects.filter(
-            result__in=results, component__metric="on_time"
+            result__in=results, component__metric__in=["on_time", "on_time_766"]
         ).values_list("result_id", "raw_value")
         ontime = dict(comps)
     groups: dict[str, list[tuple[IndexResult, Any]]] = {}

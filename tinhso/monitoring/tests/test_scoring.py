@@ -7,7 +7,7 @@ from decimal import Decimal as D
 import pytest
 
 from tinhso.monitoring import rollup
-from tinhso.monitoring.methodologies import DTI922, QD766, methodologies_install
+from tinhso.monitoring.methodologies import DTI922, QD766, QD766_2022, methodologies_install
 from tinhso.monitoring.models import ComponentResult, IndexResult, Methodology
 from tinhso.monitoring.scoring import cohort_best, score_component, score_total
 from tinhso.monitoring.services import index_compute, value_accept, value_approve
@@ -138,8 +138,9 @@ EXPECTED_766 = {
 
 
 def test_full_766_score(demo_orgs, monkeypatch):
-    methodologies_install(codes=[QD766])
-    m = Methodology.objects.get(code=QD766)
+    # version 1 (the platform's approximations) stays reproducible after version 2 arrived
+    methodologies_install(codes=[QD766_2022])
+    m = Methodology.objects.get(code=QD766_2022)
     assert [mi.max_points for mi in m.main_indicators.all()] == [18, 20, 22, 22, 18]
     stttt = unit("74.STTTT")
     # split over two days and two procedures: the aggregate is additive
@@ -166,8 +167,8 @@ def test_full_766_score(demo_orgs, monkeypatch):
 
 
 def test_766_without_the_services_procedure_selector_scores_d1_zero(demo_orgs, monkeypatch):
-    methodologies_install(codes=[QD766])
-    m = Methodology.objects.get(code=QD766)
+    methodologies_install(codes=[QD766_2022])
+    m = Methodology.objects.get(code=QD766_2022)
     stat(unit("74.STTTT"), dt.date(2024, 3, 4), **COUNTERS_766)
     monkeypatch.setattr(rollup, "procedure_counts", lambda *, on: None)
     index_compute(actor=None, methodology=m, year=2024)
@@ -176,6 +177,58 @@ def test_766_without_the_services_procedure_selector_scores_d1_zero(demo_orgs, m
     )
     assert d1.points == 0 and d1.raw_value is None and "chưa có" in d1.detail
     assert d1.result.points == D("70.21") - D("4.50")
+
+
+# --- Decision 766 on its published criteria (version 2), hand-computed ----------------------
+#
+# The same department and counters, with 5 dossiers finished in time after more than one
+# supplement request (Decision 766 counts them late).
+#                                   value      rule                         points
+# B1 on time (30+60−5)/100          85 %       ratio × 14                    11.90
+# C1 electronic results 45/100      45 %       ratio × 5                      2.25
+# C2 digitised 133/190              70 %       ratio, full at 80 %, × 5       4.38 (4.375)
+# D1 offered online 15/20           75 %       ratio, full at 80 %, × 5       4.69 (4.6875)
+# D3 submitted online 152/190       80 %       ratio, full at 50 %, × 5       5.00
+# D5 paid online 30/50              60 %       ratio × 4                      2.40
+# E3 100 − (10+5+2)/100             83 %       ratio, full at 90 %, × 6       5.53 (5.5333)
+#                                   measured criteria: 44 points max       total 36.15
+# A1–A3, B2, C3–C5, D2, D4, E1, E2: not measured (no points, not zero): score 36.15/44.
+EXPECTED_766_V2 = {
+    "B1": D("11.90"),
+    "C1": D("2.25"),
+    "C2": D("4.38"),
+    "D1": D("4.69"),
+    "D3": D("5.00"),
+    "D5": D("2.40"),
+    "E3": D("5.53"),
+}
+UNMEASURED_766_V2 = {"A1", "A2", "A3", "B2", "C3", "C4", "C5", "D2", "D4", "E1", "E2"}
+
+
+def test_766_on_its_published_criteria(demo_orgs, monkeypatch):
+    methodologies_install(codes=[QD766])
+    m = Methodology.objects.get(code=QD766)
+    assert m.code != QD766_2022
+    assert [mi.max_points for mi in m.main_indicators.all()] == [18, 20, 22, 22, 18]
+    comps = {c.code: c for mi in m.main_indicators.all() for c in mi.components.all()}
+    assert sum(c.max_points for c in comps.values()) == 100
+    assert all(c.definition and c.basis and c.source for c in comps.values())
+    assert {k for k, c in comps.items() if c.basis == "unmeasured"} == UNMEASURED_766_V2
+    stttt = unit("74.STTTT")
+    stat(stttt, dt.date(2024, 3, 4), **COUNTERS_766, finished_resupplied=5)
+    monkeypatch.setattr(
+        rollup, "procedure_counts", lambda *, on: {stttt.pk: {"total": 20, "full_process": 15}}
+    )
+    index_compute(actor=None, methodology=m, year=2024)
+    result = IndexResult.objects.get(methodology=m, org_unit=stttt, period="2024")
+    rows = ComponentResult.objects.filter(result=result).select_related("component")
+    measured = {c.component.code: c.points for c in rows if c.measured}
+    assert measured == EXPECTED_766_V2
+    assert {c.component.code for c in rows if not c.measured} == UNMEASURED_766_V2
+    assert all(c.raw_value is None for c in rows if not c.measured)
+    assert result.points == D("36.15")
+    assert result.measured_max == D("44")
+    assert result.score == D("0.8216")  # 36.15 / 44, not 36.15 / 100
 
 
 def test_dti_best_performer_over_reported_values(catalogue, user_named):

@@ -159,7 +159,11 @@ def test_api(client, catalogue):
     results = client.get(f"/api/v1/monitoring/index-results?methodology={QD766}&period=2024").json()
     assert results and all(0 <= float(r["score"]) <= 1 for r in results)
     detail = client.get(f"/api/v1/monitoring/index-results/{results[0]['id']}").json()
-    assert len(detail["components"]) == 11
+    # version 2: 18 criteria, 7 measured; each says its basis, definition and source
+    assert len(detail["components"]) == 18
+    assert sum(c["measured"] for c in detail["components"]) == 7
+    assert all(c["basis"] and c["definition"] and c["source"] for c in detail["components"])
+    assert D(str(detail["measured_max"])) == D(44)
     schema = client.get("/api/openapi.json").json()
     assert "/api/v1/monitoring/index-results" in schema["paths"]
 

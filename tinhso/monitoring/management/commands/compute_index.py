@@ -1,4 +1,4 @@
-"""Compute (or recompute) index results: ``manage.py compute_index QD766-2022 --year 2024``."""
+"""Compute (or recompute) index results: ``manage.py compute_index QD766-2024 --year 2024``."""
 
 from __future__ import annotations
 

@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "tinhso.services",
     "tinhso.monitoring",
     "tinhso.data",
+    "tinhso.portal",
     "tinhso.web",
 ]
 
@@ -263,6 +264,16 @@ TINHSO_NOTIFY_SENDERS = [
 TINHSO_SMS_GATEWAY = os.environ.get("TINHSO_SMS_GATEWAY", "sandbox" if DEMO else "")
 TINHSO_SMS_TOKEN = os.environ.get("TINHSO_SMS_TOKEN", "")
 TINHSO_SMS_SENDER = os.environ.get("TINHSO_SMS_SENDER", "TINHSO")
+# The national public-service portal (tinhso/portal): "sandbox" (in-platform, demo and
+# tests), the real portal's URL, or empty (off).
+TINHSO_PORTAL_URL = os.environ.get("TINHSO_PORTAL_URL", "sandbox" if DEMO else "")
+TINHSO_PORTAL_USER = os.environ.get("TINHSO_PORTAL_USER", "")
+TINHSO_PORTAL_PASSWORD = os.environ.get("TINHSO_PORTAL_PASSWORD", "")
+TINHSO_PORTAL_TIMEOUT = float(os.environ.get("TINHSO_PORTAL_TIMEOUT", "10"))
+TINHSO_PORTAL_PUSH_SECONDS = float(
+    os.environ.get("TINHSO_PORTAL_PUSH_SECONDS", "10" if DEMO else "30")
+)
+TINHSO_PORTAL_MAX_ATTEMPTS = int(os.environ.get("TINHSO_PORTAL_MAX_ATTEMPTS", "20"))
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000" if DEMO else "").rstrip("/")
 
 CACHES = {

@@ -194,7 +194,7 @@ def orphans_requeue(*, stale_after: dt.timedelta) -> int:
     last try, to FAILED with ``WorkerLostError``)."""
     from django_tasks_db.models import DBTaskResult, get_date_max
 
-    from tinhso.jobs.models import WorkerHeartbeat
+    from tinhso.jobs.models import PeriodicRun, WorkerHeartbeat
 
     now = timezone.now()
     alive = set(
@@ -226,6 +226,7 @@ def orphans_requeue(*, stale_after: dt.timedelta) -> int:
     if moved:
         log.warning("Requeued %d task(s) of dead workers", moved)
     WorkerHeartbeat.objects.filter(seen_at__lt=now - 10 * stale_after).delete()
+    PeriodicRun.objects.filter(slot__lt=now - dt.timedelta(days=2)).delete()
     return moved
 
 

@@ -45,6 +45,7 @@ from tinhso.services.models import (
     DossierEvent,
     DossierFile,
     DossierPause,
+    PortalOutbox,
     Procedure,
     ProcedureAgency,
     ProcessAction,
@@ -386,7 +387,7 @@ def _event(
     at: dt.datetime,
 ) -> DossierEvent:
     _track_cache_forget(dossier.number)
-    return DossierEvent.objects.create(
+    event = DossierEvent.objects.create(
         dossier=dossier,
         at=at,
         actor=actor if getattr(actor, "pk", None) else None,
@@ -399,6 +400,17 @@ def _event(
         to_step=dossier.step.name,
         comment=comment,
     )
+    if dossier.status != Status.DRAFT:
+        # the national portal's copy, in this transaction (delivered by tinhso.portal)
+        PortalOutbox.objects.create(
+            dossier=dossier,
+            event=event,
+            kind=PortalOutbox.Kind.CREATE
+            if from_status in (None, Status.DRAFT)
+            else PortalOutbox.Kind.STATUS,
+            created_at=at,
+        )
+    return event
 
 
 def _notify(dossier: Dossier, action_name: str, comment: str) -> None:

@@ -98,6 +98,7 @@ def test_the_three_periodic_jobs_are_registered():
     assert names["tinhso.payments.tasks.payments_reconcile_task"] == dt.timedelta(minutes=15)
     assert "tinhso.monitoring.tasks.monitoring_remind_task" in names
     assert "tinhso.services.tasks.service_stats_rebuild" in names
+    assert "tinhso.portal.tasks.portal_push" in names
 
 
 # -- real worker processes ---------------------------------------------------------------

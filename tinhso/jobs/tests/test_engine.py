@@ -112,7 +112,7 @@ def _db_url() -> str:
     return f"postgres://{auth}@{s['HOST'] or '127.0.0.1'}:{s['PORT'] or 5432}/{s['NAME']}"
 
 
-def _worker(tmp_path: Path, *extra: str) -> subprocess.Popen:
+def _worker(tmp_path: Path, *extra: str, periodic: bool = False) -> subprocess.Popen:
     env = {
         **os.environ,
         "DATABASE_URL": _db_url(),
@@ -121,10 +121,19 @@ def _worker(tmp_path: Path, *extra: str) -> subprocess.Popen:
         "TINHSO_TASKS_BACKEND": "django_tasks_db.DatabaseBackend",
         "TINHSO_WORKER_HEARTBEAT_SECONDS": "0.5",
         "DEBUG": "0",
+        "TINHSO_PORTAL_PUSH_SECONDS": "1",
     }
     env.pop("DJANGO_SETTINGS_MODULE", None)
     return subprocess.Popen(
-        [sys.executable, "manage.py", "run_worker", "--no-periodic", "--interval", "0.1", *extra],
+        [
+            sys.executable,
+            "manage.py",
+            "run_worker",
+            "--interval",
+            "0.1",
+            *([] if periodic else ["--no-periodic"]),
+            *extra,
+        ],
         cwd=ROOT,
         env=env,
         stdout=subprocess.DEVNULL,

@@ -189,9 +189,10 @@ def signals_connect() -> None:
 # -- crash recovery ------------------------------------------------------------------------
 
 
-def orphans_requeue(*, stale_after: dt.timedelta) -> int:
+def orphans_requeue(*, stale_after: dt.timedelta, own_worker_id: str = "") -> int:
     """Tasks RUNNING on a worker that no longer beats go back in the queue (or, after the
-    last try, to FAILED with ``WorkerLostError``)."""
+    last try, to FAILED with ``WorkerLostError``). A worker never requeues its own task
+    (its beat may lag while a long task holds the SQLite write lock)."""
     from django_tasks_db.models import DBTaskResult, get_date_max
 
     from tinhso.jobs.models import PeriodicRun, WorkerHeartbeat
@@ -207,7 +208,7 @@ def orphans_requeue(*, stale_after: dt.timedelta) -> int:
         "pk", "task_path", "worker_ids", "started_at"
     )
     for row in running:
-        if row.worker_ids and row.worker_ids[-1] in alive:
+        if row.worker_ids and row.worker_ids[-1] in alive | {own_worker_id}:
             continue
         if row.started_at and row.started_at >= now - stale_after:
             continue  # just claimed; its worker's first beat may not be written yet

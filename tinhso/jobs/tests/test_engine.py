@@ -195,3 +195,43 @@ def test_two_workers_drain_one_queue_without_running_a_task_twice(tmp_path, db_q
     used = {r.worker_ids[0] for r in DBTaskResult.objects.all()}
     assert all(len(r.worker_ids) == 1 for r in DBTaskResult.objects.all())
     assert len(used) >= 1
+
+
+def test_orphans_of_dead_workers_are_requeued_or_failed_after_the_last_try(db, db_queue):
+    from tinhso.jobs.models import WorkerHeartbeat
+
+    now = timezone.now()
+    long_ago = now - dt.timedelta(minutes=5)
+    WorkerHeartbeat.objects.create(
+        worker_id="alive", host="h", pid=1, started_at=long_ago, seen_at=now
+    )
+    WorkerHeartbeat.objects.create(
+        worker_id="dead", host="h", pid=2, started_at=long_ago, seen_at=long_ago
+    )
+
+    def running(key, workers, task=slow_effect):
+        r = (
+            task.enqueue(key=key, log_path="/dev/null", sleep_first=0)
+            if task is slow_effect
+            else task.enqueue(key=key)
+        )
+        DBTaskResult.objects.filter(pk=r.id).update(
+            status="RUNNING", started_at=long_ago, worker_ids=workers
+        )
+        return r.id
+
+    on_dead = running("a", ["dead"])
+    on_alive = running("b", ["alive"])
+    mine = running("c", ["me"])
+    out_of_tries = running("d", ["dead"], task=quick_effect)  # 1 try allowed
+    always_fails_row = always_fails.enqueue(key="e")  # max_attempts 3
+    DBTaskResult.objects.filter(pk=always_fails_row.id).update(
+        status="RUNNING", started_at=long_ago, worker_ids=["x", "y", "dead"]
+    )
+    engine.orphans_requeue(stale_after=dt.timedelta(seconds=30), own_worker_id="me")
+    assert DBTaskResult.objects.get(pk=on_dead).status == "READY"
+    assert DBTaskResult.objects.get(pk=on_alive).status == "RUNNING"
+    assert DBTaskResult.objects.get(pk=mine).status == "RUNNING"
+    assert DBTaskResult.objects.get(pk=out_of_tries).status == "FAILED"
+    lost = DBTaskResult.objects.get(pk=always_fails_row.id)
+    assert lost.status == "FAILED" and lost.exception_class_path.endswith("WorkerLostError")

@@ -54,7 +54,7 @@ class Command(BaseCommand):
                     WorkerHeartbeat.objects.filter(worker_id=worker_id).update(
                         seen_at=timezone.now()
                     )
-                    engine.orphans_requeue(stale_after=stale)
+                    engine.orphans_requeue(stale_after=stale, own_worker_id=worker_id)
                     if periodic:
                         engine.periodic_tick()
                 except Exception:  # keep beating: a locked SQLite file is transient

@@ -235,3 +235,21 @@ def test_orphans_of_dead_workers_are_requeued_or_failed_after_the_last_try(db, d
     assert DBTaskResult.objects.get(pk=out_of_tries).status == "FAILED"
     lost = DBTaskResult.objects.get(pk=always_fails_row.id)
     assert lost.status == "FAILED" and lost.exception_class_path.endswith("WorkerLostError")
+
+
+def test_periodic_jobs_run_in_a_worker(db, db_queue, demo_users):
+    engine.tasks_autodiscover()
+    names = engine.periodic_tick()
+    assert len(names) >= 5
+    queue_drain()
+    rows = DBTaskResult.objects.all()
+    assert {r.task_name for r in rows} >= {
+        "payments_reconcile_task",
+        "monitoring_remind_task",
+        "service_stats_rebuild",
+        "publish_platform_data_task",
+        "portal_push",
+    }
+    assert all(r.status == "SUCCESSFUL" for r in rows), [
+        (r.task_name, r.traceback[-300:]) for r in rows if r.status != "SUCCESSFUL"
+    ]

@@ -23,6 +23,9 @@ demo: install
 	TINHSO_DEMO=1 $(PY) manage.py load_demo
 	@echo ""
 	@echo "Tỉnh Số: http://127.0.0.1:$(PORT)/   (API: http://127.0.0.1:$(PORT)/api/docs)"
+	@# the task worker runs beside the server and is stopped with it
+	TINHSO_DEMO=1 $(PY) manage.py run_worker & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
 	TINHSO_DEMO=1 DEBUG=1 $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 ## make test: lint, then the whole suite on SQLite and on PostgreSQL

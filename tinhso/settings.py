@@ -62,7 +62,10 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "axes",
     "ninja",
+    "django_tasks",
+    "django_tasks_db",
     "tinhso.audit",
+    "tinhso.jobs",
     "tinhso.orgs",
     "tinhso.accounts",
     "tinhso.payments",
@@ -70,6 +73,7 @@ INSTALLED_APPS = [
     "tinhso.services",
     "tinhso.monitoring",
     "tinhso.data",
+    "tinhso.portal",
     "tinhso.web",
 ]
 
@@ -229,7 +233,7 @@ CONTENT_SECURITY_POLICY = (
 # Email: console backend in the demo and tests; SMTP from the environment in production.
 EMAIL_BACKEND = os.environ.get(
     "EMAIL_BACKEND",
-    "django.core.mail.backends.console.EmailBackend"
+    "tinhso.jobs.channels.SandboxEmailBackend"  # the demo's emails, shown to admins
     if DEMO
     else "django.core.mail.backends.smtp.EmailBackend",
 )
@@ -237,9 +241,40 @@ EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
 EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Tỉnh Số <no-reply@tinhso.local>")
 
-# Background tasks: run in-process after commit in the demo and tests (TINHSO_TASKS=inline);
-# production may point this at a worker (see docs/deploy.md).
-TINHSO_TASKS = os.environ.get("TINHSO_TASKS", "inline")
+# Background tasks (tinhso/jobs): Django's Tasks API (django-tasks backport). The demo and
+# production queue tasks in the database (django-tasks-db) for `manage.py run_worker`; tests
+# run them at once, after commit (immediate backend) unless a test chooses the queue.
+TASKS = {
+    "default": {
+        "BACKEND": os.environ.get(
+            "TINHSO_TASKS_BACKEND",
+            "django_tasks.backends.immediate.ImmediateBackend"
+            if TESTING
+            else "django_tasks_db.DatabaseBackend",
+        )
+    }
+}
+TINHSO_TASK_BACKOFF_SECONDS = float(os.environ.get("TINHSO_TASK_BACKOFF_SECONDS", "30"))
+TINHSO_WORKER_HEARTBEAT_SECONDS = float(os.environ.get("TINHSO_WORKER_HEARTBEAT_SECONDS", "10"))
+# Absolute links in notifications (emails, SMS) and messages to other systems.
+# Notification channels in use; "sms" goes to TINHSO_SMS_GATEWAY ("sandbox" or a URL).
+TINHSO_NOTIFY_SENDERS = [
+    c.strip() for c in os.environ.get("TINHSO_NOTIFY_SENDERS", "email,sms").split(",") if c.strip()
+]
+TINHSO_SMS_GATEWAY = os.environ.get("TINHSO_SMS_GATEWAY", "sandbox" if DEMO else "")
+TINHSO_SMS_TOKEN = os.environ.get("TINHSO_SMS_TOKEN", "")
+TINHSO_SMS_SENDER = os.environ.get("TINHSO_SMS_SENDER", "TINHSO")
+# The national public-service portal (tinhso/portal): "sandbox" (in-platform, demo and
+# tests), the real portal's URL, or empty (off).
+TINHSO_PORTAL_URL = os.environ.get("TINHSO_PORTAL_URL", "sandbox" if DEMO else "")
+TINHSO_PORTAL_USER = os.environ.get("TINHSO_PORTAL_USER", "")
+TINHSO_PORTAL_PASSWORD = os.environ.get("TINHSO_PORTAL_PASSWORD", "")
+TINHSO_PORTAL_TIMEOUT = float(os.environ.get("TINHSO_PORTAL_TIMEOUT", "10"))
+TINHSO_PORTAL_PUSH_SECONDS = float(
+    os.environ.get("TINHSO_PORTAL_PUSH_SECONDS", "10" if DEMO else "30")
+)
+TINHSO_PORTAL_MAX_ATTEMPTS = int(os.environ.get("TINHSO_PORTAL_MAX_ATTEMPTS", "20"))
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000" if DEMO else "").rstrip("/")
 
 CACHES = {
     "default": (

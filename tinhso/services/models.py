@@ -784,3 +784,42 @@ class DossierCounter(models.Model):
 
     def __str__(self) -> str:
         return f"{self.agency_code} {self.day} {self.last}"
+
+
+class PortalOutbox(models.Model):
+    """Messages for the national public-service portal (Cổng DVCQG), written by ``_event``
+    in the same transaction as the dossier's change: a dossier's creation, then each change
+    of its status. ``tinhso.portal`` delivers them (in order per dossier, idempotently) and
+    keeps the delivery fields; services only appends rows and never reads them, so the
+    dependency stays portal → services."""
+
+    class Kind(models.TextChoices):
+        CREATE = "create", _("Đồng bộ hồ sơ mới")
+        STATUS = "status", _("Cập nhật tiến độ")
+
+    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="+")
+    event = models.ForeignKey(DossierEvent, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(_("loại"), max_length=8, choices=Kind.choices)
+    created_at = models.DateTimeField(_("tạo lúc"))
+    # delivery (tinhso.portal)
+    attempts = models.PositiveIntegerField(_("số lần gửi"), default=0)
+    next_attempt_at = models.DateTimeField(null=True, blank=True)
+    claimed_until = models.DateTimeField(null=True, blank=True)
+    delivered_at = models.DateTimeField(_("đã gửi lúc"), null=True, blank=True)
+    dead = models.BooleanField(_("ngừng gửi (lỗi)"), default=False)
+    last_error = models.TextField(_("lỗi gần nhất"), blank=True)
+
+    class Meta:
+        ordering = ["pk"]
+        verbose_name = _("tin gửi Cổng DVCQG")
+        verbose_name_plural = _("tin gửi Cổng DVCQG")
+        indexes = [
+            models.Index(
+                fields=["dossier", "id"],
+                name="portal_outbox_pending_idx",
+                condition=models.Q(delivered_at__isnull=True),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.dossier_id}#{self.pk} {self.kind}"

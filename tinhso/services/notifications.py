@@ -1,18 +1,21 @@
-"""Notifications to applicants through pluggable senders (email now; SMS, Zalo later).
+"""Notifications to applicants through channels behind one interface.
 
-A sender is ``(Notification) -> None`` registered under a name; ``settings.
-TINHSO_NOTIFY_SENDERS`` (default ``["email"]``) lists the ones in use. Messages are built
-inside the transaction and sent after it commits, as a background task."""
+A channel is ``(Notification) -> None`` registered under a name (``sender_register``);
+``settings.TINHSO_NOTIFY_SENDERS`` (default email and sms) lists the ones in use, so Zalo or
+a real SMS provider is one more registered adapter plus a setting. Messages are built inside
+the transaction; each channel's delivery is its own background task (``tinhso.services.
+tasks.notification_send``), retried with backoff, sent once per message (idempotency key)."""
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
 
 from django.conf import settings
 from django.core.mail import send_mail
 
-from tinhso.services.tasks import task_enqueue
+from tinhso.jobs.channels import sms_send
 
 
 @dataclass(frozen=True)
@@ -22,6 +25,7 @@ class Notification:
     subject: str
     body: str
     dossier_number: str
+    sms: str = ""
 
 
 Sender = Callable[[Notification], None]
@@ -32,9 +36,13 @@ def sender_register(name: str, sender: Sender) -> None:
     _SENDERS[name] = sender
 
 
-def senders_active() -> list[Sender]:
+def sender_get(name: str) -> Sender | None:
+    return _SENDERS.get(name)
+
+
+def senders_active() -> list[str]:
     names = getattr(settings, "TINHSO_NOTIFY_SENDERS", ["email"])
-    return [_SENDERS[n] for n in names if n in _SENDERS]
+    return [n for n in names if n in _SENDERS]
 
 
 def email_send(n: Notification) -> None:
@@ -42,30 +50,41 @@ def email_send(n: Notification) -> None:
         send_mail(n.subject, n.body, None, [n.email], fail_silently=False)
 
 
+def sms_channel_send(n: Notification) -> None:
+    if n.phone:
+        sms_send(phone=n.phone, text=n.sms or n.subject)
+
+
 sender_register("email", email_send)
+sender_register("sms", sms_channel_send)
 
 
-def notification_deliver(payload: dict[str, str]) -> None:
-    n = Notification(**payload)
-    for sender in senders_active():
-        sender(n)
+def absolute_url(path: str) -> str:
+    return f"{getattr(settings, 'SITE_URL', '')}{path}"
 
 
 def notify_status_change(
     *, number: str, email: str, phone: str, status_label: str, action_name: str, comment: str
 ) -> None:
+    from tinhso.jobs.engine import enqueue
+    from tinhso.services.tasks import notification_send
+
+    link = absolute_url(f"/dich-vu-cong/tra-cuu/?so={number}")
     body = [
         f"Hồ sơ số {number}: {action_name}.",
         f"Trạng thái hiện tại: {status_label}.",
     ]
     if comment:
         body.append(f"Ghi chú của cơ quan: {comment}")
-    body.append(f"Tra cứu: /dich-vu-cong/tra-cuu/?so={number}")
+    body.append(f"Tra cứu: {link}")
     n = Notification(
         email=email,
         phone=phone,
         subject=f"[Tỉnh Số] Hồ sơ {number}: {status_label}",
         body="\n".join(body),
         dossier_number=number,
+        sms=f"Ho so {number}: {status_label}. Tra cuu: {link}",
     )
-    task_enqueue(notification_deliver, asdict(n))
+    key = uuid.uuid4().hex
+    for channel in senders_active():
+        enqueue(notification_send, channel=channel, key=key, payload=asdict(n))

@@ -46,6 +46,7 @@ from tinhso.services.models import (
     DossierEvent,
     DossierFile,
     DossierPause,
+    PortalOutbox,
     Procedure,
     ProcedureAgency,
     ProcedureChannel,
@@ -399,7 +400,7 @@ def _event(
     at: dt.datetime,
 ) -> DossierEvent:
     _track_cache_forget(dossier.number)
-    return DossierEvent.objects.create(
+    event = DossierEvent.objects.create(
         dossier=dossier,
         at=at,
         actor=actor if getattr(actor, "pk", None) else None,
@@ -412,6 +413,17 @@ def _event(
         to_step=dossier.step.name,
         comment=comment,
     )
+    if dossier.status != Status.DRAFT:
+        # the national portal's copy, in this transaction (delivered by tinhso.portal)
+        PortalOutbox.objects.create(
+            dossier=dossier,
+            event=event,
+            kind=PortalOutbox.Kind.CREATE
+            if from_status in (None, Status.DRAFT)
+            else PortalOutbox.Kind.STATUS,
+            created_at=at,
+        )
+    return event
 
 
 def _notify(dossier: Dossier, action_name: str, comment: str) -> None:
@@ -1374,40 +1386,56 @@ def dossier_result_prepare(
     return draft
 
 
+def _approve_checks(*, user: Any, dossier: Dossier | None, version: int) -> DossierFile:
+    if dossier is None or not dossier_visible(user=user, dossier=dossier):
+        raise PermissionDenied(_("Không tìm thấy hồ sơ."))
+    if version != dossier.version:
+        raise DossierConflict()
+    action = ProcessAction.objects.filter(from_step_id=dossier.step_id, code="approve").first()
+    if action is None:
+        raise ValidationError(
+            _("Không thể phê duyệt khi hồ sơ đang ở trạng thái “%s”.")
+            % Status(dossier.status).label
+        )
+    if not action_allowed(user=user, action=action, dossier=dossier):
+        raise PermissionDenied(_("Bạn không có quyền phê duyệt hồ sơ này."))
+    draft = result_draft_get(dossier)
+    if draft is None:
+        raise ValidationError(_("Hồ sơ chưa có dự thảo kết quả để ký."))
+    return draft
+
+
 def dossier_approve_sign(*, user: Any, dossier_id: int, version: int, comment: str = "") -> Dossier:
     """The unit head approves the dossier and signs its draft result (PAdES, the unit's
     certificate, visible stamp): the signed result is registered, attached (electronic
-    result) and the dossier is processed — all or nothing."""
-    from tinhso.signing.services import document_sign
+    result) and the dossier is processed — all or nothing.
 
+    The signature (and its call to the timestamping authority) is made first, with no
+    transaction open and no row locked; then, under the dossier's lock, the checks run again
+    and the signature is kept only if the dossier and its draft did not change meanwhile
+    (otherwise ``DossierConflict`` and nothing is written)."""
+    from tinhso.signing.services import document_register, signature_prepare
+
+    dossier = Dossier.objects.select_related("org_unit").filter(pk=dossier_id).first()
+    draft = _approve_checks(user=user, dossier=dossier, version=version)
+    assert dossier is not None
+    with draft.file.open("rb") as fh:
+        data = fh.read()
+    prepared = signature_prepare(
+        pdf_bytes=data,
+        org_unit=dossier.org_unit,
+        signer_user=user,
+        reason=_("Phê duyệt kết quả giải quyết TTHC, hồ sơ %s") % dossier.number,
+        location=dossier.org_unit.agency_name,
+        filename=f"ket-qua-{dossier.number}.pdf",
+    )
     with transaction.atomic():
-        dossier = _lock_dossier(dossier_id)
-        if dossier is None or not dossier_visible(user=user, dossier=dossier):
-            raise PermissionDenied(_("Không tìm thấy hồ sơ."))
-        if version != dossier.version:
+        locked = _lock_dossier(dossier_id)
+        again = _approve_checks(user=user, dossier=locked, version=version)
+        if again.pk != draft.pk or again.sha256 != draft.sha256:
             raise DossierConflict()
-        action = ProcessAction.objects.filter(from_step_id=dossier.step_id, code="approve").first()
-        if action is None:
-            raise ValidationError(
-                _("Không thể phê duyệt khi hồ sơ đang ở trạng thái “%s”.")
-                % Status(dossier.status).label
-            )
-        if not action_allowed(user=user, action=action, dossier=dossier):
-            raise PermissionDenied(_("Bạn không có quyền phê duyệt hồ sơ này."))
-        draft = result_draft_get(dossier)
-        if draft is None:
-            raise ValidationError(_("Hồ sơ chưa có dự thảo kết quả để ký."))
-        with draft.file.open("rb") as fh:
-            data = fh.read()
-        doc = document_sign(
-            pdf_bytes=data,
-            org_unit=dossier.org_unit,
-            signer_user=user,
-            reason=_("Phê duyệt kết quả giải quyết TTHC, hồ sơ %s") % dossier.number,
-            location=dossier.org_unit.agency_name,
-            purpose=RESULT_PURPOSE,
-            object_ref=str(dossier.pk),
-            filename=f"ket-qua-{dossier.number}.pdf",
+        doc = document_register(
+            prepared=prepared, purpose=RESULT_PURPOSE, object_ref=str(dossier.pk)
         )
         dossier_result_attach(dossier_id=dossier.pk, digital=True, ref=doc.sha256)
         return dossier_act(

@@ -1,31 +1,39 @@
-"""Background tasks. ``settings.TINHSO_TASKS``: "inline" runs the task in-process after the
-transaction commits (demo, tests); "sync" runs it at once (scripts). A worker-backed mode
-can be added here without touching callers."""
+"""Background tasks of the services domain (``tinhso.jobs.engine``: retries, idempotency,
+periodic jobs). Callers enqueue with ``tinhso.jobs.engine.enqueue(task, ...)``."""
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
-from collections.abc import Callable
-from typing import Any
 
-from django.conf import settings
-from django.db import transaction
+from tinhso.jobs.engine import durable_task, effect_once, periodic_register
 
 log = logging.getLogger(__name__)
 
 
-def _run(func: Callable[..., Any], args: tuple[Any, ...], kwargs: dict[str, Any]) -> None:
-    try:
-        func(*args, **kwargs)
-    except Exception:  # a failed notification must never break the user's action
-        log.exception("Background task %s failed", getattr(func, "__name__", func))
+@durable_task(max_attempts=5)
+def notification_send(*, channel: str, key: str, payload: dict[str, str]) -> bool:
+    """Send one notification on one channel, once (``key`` identifies the message)."""
+    from tinhso.services.notifications import Notification, sender_get
+
+    sender = sender_get(channel)
+    if sender is None:
+        log.error("Notification channel %r is not registered", channel)
+        return False
+    with effect_once(f"notify:{channel}:{key}") as first:
+        if first:
+            sender(Notification(**payload))
+        return first
 
 
-def task_enqueue(func: Callable[..., Any], *args: Any, **kwargs: Any) -> None:
-    mode = getattr(settings, "TINHSO_TASKS", "inline")
-    if mode == "sync":
-        _run(func, args, kwargs)
-        return
-    if mode != "inline":
-        log.warning("TINHSO_TASKS=%s is not supported; running inline after commit", mode)
-    transaction.on_commit(lambda: _run(func, args, kwargs))
+@durable_task(max_attempts=3)
+def service_stats_rebuild() -> int:
+    """Recompute every statistics row from the dossiers (repairs drift; idempotent)."""
+    from tinhso.services.services import stats_rebuild
+
+    return stats_rebuild()
+
+
+periodic_register(
+    service_stats_rebuild, every=dt.timedelta(days=1), offset=dt.timedelta(hours=-5)
+)  # 02:00 in Hà Nội

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import io
+from dataclasses import dataclass
 from pathlib import Path
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -27,7 +29,7 @@ from tinhso.orgs.models import OrgUnit
 from tinhso.signing import permissions  # noqa: F401  (registers the actions)
 from tinhso.signing.asyncio_compat import run_sync
 from tinhso.signing.fonts import stamp_font_path
-from tinhso.signing.models import SignedDocument
+from tinhso.signing.models import SignedDocument, UnitCertificate
 from tinhso.signing.pki import timestamper, unit_signer_load
 
 # Where the visible stamp goes on the last page (x1, y1, x2, y2 in points from the lower-left
@@ -78,23 +80,32 @@ def _signer_label(user: User) -> str:
     return user.display_name
 
 
-def document_sign(
+@dataclass(frozen=True)
+class PreparedSignature:
+    """A signed PDF not registered yet (``document_register`` stores it)."""
+
+    signed: bytes
+    org_unit: OrgUnit
+    signer_user: User
+    certificate: UnitCertificate
+    signed_at: dt.datetime
+    reason: str
+    location: str
+    filename: str
+
+
+def signature_prepare(
     *,
     pdf_bytes: bytes,
     org_unit: OrgUnit,
     signer_user: User,
     reason: str,
     location: str,
-    purpose: str = "",
-    object_ref: str = "",
     filename: str = "",
-) -> SignedDocument:
-    """Sign ``pdf_bytes`` with ``org_unit``'s certificate (PAdES B-T with the local TSA when
-    the demo PKI is in use, otherwise B-B), with a visible stamp naming the signer and the
-    unit on the last page, and register the result as a ``SignedDocument``.
-
-    ``signer_user`` must hold the "signing.sign" permission (unit head) over ``org_unit``.
-    """
+) -> PreparedSignature:
+    """Sign ``pdf_bytes`` (PAdES, visible stamp, the TSA's timestamp when there is one)
+    without writing anything: callers run it outside their transactions, so that the
+    timestamping authority's answer is never awaited while rows are locked."""
     if not user_can(user=signer_user, action="signing.sign", org_unit=org_unit):
         raise PermissionDenied(_("Bạn không có quyền ký số nhân danh đơn vị này."))
     reader = pdf_check(pdf_bytes=pdf_bytes)
@@ -131,38 +142,82 @@ def document_sign(
             "extra": f"Lý do: {reason[:60]}" if reason else "Ký trên nền tảng Tỉnh Số",
         },
     )
-    signed = out.getvalue()
-    digest = hashlib.sha256(signed).hexdigest()
-    name = Path(filename).name if filename else f"{digest[:16]}.pdf"
+    return PreparedSignature(
+        signed=out.getvalue(),
+        org_unit=org_unit,
+        signer_user=signer_user,
+        certificate=unit_signer.certificate,
+        signed_at=now,
+        reason=reason,
+        location=location,
+        filename=filename,
+    )
+
+
+def document_register(
+    *, prepared: PreparedSignature, purpose: str = "", object_ref: str = ""
+) -> SignedDocument:
+    """Store a prepared signature as a ``SignedDocument`` (with its audit entry)."""
+    p = prepared
+    digest = hashlib.sha256(p.signed).hexdigest()
+    name = Path(p.filename).name if p.filename else f"{digest[:16]}.pdf"
     with transaction.atomic():
         doc = SignedDocument(
             sha256=digest,
-            org_unit=org_unit,
-            signer=signer_user,
-            certificate=unit_signer.certificate,
-            signed_at=now,
+            org_unit=p.org_unit,
+            signer=p.signer_user,
+            certificate=p.certificate,
+            signed_at=p.signed_at,
             purpose=purpose,
             object_ref=object_ref,
-            reason=reason[:255],
-            location=location[:255],
+            reason=p.reason[:255],
+            location=p.location[:255],
             filename=name[:255],
-            size=len(signed),
+            size=len(p.signed),
         )
-        doc.file.save(f"{digest}.pdf", ContentFile(signed), save=False)
+        doc.file.save(f"{digest}.pdf", ContentFile(p.signed), save=False)
         doc.save()
         audit_record(
-            actor=signer_user,
+            actor=p.signer_user,
             action="signing.sign",
             obj=doc,
-            org_unit=org_unit,
+            org_unit=p.org_unit,
             after={
                 "sha256": digest,
                 "purpose": purpose,
                 "object_ref": object_ref,
-                "certificate_serial": unit_signer.certificate.serial,
+                "certificate_serial": p.certificate.serial,
             },
         )
     return doc
+
+
+def document_sign(
+    *,
+    pdf_bytes: bytes,
+    org_unit: OrgUnit,
+    signer_user: User,
+    reason: str,
+    location: str,
+    purpose: str = "",
+    object_ref: str = "",
+    filename: str = "",
+) -> SignedDocument:
+    """Sign ``pdf_bytes`` with ``org_unit``'s certificate (PAdES B-T with the local TSA when
+    the demo PKI is in use, otherwise B-B), with a visible stamp naming the signer and the
+    unit on the last page, and register the result as a ``SignedDocument``.
+
+    ``signer_user`` must hold the "signing.sign" permission (unit head) over ``org_unit``.
+    """
+    prepared = signature_prepare(
+        pdf_bytes=pdf_bytes,
+        org_unit=org_unit,
+        signer_user=signer_user,
+        reason=reason,
+        location=location,
+        filename=filename,
+    )
+    return document_register(prepared=prepared, purpose=purpose, object_ref=object_ref)
 
 
 def pdf_sign(

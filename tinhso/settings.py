@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "tinhso.payments",
     "tinhso.signing",
     "tinhso.services",
+    "tinhso.feedback",
     "tinhso.monitoring",
     "tinhso.data",
     "tinhso.web",

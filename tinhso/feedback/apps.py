@@ -8,4 +8,4 @@ class FeedbackConfig(AppConfig):
     verbose_name = "Phản ánh, kiến nghị"
 
     def ready(self) -> None:
-        from tinhso.feedback import permissions  # noqa: F401  (registers them)
+        from tinhso.feedback import panels, permissions  # noqa: F401  (registers them)

@@ -11,6 +11,7 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -42,6 +43,7 @@ from tinhso.feedback.selectors import (
     feedback_published_get,
     feedback_queue,
     feedback_route_suggest,
+    feedback_scope_figures,
     feedback_track,
 )
 from tinhso.feedback.services import (
@@ -296,7 +298,17 @@ def queue(request: HttpRequest) -> HttpResponse:
     page = Paginator(qs, 30).get_page(request.GET.get("trang"))
     cal = deadlines.calendar_load()
     rows = [(fb, feedback_deadline(feedback=fb, cal=cal)) for fb in page]
-    return render(request, "feedback/queue.html", {"form": form, "page": page, "rows": rows})
+    today = timezone.localdate()
+    figures = feedback_scope_figures(
+        user=request.user,  # type: ignore[arg-type]
+        start=today.replace(month=1, day=1),
+        end=today,
+    )
+    return render(
+        request,
+        "feedback/queue.html",
+        {"form": form, "page": page, "rows": rows, "figures": figures, "year": today.year},
+    )
 
 
 def _handle_forms(fb: Feedback, actions: list[str]) -> dict[str, Any]:

@@ -122,3 +122,34 @@ def test_public_page_filters_by_procedure_and_unit(client, submit_fb, user_named
     detail = client.get(f"/phan-anh/cong-khai/{fb.number}/").content.decode()
     assert "Không cần sổ hộ khẩu." in detail
     assert "0912345678" not in detail and "Nguyễn Thị Hoa" not in detail
+
+
+def test_queue_shows_the_units_figures(submit_fb, user_named):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from tinhso.feedback.services import feedback_approve, feedback_draft_answer, feedback_forward
+    from tinhso.orgs.selectors import orgunit_get
+
+    fb, _code = submit_fb()
+    fb = feedback_forward(
+        user=user_named("vanphong.cds"),
+        feedback_id=fb.pk,
+        version=fb.version,
+        org_unit=orgunit_get(code="724"),
+    )
+    fb = feedback_draft_answer(
+        user=user_named("canbo.dian"), feedback_id=fb.pk, version=fb.version, answer="Trả lời"
+    )
+    feedback_approve(
+        user=user_named("lanhdao.dian"),
+        feedback_id=fb.pk,
+        version=fb.version,
+        now=timezone.now() + dt.timedelta(minutes=1),
+    )
+    dian = _login(Client(), user_named("lanhdao.dian"))
+    page = dian.get("/phan-anh/xu-ly/").content.decode()
+    assert re.search(r'id="feedback-on-time">1 \(100%\)', page)
+    other = _login(Client(), user_named("lanhdao.thuanan")).get("/phan-anh/xu-ly/").content.decode()
+    assert re.search(r'id="feedback-on-time">0<', other)

@@ -153,3 +153,11 @@ def test_queue_shows_the_units_figures(submit_fb, user_named):
     assert re.search(r'id="feedback-on-time">1 \(100%\)', page)
     other = _login(Client(), user_named("lanhdao.thuanan")).get("/phan-anh/xu-ly/").content.decode()
     assert re.search(r'id="feedback-on-time">0<', other)
+
+
+def test_english_when_chosen(client, fb_demo):
+    from django.conf import settings
+
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    body = client.get("/phan-anh/gui/").content.decode()
+    assert "Send feedback or a petition" in body and "Kind of feedback or petition" in body

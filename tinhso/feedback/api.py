@@ -225,7 +225,7 @@ def published(
             {
                 "number": fb.number,
                 "category": fb.category,
-                "subject": fb.subject,
+                "subject": fb.public_subject,
                 "question": fb.public_question,
                 "answer": fb.answer,
                 "procedure_code": fb.procedure.code if fb.procedure else None,

@@ -116,6 +116,7 @@ class Feedback(models.Model):
         _("kết quả đúng hạn"), max_length=8, choices=Outcome.choices, blank=True
     )
     publish_proposed = models.BooleanField(default=False)
+    public_subject = models.CharField(_("tiêu đề công khai"), max_length=255, blank=True)
     public_question = models.TextField(_("nội dung công khai"), blank=True)
     published_at = models.DateTimeField(_("ngày công khai"), null=True, blank=True)
     rating = models.CharField(_("đánh giá"), max_length=12, choices=Rating.choices, blank=True)

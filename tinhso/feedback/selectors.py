@@ -217,7 +217,9 @@ def feedback_published(
     if org_unit_id:
         qs = qs.filter(org_unit_id=org_unit_id)
     if q.strip():
-        qs = qs.filter(Q(subject__icontains=q.strip()) | Q(public_question__icontains=q.strip()))
+        qs = qs.filter(
+            Q(public_subject__icontains=q.strip()) | Q(public_question__icontains=q.strip())
+        )
     return qs.order_by("-published_at", "-pk")
 
 

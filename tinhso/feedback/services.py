@@ -733,6 +733,7 @@ def feedback_approve(
         if do_publish:
             fb.published_at = now
             fb.public_question = fb.public_question or redact(fb.text, names=[fb.sender_name])
+            fb.public_subject = redact(fb.subject, names=[fb.sender_name])
         _finish(fb, now)
         _save(
             fb,
@@ -742,6 +743,7 @@ def feedback_approve(
                 "answered_at",
                 "status",
                 "published_at",
+                "public_subject",
                 "public_question",
                 "outcome",
             ],

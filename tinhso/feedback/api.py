@@ -152,7 +152,7 @@ def submit(
     phone: Form[str] = "",
     publish_consent: Form[bool] = False,
     procedure_code: Form[str] = "",
-    org_unit_id: Form[int | None] = None,  # type: ignore[assignment]
+    org_unit_id: Form[int | None] = None,
     dossier_number: Form[str] = "",
     files: File[list[UploadedFile]] = None,  # type: ignore[assignment]
 ) -> HttpStatus[dict[str, Any]]:

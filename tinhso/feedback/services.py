@@ -12,7 +12,7 @@ import secrets
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass
-from typing import Any
+from typing import Any, cast
 
 from django.conf import settings
 from django.core.cache import cache
@@ -21,7 +21,7 @@ from django.core.files.storage import Storage
 from django.core.files.uploadedfile import UploadedFile
 from django.core.validators import validate_email
 from django.db import InterfaceError, OperationalError, connection, transaction
-from django.db.models import F
+from django.db.models import F, Field
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -225,7 +225,8 @@ def _store_files(
 def _counter_sql() -> str:
     qn = connection.ops.quote_name
     table = qn(FeedbackCounter._meta.db_table)
-    day, last = (qn(FeedbackCounter._meta.get_field(f).column) for f in ("day", "last"))
+    fields = [cast(Field[Any, Any], FeedbackCounter._meta.get_field(f)) for f in ("day", "last")]
+    day, last = (qn(f.column) for f in fields)
     return (
         f"INSERT INTO {table} ({day}, {last}) VALUES (%s, 1) "  # noqa: S608
         f"ON CONFLICT ({day}) DO UPDATE SET {last} = {table}.{last} + 1 RETURNING {last}"

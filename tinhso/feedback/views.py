@@ -70,7 +70,7 @@ def _client_ip(request: HttpRequest) -> str:
 
 def _user(request: HttpRequest) -> User | None:
     user = request.user
-    return user if user.is_authenticated else None  # type: ignore[return-value]
+    return user if user.is_authenticated else None
 
 
 def _apply_errors(form: Any, exc: ValidationError) -> None:
@@ -218,7 +218,7 @@ def track(request: HttpRequest) -> HttpResponse:
 def mine(request: HttpRequest) -> HttpResponse:
     rows = [
         (fb, feedback_deadline(feedback=fb))
-        for fb in feedback_list_for_sender(user=request.user)[:200]  # type: ignore[misc]
+        for fb in feedback_list_for_sender(user=request.user)[:200]  # type: ignore[arg-type]
     ]
     return render(request, "feedback/mine.html", {"rows": rows})
 

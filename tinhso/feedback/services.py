@@ -225,7 +225,7 @@ def _store_files(
 def _counter_sql() -> str:
     qn = connection.ops.quote_name
     table = qn(FeedbackCounter._meta.db_table)
-    fields = [cast(Field[Any, Any], FeedbackCounter._meta.get_field(f)) for f in ("day", "last")]
+    fields = [cast("Field[Any, Any]", FeedbackCounter._meta.get_field(f)) for f in ("day", "last")]
     day, last = (qn(f.column) for f in fields)
     return (
         f"INSERT INTO {table} ({day}, {last}) VALUES (%s, 1) "  # noqa: S608

@@ -409,3 +409,34 @@ def test_redact_removes_contacts_and_name():
     for secret in ("Nguyễn Thị Hoa", "074190001234", "0912 345 678", "hoa@example.vn"):
         assert secret not in out
     assert out.startswith("Tôi là [")
+
+
+def test_head_returns_the_draft_and_a_configured_office_receives(submit_fb, user_named, settings):
+    from tinhso.feedback.services import feedback_return
+
+    fb, _code = submit_fb()
+    fb = feedback_forward(
+        user=user_named("vanphong.cds"),
+        feedback_id=fb.pk,
+        version=fb.version,
+        org_unit=orgunit_get(code="724"),
+    )
+    fb = feedback_draft_answer(
+        user=user_named("canbo.dian"), feedback_id=fb.pk, version=fb.version, answer="Chưa đủ"
+    )
+    with pytest.raises(ValidationError):
+        feedback_return(
+            user=user_named("lanhdao.dian"), feedback_id=fb.pk, version=fb.version, comment=""
+        )
+    fb = feedback_return(
+        user=user_named("lanhdao.dian"),
+        feedback_id=fb.pk,
+        version=fb.version,
+        comment="Bổ sung căn cứ pháp lý",
+    )
+    assert fb.status == FeedbackStatus.PROCESSING
+    assert not fb.events.get(action="return").public  # internal, not on the tracking page
+    settings.TINHSO_FEEDBACK_OFFICE = "724"
+    other, _c = submit_fb(subject="Nhận tại Dĩ An")
+    assert other.org_unit.code == "724"
+    assert list(feedback_queue(user=user_named("canbo.dian"), status="received")) == [other]

@@ -28,7 +28,7 @@ from tinhso.feedback.models import (
 from tinhso.orgs.models import OrgUnit
 from tinhso.orgs.selectors import orgunit_get, orgunit_list, orgunit_roots
 from tinhso.services import deadlines
-from tinhso.services.models import Dossier, Procedure
+from tinhso.services.models import Dossier, Procedure, ServiceMonthlyStat
 from tinhso.services.selectors import procedure_agency_units
 
 HANDLING_DAYS = 15
@@ -255,7 +255,14 @@ class FeedbackFigures:
     satisfied: int = 0
     unsatisfied: int = 0
     dossiers_complained: int = 0
+    dossiers_rated_unsatisfied: int = 0  # from the dossier ratings (services' counters)
     by_unit: dict[int, dict[str, int]] = field(default_factory=dict)
+
+    @property
+    def dossiers_complained_or_disliked(self) -> int:
+        """Dossiers with a complaint or a "not satisfied" rating (766: satisfaction with
+        procedures); a complaint about a dossier already rated so is not counted twice."""
+        return self.dossiers_complained + self.dossiers_rated_unsatisfied
 
     @property
     def on_time_rate(self) -> float | None:
@@ -284,6 +291,7 @@ def feedback_figures(
     (inclusive), for the units whose path starts with one of ``org_paths`` (or ``unit``'s
     subtree; neither: the whole province). Reads ``FeedbackMonthlyStat`` only."""
     qs = FeedbackMonthlyStat.objects.filter(month__gte=_month(start), month__lte=_month(end))
+    ratings = ServiceMonthlyStat.objects.filter(month__gte=_month(start), month__lte=_month(end))
     paths = list(org_paths or [])
     if unit is not None:
         paths.append(unit.path)
@@ -292,6 +300,8 @@ def feedback_figures(
         for p in paths:
             cond |= Q(org_unit__path__startswith=p)
         qs = qs.filter(cond)
+        ratings = ratings.filter(cond)
+    disliked = ratings.aggregate(n=Sum("ratings_unsatisfied"))["n"] or 0
     totals = qs.aggregate(**{k: Sum(k) for k in FEEDBACK_COUNTERS})
     by_unit: dict[int, dict[str, int]] = {}
     for row in (
@@ -302,7 +312,11 @@ def feedback_figures(
         counts = {k: row[f"s_{k}"] or 0 for k in FEEDBACK_COUNTERS}
         if any(counts.values()):  # the office's row is back to zero once all is forwarded
             by_unit[row["org_unit_id"]] = counts
-    return FeedbackFigures(**{k: totals[k] or 0 for k in FEEDBACK_COUNTERS}, by_unit=by_unit)
+    return FeedbackFigures(
+        **{k: totals[k] or 0 for k in FEEDBACK_COUNTERS},
+        dossiers_rated_unsatisfied=disliked,
+        by_unit=by_unit,
+    )
 
 
 def feedback_scope_figures(*, user: User, start: dt.date, end: dt.date) -> FeedbackFigures:

@@ -353,6 +353,20 @@ def test_figures_from_a_hand_made_set(submit_fb, user_named):
     whole = feedback_figures(start=dt.date(2026, 1, 1), end=dt.date(2026, 12, 31))
     assert (whole.received, whole.handled, whole.handled_late, whole.satisfied) == (5, 4, 2, 2)
     assert set(whole.by_unit) == {dian.pk, thuanan.pk}  # nothing left at the office
+    # dossiers rated "not satisfied" come from the services counters of the same units
+    from tinhso.services.services import stats_bump
+
+    ward = orgunit_get(code="25942")  # under Dĩ An
+    stats_bump(
+        org_unit_id=ward.pk,
+        procedure_code="1.001193",
+        day=dt.date(2026, 3, 5),
+        ratings_unsatisfied=2,
+    )
+    d = feedback_figures(org_paths=[dian.path], start=dt.date(2026, 3, 1), end=dt.date(2026, 4, 30))
+    assert d.dossiers_rated_unsatisfied == 2 and d.dossiers_complained_or_disliked == 2
+    t = feedback_figures(unit=thuanan, start=dt.date(2026, 3, 1), end=dt.date(2026, 4, 30))
+    assert t.dossiers_rated_unsatisfied == 0
     # the rebuild gives the same counters as the live updates
     live = {
         (r.org_unit_id, r.month): (

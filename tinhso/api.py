@@ -79,6 +79,7 @@ def _not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
 def _add_routers() -> None:
     from tinhso.accounts.api import router as accounts_router
     from tinhso.data.api import router as data_router
+    from tinhso.feedback.api import router as feedback_router
     from tinhso.monitoring.api import router as monitoring_router
     from tinhso.orgs.api import router as orgs_router
     from tinhso.payments.api import router as payments_router
@@ -92,6 +93,7 @@ def _add_routers() -> None:
     api.add_router("/v1/signing", signing_router)
     api.add_router("/v1/monitoring", monitoring_router)
     api.add_router("/v1/data", data_router)
+    api.add_router("/v1/feedback", feedback_router)
 
 
 _add_routers()

@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "tinhso.payments",
     "tinhso.signing",
     "tinhso.services",
+    "tinhso.feedback",
     "tinhso.monitoring",
     "tinhso.data",
     "tinhso.portal",
@@ -207,6 +208,11 @@ MEDIA_ROOT = VAR_DIR / "media"
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024 * 1024
 TINHSO_MAX_UPLOAD_BYTES = int(os.environ.get("TINHSO_MAX_UPLOAD_BYTES", str(10 * 1024 * 1024)))
+# Feedback and petitions: the receiving office's unit code (empty: the province itself) and
+# the submissions allowed per client and hour (anonymous clients by address, users by account).
+TINHSO_FEEDBACK_OFFICE = os.environ.get("TINHSO_FEEDBACK_OFFICE", "")
+TINHSO_FEEDBACK_ANON_LIMIT = int(os.environ.get("TINHSO_FEEDBACK_ANON_LIMIT", "5"))
+TINHSO_FEEDBACK_USER_LIMIT = int(os.environ.get("TINHSO_FEEDBACK_USER_LIMIT", "20"))
 
 # Security headers and cookies.
 SECURE_CONTENT_TYPE_NOSNIFF = True

@@ -16,6 +16,7 @@ urlpatterns = [
     path("nhat-ky/", include("tinhso.audit.urls")),
     path("don-vi/", include("tinhso.orgs.urls")),
     path("dich-vu-cong/", include("tinhso.services.urls")),
+    path("phan-anh/", include("tinhso.feedback.urls")),
     path("payments/", include("tinhso.payments.urls")),
     path("ky-so/", include("tinhso.signing.urls")),
     path("chuyen-doi-so/", include("tinhso.monitoring.urls")),

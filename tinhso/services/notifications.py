@@ -66,8 +66,6 @@ def absolute_url(path: str) -> str:
 def notify_status_change(
     *, number: str, email: str, phone: str, status_label: str, action_name: str, comment: str
 ) -> None:
-    from tinhso.jobs.engine import enqueue
-    from tinhso.services.tasks import notification_send
 
     link = absolute_url(f"/dich-vu-cong/tra-cuu/?so={number}")
     body = [
@@ -85,6 +83,15 @@ def notify_status_change(
         dossier_number=number,
         sms=f"Ho so {number}: {status_label}. Tra cuu: {link}",
     )
+    notification_send_all(n)
+
+
+def notification_send_all(n: Notification) -> None:
+    """Queue ``n`` on every active channel (one retried, idempotent task per channel); call
+    inside the transaction of the change it reports."""
+    from tinhso.jobs.engine import enqueue
+    from tinhso.services.tasks import notification_send
+
     key = uuid.uuid4().hex
     for channel in senders_active():
         enqueue(notification_send, channel=channel, key=key, payload=asdict(n))

@@ -35,6 +35,12 @@ from tinhso.data.models import (
 )
 from tinhso.data.services import dataset_create, dataset_update, datastore_load, resource_add
 from tinhso.data.text import column_id
+from tinhso.feedback.opendata import (
+    PUBLISHED_HEADER,
+    PUBLISHED_TYPES,
+    published_period,
+    published_rows,
+)
 from tinhso.orgs.models import OrgUnit
 from tinhso.orgs.selectors import orgunit_get, orgunit_list, orgunit_roots, today
 from tinhso.services.models import Channel, Procedure, ProcedureChannel, ServiceDailyStat
@@ -233,6 +239,22 @@ PLATFORM_DATASETS = [
         types={"ma_don_vi": "text", "thang": "text"}
         | {column_id(label): "int" for _f, label in STATS_COUNTERS},
         period=stats_period,
+    ),
+    PlatformDataset(
+        name="tra-loi-phan-anh-kien-nghi",
+        title="Trả lời phản ánh, kiến nghị đã công khai",
+        title_en="Published answers to feedback and petitions",
+        description=(
+            "Các phản ánh, kiến nghị mà người gửi đồng ý và đơn vị quyết định công khai, với "
+            "câu trả lời của đơn vị, thủ tục liên quan và ngày tiếp nhận, trả lời. Thông tin "
+            "cá nhân (họ tên, thư điện tử, số điện thoại, số giấy tờ) đã được ẩn."
+        ),
+        keywords=("phản ánh, kiến nghị", "thủ tục hành chính", "dịch vụ công"),
+        frequency=Frequency.WEEKLY,
+        header=PUBLISHED_HEADER,
+        rows=published_rows,
+        types=PUBLISHED_TYPES,
+        period=published_period,
     ),
 ]
 

@@ -8,7 +8,17 @@ from django.core.management.base import BaseCommand
 from tinhso.accounts.demo import DEMO_LOGINS, DEMO_PASSWORD
 
 # Order follows the dependencies between apps.
-DEMO_APPS = ["orgs", "accounts", "payments", "signing", "services", "monitoring", "data", "web"]
+DEMO_APPS = [
+    "orgs",
+    "accounts",
+    "payments",
+    "signing",
+    "services",
+    "feedback",
+    "monitoring",
+    "data",
+    "web",
+]
 
 
 class Command(BaseCommand):

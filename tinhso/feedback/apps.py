@@ -1,0 +1,11 @@
+from django.apps import AppConfig
+
+
+class FeedbackConfig(AppConfig):
+    name = "tinhso.feedback"
+    label = "feedback"
+    default_auto_field = "django.db.models.BigAutoField"
+    verbose_name = "Phản ánh, kiến nghị"
+
+    def ready(self) -> None:
+        from tinhso.feedback import panels, permissions  # noqa: F401  (registers them)

@@ -275,3 +275,18 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
 }
+
+# National single sign-on (OpenID Connect; docs/deploy.md "National identity"). Each provider
+# comes from OIDC_<NAME>_DISCOVERY_URL / _CLIENT_ID / _CLIENT_SECRET (+ optional _SCOPE,
+# _ACR_VALUES, _MIN_LEVEL, _CLAIMS as JSON {field: claim}, _LABEL). VNEID is the citizens'
+# and businesses' provider; OFFICIALS the province's own directory (officials only link an
+# existing account; their roles always come from memberships inside Tỉnh Số). In the demo the
+# VNEID provider defaults to the in-platform sandbox (tinhso.accounts.sandbox).
+OIDC_SANDBOX = DEMO and not TESTING and env_bool("TINHSO_OIDC_SANDBOX", default=True)
+OIDC_PROVIDER_NAMES = [
+    n.strip().lower()
+    for n in os.environ.get("OIDC_PROVIDERS", "vneid,officials").split(",")
+    if n.strip()
+]
+# A verified identity at this level (1 basic, 2 full; 0 off) is needed to submit dossiers.
+IDENTITY_REQUIRED_LEVEL = int(os.environ.get("IDENTITY_REQUIRED_LEVEL", "0"))

@@ -14,7 +14,8 @@ const host = '127.0.0.1';
 const issuer = `http://${host}:${port}`;
 
 const ACCOUNTS = {
-  congdan: {
+  // a citizen with no account on Tỉnh Số yet
+  dan: {
     acr: 'LoA2',
     claims: {
       SoDinhDanh: '001090000001',
@@ -23,13 +24,15 @@ const ACCOUNTS = {
       LoaiTaiKhoan: '1',
     },
   },
+  // level 1 only (basic electronic identity)
   muc1: {
     acr: 'LoA1',
     claims: { SoDinhDanh: '001090000002', HoVaTen: 'Trần Thị Mức Một', LoaiTaiKhoan: '1' },
   },
-  nguoikhac: {
+  // the same CCCD as the demo's local account `congdan`
+  congdan: {
     acr: 'LoA2',
-    claims: { SoDinhDanh: '001090000003', HoVaTen: 'Lê Văn Khác', LoaiTaiKhoan: '1' },
+    claims: { SoDinhDanh: '074190001234', HoVaTen: 'Nguyễn Thị Hoa', LoaiTaiKhoan: '1' },
   },
 };
 

@@ -294,6 +294,7 @@ IDENTITY_REQUIRED_LEVEL = int(os.environ.get("IDENTITY_REQUIRED_LEVEL", "0"))
 # OAuth2 server (django-oauth-toolkit): client-credentials tokens of the LGSP sharing API and,
 # DEMO ONLY, the sandbox identity provider (OpenID Connect) standing in for VNeID.
 INSTALLED_APPS += ["oauth2_provider"]
+OAUTH2_PROVIDER_ACCESS_TOKEN_MODEL = "oauth2_provider.AccessToken"  # noqa: S105 (a model name)
 OIDC_SANDBOX_SECRET = "demo-only-vneid-sandbox-secret"  # noqa: S105 (documented demo secret)
 
 

@@ -78,7 +78,7 @@ IDENTITIES: dict[str, tuple[str, str, dict[str, str]]] = {
 
 
 def base_url() -> str:
-    return os.environ.get("TINHSO_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
+    return os.environ.get("TINHSO_BASE_URL", "http://127.0.0.1:8000").strip().rstrip("/")
 
 
 def client_settings() -> dict[str, Any]:

@@ -18,7 +18,7 @@ import requests
 
 from tinhso.accounts import oidc
 from tinhso.accounts.models import ExternalIdentity, User
-from tinhso.testing import DEMO_PASSWORD, cannot_run
+from tinhso.testing import DEMO_PASSWORD, axe_violations, cannot_run
 
 HERE = Path(__file__).parent / "oidc"
 CLIENT_ID = "tinhso-test"
@@ -107,6 +107,7 @@ def test_vneid_login_prefilled_submission_and_logout(
 
     # login at the provider, return to Tỉnh Số signed in with a verified identity
     page.goto(page.base_url + "/tai-khoan/dang-nhap/")
+    assert axe_violations(page) == []
     page.get_by_role("link", name="Đăng nhập bằng VNeID").click()
     page.wait_for_url(re.compile(re.escape(vneid) + r"/interaction/.*"))
     page.fill("#login", "dan")

@@ -6,6 +6,8 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 PG_URL ?= postgres://postgres@127.0.0.1:5432/tinhso
 export TINHSO_SHARED_DIR ?= $(abspath ../shared)
+# the demo's identity sandbox is reached at this address (its discovery URL)
+export TINHSO_BASE_URL ?= http://127.0.0.1:$(PORT)
 
 .PHONY: demo test install lint format test-sqlite test-postgres bench clean messages
 

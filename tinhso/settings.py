@@ -316,3 +316,69 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
 }
+
+# National single sign-on (OpenID Connect; docs/deploy.md "National identity"). Each provider
+# comes from OIDC_<NAME>_DISCOVERY_URL / _CLIENT_ID / _CLIENT_SECRET (+ optional _SCOPE,
+# _ACR_VALUES, _MIN_LEVEL, _CLAIMS as JSON {field: claim}, _LABEL). VNEID is the citizens'
+# and businesses' provider; OFFICIALS the province's own directory (officials only link an
+# existing account; their roles always come from memberships inside Tỉnh Số). In the demo the
+# VNEID provider defaults to the in-platform sandbox (tinhso.accounts.sandbox).
+OIDC_SANDBOX = DEMO and not TESTING and env_bool("TINHSO_OIDC_SANDBOX", default=True)
+OIDC_PROVIDER_NAMES = [
+    n.strip().lower()
+    for n in os.environ.get("OIDC_PROVIDERS", "vneid,officials").split(",")
+    if n.strip()
+]
+# A verified identity at this level (1 basic, 2 full; 0 off) is needed to submit dossiers.
+IDENTITY_REQUIRED_LEVEL = int(os.environ.get("IDENTITY_REQUIRED_LEVEL", "0"))
+
+# OAuth2 server (django-oauth-toolkit): client-credentials tokens of the LGSP sharing API and,
+# DEMO ONLY, the sandbox identity provider (OpenID Connect) standing in for VNeID.
+INSTALLED_APPS += ["oauth2_provider"]
+OAUTH2_PROVIDER_ACCESS_TOKEN_MODEL = "oauth2_provider.AccessToken"  # noqa: S105 (a model name)
+OIDC_SANDBOX_SECRET = "demo-only-vneid-sandbox-secret"  # noqa: S105 (documented demo secret)
+
+
+def _demo_oidc_key() -> str:
+    """DEMO ONLY: the sandbox provider's RSA key, generated once under var/ (never committed)."""
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import rsa
+
+    path = SIGNING_DIR / "oidc-sandbox-key.pem"
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        pem = rsa.generate_private_key(public_exponent=65537, key_size=2048).private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        )
+        tmp = path.with_suffix(f".{os.getpid()}.tmp")
+        tmp.write_bytes(pem)
+        tmp.chmod(0o600)
+        os.replace(tmp, path)
+    return path.read_text()
+
+
+OAUTH2_PROVIDER = {
+    "PKCE_REQUIRED": True,
+    "ACCESS_TOKEN_EXPIRE_SECONDS": 3600,
+    "SCOPES": {"openid": "OpenID Connect", "profile": "Thông tin định danh", "lgsp": "LGSP"},
+    "OIDC_ENABLED": DEMO,
+    "OIDC_RSA_PRIVATE_KEY": _demo_oidc_key() if DEMO else "",
+    "ALLOWED_REDIRECT_URI_SCHEMES": ["http", "https"] if DEMO else ["https"],
+}
+if not DEMO:
+    # Production refuses the demo identity sandbox, its client secret and anything pointing
+    # at it (docs/deploy.md "National identity").
+    from django.core.exceptions import ImproperlyConfigured
+
+    _oidc_env = {k: v for k, v in os.environ.items() if k.startswith("OIDC_")}
+    if (
+        env_bool("TINHSO_OIDC_SANDBOX")
+        or any("/sandbox/" in v for k, v in _oidc_env.items() if k.endswith("_DISCOVERY_URL"))
+        or OIDC_SANDBOX_SECRET in _oidc_env.values()
+    ):
+        raise ImproperlyConfigured(
+            "The demo identity sandbox (its URL, client secret or TINHSO_OIDC_SANDBOX) "
+            "cannot be used in production: configure the real provider (docs/deploy.md)."
+        )

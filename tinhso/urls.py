@@ -31,3 +31,7 @@ handler500 = "tinhso.web.views.error_500"
 
 if settings.DEBUG:  # pragma: no cover
     pass
+
+if settings.DEMO:
+    # DEMO ONLY: the sandbox identity provider standing in for VNeID (tinhso.accounts.sandbox)
+    urlpatterns += [path("sandbox/vneid/", include("tinhso.accounts.sandbox"))]

@@ -23,6 +23,11 @@ class User(AbstractUser):
     address = models.CharField(_("địa chỉ"), max_length=255, blank=True)
     date_of_birth = models.DateField(_("ngày sinh"), null=True, blank=True)
     preferred_language = models.CharField(max_length=5, default="vi")
+    # Verified identity: set only by a national identity provider's login (services
+    # identity_login / identity_link), never by a form the user can edit.
+    identity_source = models.CharField(_("nguồn định danh"), max_length=40, blank=True)
+    identity_level = models.PositiveSmallIntegerField(_("mức định danh"), null=True, blank=True)
+    identity_verified_at = models.DateTimeField(_("định danh lúc"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("người dùng")
@@ -46,6 +51,10 @@ class User(AbstractUser):
         if self.kind == self.Kind.BUSINESS and self.business_name:
             return self.business_name
         return self.full_name or self.get_full_name() or self.username
+
+    @property
+    def identity_verified(self) -> bool:
+        return bool(self.identity_source and self.identity_verified_at)
 
     @property
     def is_applicant(self) -> bool:
@@ -84,3 +93,30 @@ class Membership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} — {self.get_role_display()} — {self.org_unit}"
+
+
+class ExternalIdentity(models.Model):
+    """A user's account at an OpenID Connect provider (provider + ``sub``). Created at the
+    first login through the provider, or by linking after a login to the local account."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="external_identities")
+    provider = models.CharField(_("nhà cung cấp định danh"), max_length=40)
+    subject = models.CharField(_("mã định danh tại nhà cung cấp"), max_length=255)
+    level = models.PositiveSmallIntegerField(_("mức định danh"), default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_login_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("tài khoản định danh liên kết")
+        verbose_name_plural = _("tài khoản định danh liên kết")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["provider", "subject"], name="external_identity_unique"
+            ),
+            models.UniqueConstraint(
+                fields=["user", "provider"], name="external_identity_one_per_user"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.provider}:{self.subject} → {self.user}"

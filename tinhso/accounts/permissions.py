@@ -119,3 +119,18 @@ permission_register("orgs.view", roles=[Role.OFFICER, Role.HEAD, Role.DX_OFFICE,
 permission_register("orgs.manage", roles=[Role.ADMIN])
 permission_register("audit.view", roles=[Role.OFFICER, Role.HEAD, Role.DX_OFFICE, Role.ADMIN])
 permission_register("accounts.manage", roles=[Role.ADMIN])
+
+
+def identity_required_level() -> int:
+    """The verified-identity level needed to submit dossiers (0: no requirement)."""
+    from django.conf import settings
+
+    return int(getattr(settings, "IDENTITY_REQUIRED_LEVEL", 0) or 0)
+
+
+def user_identity_sufficient(user: Any) -> bool:
+    """May this applicant submit dossiers under the verified-identity setting?"""
+    level = identity_required_level()
+    if level <= 0:
+        return True
+    return bool(getattr(user, "identity_verified", False) and (user.identity_level or 0) >= level)

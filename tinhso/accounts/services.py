@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace as _replace
 from typing import Any
 
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from tinhso.accounts.models import Membership, Role, User
+from tinhso.accounts.models import ExternalIdentity, Membership, Role, User
+from tinhso.accounts.oidc import Identity
 from tinhso.accounts.validators import validate_citizen_id, validate_tax_code
 from tinhso.audit.services import audit_record
 from tinhso.orgs.models import OrgUnit
@@ -185,3 +188,242 @@ def membership_remove(*, actor: User | None, membership: Membership) -> None:
         before=snapshot,
     )
     membership.delete()
+
+
+# --- Verified identity (OpenID Connect providers; tinhso.accounts.oidc) ---------------------
+
+
+class IdentityError(Exception):
+    """A provider login that must not create a session; ``message`` is for the user."""
+
+    def __init__(self, message: str, *, code: str) -> None:
+        super().__init__(message)
+        self.message = message
+        self.code = code
+
+
+class IdentityLinkRequired(Exception):
+    """The identity is not linked yet and a local account must be signed in to first."""
+
+    def __init__(self, *, existing: User | None) -> None:
+        super().__init__("link required")
+        self.existing = existing
+
+
+def identity_refusal_record(
+    *, identity: Identity | None, provider: str, code: str, ip: str = ""
+) -> None:
+    """Audit a refused provider login (no session was created)."""
+    with transaction.atomic():
+        audit_record(
+            actor=None,
+            action="accounts.identity_refused",
+            object_type="accounts.externalidentity",
+            object_id=f"{provider}:{identity.subject if identity else ''}",
+            extra={"provider": provider, "reason": code, "level": getattr(identity, "level", 0)},
+            ip=ip or None,
+        )
+
+
+def _identity_apply(*, user: User, identity: Identity) -> None:
+    """Copy the verified data onto the user (the provider is the source of truth)."""
+    user.identity_source = identity.provider
+    user.identity_level = identity.level
+    user.identity_verified_at = timezone.now()
+    if identity.full_name:
+        user.full_name = identity.full_name
+    if identity.date_of_birth:
+        user.date_of_birth = identity.date_of_birth
+    if identity.is_business and identity.business_name:
+        user.business_name = identity.business_name
+    user.save(
+        update_fields=[
+            "identity_source",
+            "identity_level",
+            "identity_verified_at",
+            "full_name",
+            "date_of_birth",
+            "business_name",
+        ]
+    )
+
+
+def _identity_account_for(identity: Identity) -> User | None:
+    """A local account that claims the same person (same CCCD, or same MST for a business)."""
+    if identity.is_business:
+        return (
+            User.objects.filter(tax_code=identity.tax_code).first() if identity.tax_code else None
+        )
+    return User.objects.filter(citizen_id=identity.citizen_id).first()
+
+
+def _identity_username(identity: Identity) -> str:
+    base = (
+        f"{identity.provider}-{identity.tax_code if identity.is_business else identity.citizen_id}"
+    )
+    username, n = base, 1
+    while User.objects.filter(username__iexact=username).exists():
+        n += 1
+        username = f"{base}-{n}"
+    return username
+
+
+def identity_login(*, identity: Identity, min_level: int, officials: bool, ip: str = "") -> User:
+    """The user a provider's verified identity signs in as: the linked account, else a new
+    applicant account. Raises ``IdentityError`` (no session) or ``IdentityLinkRequired``
+    when a local account with the same CCCD/MST exists (its owner must sign in to it first)
+    or, for the officials' directory, when the official has not linked an account yet.
+    Officials' roles are never taken from the provider."""
+    if not identity.subject:
+        raise IdentityError(_("Nhà cung cấp định danh không trả về mã người dùng."), code="no_sub")
+    if identity.level < min_level:
+        raise IdentityError(
+            _(
+                "Tài khoản định danh điện tử mức %(got)s chưa đủ: cần mức %(min)s trở lên. "
+                "Vui lòng nâng mức định danh trên ứng dụng VNeID."
+            )
+            % {"got": identity.level, "min": min_level},
+            code="level_too_low",
+        )
+    with transaction.atomic():
+        ext = (
+            ExternalIdentity.objects.select_for_update()
+            .select_related("user")
+            .filter(provider=identity.provider, subject=identity.subject)
+            .first()
+        )
+        if ext is not None:
+            user = ext.user
+            if not user.is_active:
+                raise IdentityError(_("Tài khoản này đã bị khóa."), code="inactive")
+            if not officials:
+                _identity_apply(user=user, identity=identity)
+            ext.level = identity.level
+            ext.last_login_at = timezone.now()
+            ext.save(update_fields=["level", "last_login_at"])
+            audit_record(
+                actor=user,
+                action="accounts.identity_login",
+                obj=user,
+                extra={"provider": identity.provider, "level": identity.level},
+                ip=ip or None,
+            )
+            return user
+    if officials:
+        raise IdentityLinkRequired(existing=None)
+    if identity.is_business:
+        try:
+            code = validate_tax_code(identity.tax_code)
+        except ValidationError as exc:
+            raise IdentityError(
+                _("Nhà cung cấp định danh không trả về mã số thuế hợp lệ của doanh nghiệp."),
+                code="bad_tax_code",
+            ) from exc
+        identity = _replace(identity, tax_code=code)
+    else:
+        try:
+            cid = validate_citizen_id(identity.citizen_id)
+        except ValidationError as exc:
+            raise IdentityError(
+                _("Nhà cung cấp định danh không trả về số định danh cá nhân hợp lệ."),
+                code="bad_citizen_id",
+            ) from exc
+        identity = _replace(identity, citizen_id=cid)
+    existing = _identity_account_for(identity)
+    if existing is not None:
+        raise IdentityLinkRequired(existing=existing)
+    with transaction.atomic():
+        fields: dict[str, Any] = {
+            "full_name": identity.full_name,
+            "email": identity.email,
+            "phone": identity.phone[:20],
+            "date_of_birth": identity.date_of_birth,
+        }
+        if identity.is_business:
+            fields.update(
+                kind=User.Kind.BUSINESS,
+                tax_code=identity.tax_code,
+                business_name=identity.business_name or identity.tax_code,
+            )
+        else:
+            fields.update(kind=User.Kind.CITIZEN, citizen_id=identity.citizen_id)
+        user = _create_user(
+            actor=None,
+            username=_identity_username(identity),
+            password=None,
+            check_password=False,
+            **fields,
+        )
+        _identity_apply(user=user, identity=identity)
+        ExternalIdentity.objects.create(
+            user=user,
+            provider=identity.provider,
+            subject=identity.subject,
+            level=identity.level,
+            last_login_at=timezone.now(),
+        )
+        audit_record(
+            actor=user,
+            action="accounts.identity_login",
+            obj=user,
+            extra={"provider": identity.provider, "level": identity.level, "created": True},
+            ip=ip or None,
+        )
+    return user
+
+
+def identity_link(*, identity: Identity, user: User, officials: bool, ip: str = "") -> User:
+    """Link a provider identity to the local account ``user``, whose owner has just signed
+    in to it (password) in the same flow. Refused when the account belongs to another
+    person (a different CCCD/MST than the provider asserts)."""
+    if officials:
+        same = user.is_official
+    elif identity.is_business:
+        same = user.kind == User.Kind.BUSINESS and user.tax_code == identity.tax_code
+    else:
+        same = user.kind == User.Kind.CITIZEN and user.citizen_id == identity.citizen_id
+    if not same:
+        with transaction.atomic():
+            audit_record(
+                actor=user,
+                action="accounts.identity_link_refused",
+                obj=user,
+                extra={"provider": identity.provider, "subject": identity.subject},
+                ip=ip or None,
+            )
+        raise IdentityError(
+            _(
+                "Không thể liên kết: tài khoản bạn vừa đăng nhập không thuộc về người có "
+                "định danh điện tử này."
+            )
+            if not officials
+            else _("Chỉ tài khoản cán bộ mới liên kết được với đăng nhập cán bộ."),
+            code="link_other_person",
+        )
+    with transaction.atomic():
+        if (
+            ExternalIdentity.objects.filter(
+                provider=identity.provider, subject=identity.subject
+            ).exists()
+            or ExternalIdentity.objects.filter(user=user, provider=identity.provider).exists()
+        ):
+            raise IdentityError(
+                _("Tài khoản này đã được liên kết với một định danh khác."), code="already_linked"
+            )
+        ExternalIdentity.objects.create(
+            user=user,
+            provider=identity.provider,
+            subject=identity.subject,
+            level=identity.level,
+            last_login_at=timezone.now(),
+        )
+        if not officials:
+            _identity_apply(user=user, identity=identity)
+        audit_record(
+            actor=user,
+            action="accounts.identity_link",
+            obj=user,
+            extra={"provider": identity.provider, "level": identity.level},
+            ip=ip or None,
+        )
+    return user

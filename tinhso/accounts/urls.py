@@ -13,7 +13,10 @@ urlpatterns = [
         ),
         name="login",
     ),
-    path("dang-xuat/", auth_views.LogoutView.as_view(), name="logout"),
+    path("dang-xuat/", views.logout_view, name="logout"),
+    path("dinh-danh/<slug:provider>/", views.oidc_start, name="oidc_start"),
+    path("dinh-danh/<slug:provider>/callback/", views.oidc_callback, name="oidc_callback"),
+    path("dinh-danh-lien-ket/", views.oidc_link, name="oidc_link"),
     path("dang-ky/", views.register, name="register"),
     path("dang-ky/doanh-nghiep/", views.register, {"kind": "business"}, name="register_business"),
     path(

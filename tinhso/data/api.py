@@ -9,7 +9,6 @@ access log (who, what, when, how many rows), refused requests included.
 
 from __future__ import annotations
 
-import base64
 import functools
 import json
 from collections.abc import Callable
@@ -20,6 +19,7 @@ from ninja import Router
 
 from tinhso.apierrors import ApiError
 from tinhso.data.models import ClientSystem, Dataset, Grant, Resource
+from tinhso.data.oauth import lgsp_token_response
 from tinhso.data.selectors import (
     DatastoreQueryError,
     datastore_query,
@@ -32,7 +32,7 @@ from tinhso.data.services import (
     lgsp_authenticate,
     lgsp_authorise,
     lgsp_rate_check,
-    lgsp_token_issue,
+    lgsp_token_scopes,
 )
 
 router = Router(tags=["data"])
@@ -111,7 +111,12 @@ def _enter(
         if authorise:
             if dataset is None:
                 raise SharingError("not_found", "Không tìm thấy dữ liệu được yêu cầu.", 404)
-            grant = lgsp_authorise(client=client, dataset=dataset, resource=resource)
+            grant = lgsp_authorise(
+                client=client,
+                dataset=dataset,
+                resource=resource,
+                scopes=lgsp_token_scopes(raw_key=_raw_key(request)),
+            )
     except SharingError as exc:
         accesslog_append(
             client=client,
@@ -129,28 +134,12 @@ def _enter(
 
 
 @router.post("/lgsp/token", auth=None, summary="OAuth2 client credentials")
-@_sharing
 def lgsp_token(request: HttpRequest) -> Any:
     """``grant_type=client_credentials``, ``client_id`` (the system's code) and
-    ``client_secret`` (an API key), in the form body or HTTP Basic auth."""
-    grant_type = request.POST.get("grant_type", "")
-    client_id = request.POST.get("client_id", "")
-    secret = request.POST.get("client_secret", "")
-    auth = request.headers.get("Authorization", "")
-    if auth.lower().startswith("basic "):
-        try:
-            client_id, _sep, secret = base64.b64decode(auth[6:]).decode("utf-8").partition(":")
-        except ValueError:
-            client_id, secret = "", ""
-    if grant_type != "client_credentials":
-        return JsonResponse({"error": "unsupported_grant_type"}, status=400)
-    try:
-        token = lgsp_token_issue(client_code=client_id, client_secret=secret)
-    except SharingError:
-        return JsonResponse({"error": "invalid_client"}, status=401)
-    response = JsonResponse(token)
-    response["Cache-Control"] = "no-store"
-    return response
+    ``client_secret`` (an API key), in the form body or HTTP Basic auth; optional ``scope``
+    (``lgsp`` and ``dataset:<name>`` of the datasets granted). Answered by
+    django-oauth-toolkit (``tinhso.data.oauth``)."""
+    return lgsp_token_response(request)
 
 
 def _dataset_summary(ds: Dataset, resources: list[Resource]) -> dict[str, Any]:

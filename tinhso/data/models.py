@@ -301,6 +301,20 @@ class ApiKey(models.Model):
         return f"{self.client.code}:{self.prefix}"
 
 
+class LgspToken(models.Model):
+    """An OAuth2 access token (django-oauth-toolkit, client credentials) and the API key the
+    client system authenticated with: the token stops as soon as that key is revoked or the
+    system disabled."""
+
+    access_token = models.OneToOneField(
+        "oauth2_provider.AccessToken", on_delete=models.CASCADE, related_name="lgsp"
+    )
+    key = models.ForeignKey(ApiKey, on_delete=models.CASCADE, related_name="tokens")
+
+    def __str__(self) -> str:
+        return f"{self.key} → token {self.access_token_id}"
+
+
 class AccessRequest(models.Model):
     class Status(models.TextChoices):
         PENDING = "pending", _("Chờ duyệt")

@@ -1178,10 +1178,6 @@ class SharingError(Exception):
         self.key_prefix = key_prefix
 
 
-TOKEN_SALT = "tinhso.data.lgsp.token"  # noqa: S105 (a signing salt, not a secret)
-TOKEN_TTL = 3600
-
-
 def _check_key(key: ApiKey) -> tuple[ClientSystem, ApiKey]:
     now = timezone.now()
     if key.revoked_at is not None and key.revoked_at <= now:
@@ -1208,7 +1204,7 @@ def _check_key(key: ApiKey) -> tuple[ClientSystem, ApiKey]:
 
 def lgsp_authenticate(*, raw_key: str) -> tuple[ClientSystem, ApiKey]:
     """The client system and key for a presented API key (or an OAuth2 access token issued
-    by ``lgsp_token_issue``), or ``SharingError``."""
+    at ``/lgsp/token``, see ``tinhso.data.oauth``), or ``SharingError``."""
     raw_key = (raw_key or "").strip()
     if not raw_key:
         raise SharingError(
@@ -1227,31 +1223,23 @@ def lgsp_authenticate(*, raw_key: str) -> tuple[ClientSystem, ApiKey]:
     return _check_key(key)
 
 
-def lgsp_token_issue(*, client_code: str, client_secret: str) -> dict[str, Any]:
-    """OAuth2 client credentials: the client's code and one of its API keys give a bearer
-    token valid for an hour (it stops working as soon as the key is revoked)."""
-    from django.core import signing
-
-    client, key = lgsp_authenticate(raw_key=client_secret)
-    if client.code != client_code:
-        raise SharingError("invalid_client", _("Mã hệ thống và khóa không khớp."), 401)
-    token = signing.dumps({"k": key.prefix}, salt=TOKEN_SALT)
-    return {"access_token": token, "token_type": "Bearer", "expires_in": TOKEN_TTL}
-
-
 def _token_authenticate(token: str) -> tuple[ClientSystem, ApiKey]:
-    from django.core import signing
+    """An OAuth2 access token issued by django-oauth-toolkit (``tinhso.data.oauth``): valid,
+    with the ``lgsp`` scope, and its API key still valid (revocation stops it at once)."""
+    from oauth2_provider.models import get_access_token_model
 
-    try:
-        payload = signing.loads(token, salt=TOKEN_SALT, max_age=TOKEN_TTL)
-    except signing.SignatureExpired:
-        raise SharingError("token_expired", _("Mã truy cập đã hết hạn."), 401) from None
-    except signing.BadSignature:
-        raise SharingError("invalid_key", _("Khóa API không hợp lệ."), 401) from None
-    key = ApiKey.objects.select_related("client__org_unit").filter(prefix=payload.get("k")).first()
-    if key is None:
+    access = (
+        get_access_token_model()
+        .objects.select_related("lgsp__key__client__org_unit")
+        .filter(token_checksum=hashlib.sha256(token.encode("utf-8")).hexdigest())
+        .first()
+    )
+    link = getattr(access, "lgsp", None) if access is not None else None
+    if access is None or link is None or not access.allow_scopes(["lgsp"]):
         raise SharingError("invalid_key", _("Khóa API không hợp lệ."), 401)
-    return _check_key(key)
+    if access.is_expired():
+        raise SharingError("token_expired", _("Mã truy cập đã hết hạn."), 401)
+    return _check_key(link.key)
 
 
 def rate_limit() -> int:
@@ -1276,12 +1264,44 @@ def lgsp_rate_check(*, client: ClientSystem) -> None:
         )
 
 
+def lgsp_token_scopes(*, raw_key: str) -> frozenset[str] | None:
+    """The scopes of a presented OAuth2 access token; None for an API key (which reaches
+    every current grant of its system)."""
+    from oauth2_provider.models import get_access_token_model
+
+    raw_key = (raw_key or "").strip()
+    if not raw_key or raw_key.startswith(KEY_PREFIX + "_"):
+        return None
+    scope = (
+        get_access_token_model()
+        .objects.filter(token_checksum=hashlib.sha256(raw_key.encode("utf-8")).hexdigest())
+        .values_list("scope", flat=True)
+        .first()
+    )
+    return frozenset((scope or "").split())
+
+
 def lgsp_authorise(
-    *, client: ClientSystem, dataset: Dataset, resource: Resource | None = None
+    *,
+    client: ClientSystem,
+    dataset: Dataset,
+    resource: Resource | None = None,
+    scopes: frozenset[str] | None = None,
 ) -> Grant:
     """The grant that lets ``client`` read ``dataset`` (or ``resource``) today, or the
     clearest reason why not. For dataset metadata (``resource=None``) a grant on any of its
-    resources is enough; for rows, the grant must cover the dataset or that resource."""
+    resources is enough; for rows, the grant must cover the dataset or that resource. With
+    an access token, its scopes must also name the dataset (``dataset:<name>``)."""
+    if scopes is not None and f"dataset:{dataset.name}" not in scopes:
+        raise SharingError(
+            "insufficient_scope",
+            _(
+                "Mã truy cập không bao gồm bộ dữ liệu “%(what)s”. Hãy xin mã truy cập mới "
+                "(phạm vi dataset:%(name)s)."
+            )
+            % {"what": dataset.title, "name": dataset.name},
+            403,
+        )
     if dataset.archived_at is not None:
         raise SharingError(
             "dataset_archived",

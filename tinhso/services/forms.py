@@ -25,11 +25,41 @@ def submission_form(
     data: Any = None,
     files: Any = None,
     in_person: bool = False,
+    applicant: Any = None,
 ) -> forms.Form:
-    """E-form fields + receiving agency + one file input per document part."""
+    """E-form fields + receiving agency + one file input per document part. For an
+    applicant with a verified identity, the verified name and number are shown first,
+    read-only (disabled: a posted value is ignored; the dossier takes them from the
+    account)."""
     base = eform_form_class(procedure=procedure)
     form = base(data=data, files=files)
+    verified: dict[str, forms.Field] = {}
+    if applicant is not None and getattr(applicant, "identity_verified", False):
+        source = _("định danh điện tử mức %(n)s") % {"n": applicant.identity_level}
+        verified["verified_name"] = forms.CharField(
+            label=_("Họ tên người nộp"),
+            initial=applicant.full_name,
+            disabled=True,
+            required=False,
+            help_text=_("Đã xác thực qua %(s)s; không sửa được.") % {"s": source},
+        )
+        if applicant.kind == "business":
+            verified["verified_on_behalf"] = forms.CharField(
+                label=_("Nộp thay mặt doanh nghiệp"),
+                initial=f"{applicant.business_name} (MST {applicant.tax_code})",
+                disabled=True,
+                required=False,
+            )
+        else:
+            verified["verified_citizen_id"] = forms.CharField(
+                label=_("Số định danh cá nhân"),
+                initial=applicant.citizen_id,
+                disabled=True,
+                required=False,
+                help_text=_("Đã xác thực qua %(s)s; không sửa được.") % {"s": source},
+            )
     form.fields = {
+        **verified,
         "org_unit": UnitChoiceField(
             queryset=OrgUnit.objects.filter(pk__in=[u.pk for u in units]).order_by("path"),
             label=_("Cơ quan tiếp nhận"),

@@ -623,6 +623,10 @@ class Dossier(models.Model):
     applicant_id_number = models.CharField(_("số định danh người nộp"), max_length=20, blank=True)
     applicant_email = models.EmailField(_("thư điện tử"), blank=True)
     applicant_phone = models.CharField(_("điện thoại"), max_length=20, blank=True)
+    identity_source = models.CharField(_("nguồn định danh người nộp"), max_length=40, blank=True)
+    identity_level = models.PositiveSmallIntegerField(
+        _("mức định danh người nộp"), null=True, blank=True
+    )
     form_data = models.JSONField(_("nội dung tờ khai"), default=dict, blank=True)
     registered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

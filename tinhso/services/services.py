@@ -30,7 +30,11 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from tinhso.accounts.permissions import user_can
+from tinhso.accounts.permissions import (
+    identity_required_level,
+    user_can,
+    user_identity_sufficient,
+)
 from tinhso.audit.services import audit_record
 from tinhso.orgs.models import OrgUnit
 from tinhso.orgs.selectors import valid_on_q
@@ -495,6 +499,11 @@ def _online_checks(
     size). All problems are reported at once. Returns (cleaned form, checked uploads)."""
     if not getattr(user, "is_authenticated", False) or not user.is_applicant:
         raise PermissionDenied(_("Chỉ công dân, doanh nghiệp mới nộp hồ sơ trực tuyến."))
+    if not user_identity_sufficient(user):
+        raise PermissionDenied(
+            _("Cần định danh điện tử mức %(n)s (đăng nhập bằng VNeID) để nộp hồ sơ trực tuyến.")
+            % {"n": identity_required_level()}
+        )
     errors: dict[str, list[str]] = {}
     online = procedure_channel(procedure=procedure, channel=Channel.ONLINE)
     if online is not None and online.needs_review:
@@ -546,6 +555,8 @@ def _online_dossier(
         applicant_id_number=user.citizen_id or user.tax_code or "",
         applicant_email=user.email or "",
         applicant_phone=user.phone or "",
+        identity_source=user.identity_source if user.identity_verified else "",
+        identity_level=user.identity_level if user.identity_verified else None,
         form_data=cleaned,
         received_digitised=True,
         **fields,

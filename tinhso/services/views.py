@@ -12,7 +12,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from tinhso.accounts.permissions import user_can, user_units
+from tinhso.accounts.permissions import (
+    identity_required_level,
+    user_can,
+    user_identity_sufficient,
+    user_units,
+)
 from tinhso.services import deadlines
 from tinhso.services.eform import eform_display
 from tinhso.services.forms import (
@@ -124,12 +129,20 @@ def submit_start(request: HttpRequest, code: str) -> HttpResponse:
     if not request.user.is_applicant:
         messages.warning(request, _("Chỉ công dân, doanh nghiệp mới nộp hồ sơ trực tuyến."))
         return redirect("services:procedure", code=code)
+    if not user_identity_sufficient(request.user):
+        messages.warning(
+            request,
+            _("Cần định danh điện tử mức %(n)s (đăng nhập bằng VNeID) để nộp hồ sơ trực tuyến.")
+            % {"n": identity_required_level()},
+        )
+        return redirect("services:procedure", code=code)
     units = procedure_agency_units(procedure=procedure)
     form = submission_form(
         procedure=procedure,
         units=units,
         data=request.POST or None,
         files=request.FILES or None,
+        applicant=request.user,
     )
     if request.method == "POST" and form.is_valid():
         files = {

@@ -3,6 +3,7 @@ from __future__ import annotations
 import importlib
 from typing import Any
 
+from django.conf import settings
 from django.core.management.base import BaseCommand
 
 from tinhso.accounts.demo import DEMO_LOGINS, DEMO_PASSWORD
@@ -37,6 +38,10 @@ class Command(BaseCommand):
             history = getattr(module, "demo_history", None)  # services: generated dossiers
             if history is not None:
                 history(stdout=self.stdout)
+        if settings.OIDC_SANDBOX:  # DEMO ONLY: the identity sandbox standing in for VNeID
+            from tinhso.accounts.sandbox import sandbox_demo_load
+
+            sandbox_demo_load(stdout=self.stdout)
         self.stdout.write("")
         self.stdout.write(self.style.SUCCESS(f"Tài khoản demo (mật khẩu: {DEMO_PASSWORD}):"))
         for username, label in DEMO_LOGINS:

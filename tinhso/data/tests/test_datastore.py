@@ -306,3 +306,45 @@ def test_upload_is_size_checked_and_loaded(dataset, tmp_path, settings):
         actor=None, resource=res, upload=SimpleUploadedFile("moi.csv", b"a,b\n1,2\n")
     )
     assert report.rows_loaded == 1 and report.version == 2
+
+
+def test_failing_replace_keeps_the_old_file_downloadable(dataset, tmp_path, monkeypatch):
+    """Issue 14 finding 1: a replace that fails after the new file is stored rolls the row
+    back; the old file must still exist (it is deleted only after commit)."""
+    import tinhso.data.services as data_services
+
+    res = make_resource(dataset, tmp_path, VI_CSV.encode())
+    datastore_load(actor=None, resource=res)
+    res.refresh_from_db()
+    old_name, old_bytes = res.file.name, res.file.read()
+    res.file.close()
+
+    def boom(**kwargs):
+        raise RuntimeError("lock wait timeout")
+
+    monkeypatch.setattr(data_services, "audit_record", boom)
+    new = tmp_path / "moi.csv"
+    new.write_bytes(b"x,y\n1,2\n")
+    with pytest.raises(RuntimeError):
+        datastore_load(actor=None, resource=res, path=new)
+    res.refresh_from_db()
+    assert res.file.name == old_name
+    assert res.file.storage.exists(old_name)
+    with res.file.open("rb") as fh:
+        assert fh.read() == old_bytes
+
+
+def test_successful_replace_deletes_the_old_file_after_commit(
+    dataset, tmp_path, django_capture_on_commit_callbacks
+):
+    res = make_resource(dataset, tmp_path, VI_CSV.encode())
+    datastore_load(actor=None, resource=res)
+    res.refresh_from_db()
+    old_name = res.file.name
+    new = tmp_path / "moi.csv"
+    new.write_bytes(b"x,y\n1,2\n")
+    with django_capture_on_commit_callbacks(execute=True):
+        datastore_load(actor=None, resource=res, path=new)
+    res.refresh_from_db()
+    assert res.file.name != old_name
+    assert not res.file.storage.exists(old_name)

@@ -168,6 +168,10 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked.html"
 AXES_IPWARE_META_PRECEDENCE_ORDER = ["REMOTE_ADDR"]
+# How many reverse proxies in front of the app append to X-Forwarded-For (docs/deploy.md);
+# tinhso.http.client_address reads the client address through them, for axes and everything.
+TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
+AXES_CLIENT_IP_CALLABLE = "tinhso.http.client_address"
 
 # Internationalisation: Vietnamese first, English available.
 LANGUAGE_CODE = "vi"

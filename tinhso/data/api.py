@@ -34,13 +34,14 @@ from tinhso.data.services import (
     lgsp_rate_check,
     lgsp_token_issue,
 )
+from tinhso.http import client_address
 
 router = Router(tags=["data"])
 MAX_ROWS = 10_000
 
 
 def _ip(request: HttpRequest) -> str:
-    return request.META.get("REMOTE_ADDR", "")
+    return client_address(request)
 
 
 def _raw_key(request: HttpRequest) -> str:

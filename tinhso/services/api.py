@@ -14,6 +14,7 @@ from ninja.responses import Status as HttpStatus
 from ninja.security import django_auth
 
 from tinhso.apierrors import ApiError
+from tinhso.http import client_address
 from tinhso.orgs.models import OrgUnit
 from tinhso.services.models import Dossier, Procedure, Status
 from tinhso.services.selectors import (
@@ -488,7 +489,7 @@ def dossier_payment(request: HttpRequest, dossier_id: int) -> dict[str, Any]:
 def dossier_payment_start(request: HttpRequest, dossier_id: int) -> HttpStatus[dict[str, Any]]:
     try:
         payment = dossier_fee_pay_start(
-            user=request.user, dossier_id=dossier_id, client_ip=request.META.get("REMOTE_ADDR")
+            user=request.user, dossier_id=dossier_id, client_ip=client_address(request) or None
         )
     except PermissionDenied as exc:
         raise ApiError("dossier_not_found", "Không tìm thấy hồ sơ.", status=404) from exc
@@ -521,7 +522,7 @@ def dossier_payment_start(request: HttpRequest, dossier_id: int) -> HttpStatus[d
 def dossier_result(request: HttpRequest, dossier_id: int) -> HttpResponse:
     try:
         result = dossier_result_download(
-            user=request.user, dossier_id=dossier_id, remote_ip=request.META.get("REMOTE_ADDR")
+            user=request.user, dossier_id=dossier_id, remote_ip=client_address(request) or None
         )
     except PermissionDenied as exc:
         raise ApiError("dossier_not_found", "Không tìm thấy hồ sơ.", status=404) from exc

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from tinhso.accounts.permissions import user_units
+from tinhso.http import client_address
 from tinhso.services import deadlines
 from tinhso.services.eform import eform_display
 from tinhso.services.forms import (
@@ -412,7 +413,7 @@ def track(request: HttpRequest) -> HttpResponse:
 
 
 def _client_ip(request: HttpRequest) -> str:
-    return request.META.get("REMOTE_ADDR") or "127.0.0.1"
+    return client_address(request) or "127.0.0.1"
 
 
 def _report(request: HttpRequest, pk: int, exc: Exception) -> None:

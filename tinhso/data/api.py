@@ -13,12 +13,13 @@ import base64
 import functools
 import json
 from collections.abc import Callable
-from typing import Any
+from typing import Annotated, Any
 
 from django.http import HttpRequest, JsonResponse
 from ninja import Router
+from pydantic import Field
 
-from tinhso.apierrors import ApiError
+from tinhso.apierrors import ApiError, Offset
 from tinhso.data.models import ClientSystem, Dataset, Grant, Resource
 from tinhso.data.selectors import (
     DatastoreQueryError,
@@ -247,8 +248,8 @@ def lgsp_records(
     q: str = "",
     filters: str = "",
     sort: str = "",
-    limit: int = 100,
-    offset: int = 0,
+    limit: Annotated[int, Field(ge=0, le=MAX_ROWS)] = 100,
+    offset: Offset = 0,
 ) -> Any:
     params = {"q": q, "filters": filters, "sort": sort, "limit": limit, "offset": offset}
     try:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Annotated, Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
@@ -12,8 +12,9 @@ from ninja import File, Form, Router, Schema
 from ninja.files import UploadedFile
 from ninja.responses import Status as HttpStatus
 from ninja.security import django_auth
+from pydantic import Field
 
-from tinhso.apierrors import ApiError
+from tinhso.apierrors import ApiError, Id, Offset
 from tinhso.http import client_address
 from tinhso.orgs.models import OrgUnit
 from tinhso.services.models import Dossier, Procedure, Status
@@ -189,17 +190,16 @@ def _errors(exc: ValidationError) -> ApiError:
 def procedures(
     request: HttpRequest,
     q: str = "",
-    field_id: int | None = None,
+    field_id: Id | None = None,
     level: str = "",
-    org_unit_id: int | None = None,
-    limit: int = 20,
-    offset: int = 0,
+    org_unit_id: Id | None = None,
+    limit: Annotated[int, Field(ge=1, le=100)] = 20,
+    offset: Offset = 0,
 ) -> dict[str, Any]:
-    limit = max(1, min(limit, 100))
     qs = procedure_search(q=q, field_id=field_id, level=level, org_unit_id=org_unit_id)
     return {
         "count": qs.count(),
-        "items": [_procedure_out(p) for p in qs[max(offset, 0) : max(offset, 0) + limit]],
+        "items": [_procedure_out(p) for p in qs[offset : offset + limit]],
     }
 
 
@@ -337,14 +337,18 @@ def submit(
     "/dossiers/queue", response=list[DossierOut], auth=django_auth, summary="Hàng đợi xử lý"
 )
 def queue(
-    request: HttpRequest, status: int | None = None, q: str = "", sort: str = "due", limit: int = 50
+    request: HttpRequest,
+    status: Annotated[int, Field(ge=0, le=100)] | None = None,
+    q: str = "",
+    sort: str = "due",
+    limit: Annotated[int, Field(ge=1, le=200)] = 50,
 ) -> list[dict[str, Any]]:
     qs = dossier_queue(user=request.user, status=status, q=q, sort=sort)
-    return [_dossier_out(d) for d in qs[: max(1, min(limit, 200))]]
+    return [_dossier_out(d) for d in qs[:limit]]
 
 
 @router.get("/dossiers/{dossier_id}", response=DossierOut, auth=django_auth, summary="Một hồ sơ")
-def dossier(request: HttpRequest, dossier_id: int) -> dict[str, Any]:
+def dossier(request: HttpRequest, dossier_id: Id) -> dict[str, Any]:
     d = dossier_get_for_user(user=request.user, pk=dossier_id)
     if d is None:
         raise ApiError("dossier_not_found", "Không tìm thấy hồ sơ.", status=404)
@@ -354,7 +358,7 @@ def dossier(request: HttpRequest, dossier_id: int) -> dict[str, Any]:
 @router.post(
     "/dossiers/{dossier_id}/actions", response=DossierOut, auth=django_auth, summary="Thao tác"
 )
-def act(request: HttpRequest, dossier_id: int, payload: ActionIn) -> dict[str, Any]:
+def act(request: HttpRequest, dossier_id: Id, payload: ActionIn) -> dict[str, Any]:
     try:
         d = dossier_act(
             user=request.user,
@@ -432,7 +436,7 @@ class ResultVerifyOut(Schema):
     procedure_name: str | None
 
 
-def _visible_or_404(request: HttpRequest, dossier_id: int) -> Dossier:
+def _visible_or_404(request: HttpRequest, dossier_id: Id) -> Dossier:
     d = dossier_get_for_user(user=request.user, pk=dossier_id)
     if d is None:
         raise ApiError("dossier_not_found", "Không tìm thấy hồ sơ.", status=404)
@@ -447,7 +451,7 @@ def _visible_or_404(request: HttpRequest, dossier_id: int) -> Dossier:
     description="Người nộp hoặc cán bộ của đơn vị tiếp nhận. `pay_url`: trang thanh toán "
     "(chỉ khi hồ sơ đang chờ nộp phí và người gọi là người nộp).",
 )
-def dossier_payment(request: HttpRequest, dossier_id: int) -> dict[str, Any]:
+def dossier_payment(request: HttpRequest, dossier_id: Id) -> dict[str, Any]:
     d = _visible_or_404(request, dossier_id)
     info = dossier_fee_info(dossier=d)
     p = info.payment
@@ -486,7 +490,7 @@ def dossier_payment(request: HttpRequest, dossier_id: int) -> dict[str, Any]:
     "`pay_url`: chuyển người dùng tới đó (cổng thanh toán). Gọi lại khi đang có giao dịch "
     "chờ trả về đúng giao dịch đó.",
 )
-def dossier_payment_start(request: HttpRequest, dossier_id: int) -> HttpStatus[dict[str, Any]]:
+def dossier_payment_start(request: HttpRequest, dossier_id: Id) -> HttpStatus[dict[str, Any]]:
     try:
         payment = dossier_fee_pay_start(
             user=request.user, dossier_id=dossier_id, client_ip=client_address(request) or None
@@ -519,7 +523,7 @@ def dossier_payment_start(request: HttpRequest, dossier_id: int) -> HttpStatus[d
         }
     },
 )
-def dossier_result(request: HttpRequest, dossier_id: int) -> HttpResponse:
+def dossier_result(request: HttpRequest, dossier_id: Id) -> HttpResponse:
     try:
         result = dossier_result_download(
             user=request.user, dossier_id=dossier_id, remote_ip=client_address(request) or None
@@ -577,7 +581,7 @@ def result_verify(request: HttpRequest, file: UploadedFile = File(...)) -> dict[
     summary="Đánh giá mức độ hài lòng (một lần, sau khi nhận kết quả)",
     description=f"`rating`: {', '.join(RATINGS)}; `comment` không bắt buộc.",
 )
-def dossier_rating(request: HttpRequest, dossier_id: int, payload: RatingIn) -> dict[str, Any]:
+def dossier_rating(request: HttpRequest, dossier_id: Id, payload: RatingIn) -> dict[str, Any]:
     try:
         d = dossier_rate(
             user=request.user, dossier_id=dossier_id, rating=payload.rating, comment=payload.comment

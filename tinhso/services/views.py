@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -130,11 +133,7 @@ def submit_start(request: HttpRequest, code: str) -> HttpResponse:
         files=request.FILES or None,
     )
     if request.method == "POST" and form.is_valid():
-        files = {
-            int(k.removeprefix("part_")): request.FILES.getlist(k)
-            for k in request.FILES
-            if k.startswith("part_")
-        }
+        files = _part_files(request, form)
         data = {k.removeprefix("f_"): v for k, v in request.POST.items() if k.startswith("f_")}
         try:
             dossier = dossier_draft_create(
@@ -355,11 +354,7 @@ def register_in_person(request: HttpRequest) -> HttpResponse:
         )
         if request.method == "POST" and form.is_valid():
             cd = form.cleaned_data
-            files = {
-                int(k.removeprefix("part_")): request.FILES.getlist(k)
-                for k in request.FILES
-                if k.startswith("part_")
-            }
+            files = _part_files(request, form)
             data = {k.removeprefix("f_"): v for k, v in request.POST.items() if k.startswith("f_")}
             try:
                 dossier = dossier_register_in_person(
@@ -410,6 +405,16 @@ def track(request: HttpRequest) -> HttpResponse:
 # ---------------------------------------------------------------------------------------
 # Fees, results, delivery, ratings
 # ---------------------------------------------------------------------------------------
+
+
+def _part_files(request: HttpRequest, form: forms.Form) -> dict[int, list[Any]]:
+    """The uploaded files of the form's document parts (``part_<id>`` fields the form has);
+    any other file field is ignored."""
+    return {
+        int(k.removeprefix("part_")): request.FILES.getlist(k)
+        for k in request.FILES
+        if k.startswith("part_") and k in form.fields and k.removeprefix("part_").isdigit()
+    }
 
 
 def _client_ip(request: HttpRequest) -> str:

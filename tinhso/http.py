@@ -11,9 +11,14 @@ the address here.
 from __future__ import annotations
 
 import ipaddress
+import logging
+import time
 
 from django.conf import settings
+from django.core.cache import cache
 from django.http import HttpRequest
+
+logger = logging.getLogger(__name__)
 
 
 def _valid(value: str) -> str:
@@ -36,3 +41,22 @@ def client_address(request: HttpRequest) -> str:
     if len(forwarded) < trusted:
         return remote
     return _valid(forwarded[-trusted]) or remote
+
+
+def throttle_hit(key: str, *, limit: int, window: int) -> bool:
+    """Count one hit on ``key`` in the current fixed window of ``window`` seconds (in the
+    cache, shared by all workers with Redis); True when the hits exceed ``limit``. An
+    unavailable cache lets the request through (it is logged)."""
+    bucket = f"throttle:{key}:{int(time.time()) // window}"
+    try:
+        if cache.add(bucket, 1, window + 1):
+            return limit < 1
+        try:
+            count = cache.incr(bucket)
+        except ValueError:  # expired between add and incr
+            cache.add(bucket, 1, window + 1)
+            count = 1
+    except Exception:
+        logger.warning("throttle cache unavailable", exc_info=True)
+        return False
+    return count > limit

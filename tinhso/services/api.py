@@ -8,6 +8,7 @@ from typing import Annotated, Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
+from django.utils.translation import gettext
 from ninja import File, Form, Router, Schema
 from ninja.files import UploadedFile
 from ninja.responses import Status as HttpStatus
@@ -25,6 +26,7 @@ from tinhso.services.selectors import (
     dossier_list_for_applicant,
     dossier_queue,
     dossier_track,
+    dossier_track_throttled,
     procedure_agency_units,
     procedure_get,
     procedure_get_for_submission,
@@ -125,6 +127,8 @@ class TrackOut(Schema):
 class DossierOut(Schema):
     id: int
     number: str | None
+    # the applicant's own dossiers only: the secret for public tracking with personal details
+    tracking_code: str | None = None
     procedure_code: str
     procedure_name: str
     agency: str
@@ -162,6 +166,9 @@ def _dossier_out(d: Dossier, user: Any = None, with_actions: bool = False) -> di
     return {
         "id": d.pk,
         "number": d.number,
+        "tracking_code": d.tracking_code or None
+        if user is not None and d.applicant_id == getattr(user, "pk", None)
+        else None,
         "procedure_code": d.procedure.code,
         "procedure_name": d.procedure.name,
         "agency": d.org_unit.agency_name,
@@ -256,8 +263,12 @@ def procedure(request: HttpRequest, code: str) -> dict[str, Any]:
 
 
 @router.get("/dossiers/track/{number}", response=TrackOut, summary="Tra cứu hồ sơ công khai")
-def track(request: HttpRequest, number: str, id_number: str = "") -> Any:
-    result = dossier_track(number=number, id_number=id_number)
+def track(request: HttpRequest, number: str, code: str = "") -> Any:
+    if dossier_track_throttled(client=client_address(request), number=number, code=code):
+        raise ApiError(
+            "too_many_requests", gettext("Tra cứu quá nhiều lần, vui lòng thử lại sau."), status=429
+        )
+    result = dossier_track(number=number, code=code)
     if result is None:
         raise ApiError("dossier_not_found", "Không tìm thấy hồ sơ với số này.", status=404)
     # A hot public endpoint: the answer is rendered here, as ``TrackOut`` would render it
@@ -330,7 +341,7 @@ def submit(
         raise _errors(exc) from exc
     except PermissionDenied as exc:
         raise ApiError("forbidden", str(exc), status=403) from exc
-    return HttpStatus(201, _dossier_out(dossier))
+    return HttpStatus(201, _dossier_out(dossier, request.user))
 
 
 @router.get(

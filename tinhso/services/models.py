@@ -550,6 +550,9 @@ class Dossier(models.Model):
         NONE = "", _("—")
 
     number = models.CharField(_("số hồ sơ"), max_length=60, unique=True, null=True, blank=True)
+    # a random secret printed on the receipt: public tracking shows personal details only
+    # with it (the number is sequential, the citizen ID number guessable)
+    tracking_code = models.CharField(_("mã tra cứu"), max_length=16, blank=True, default="")
     procedure = models.ForeignKey(Procedure, on_delete=models.PROTECT, related_name="dossiers")
     process = models.ForeignKey(Process, on_delete=models.PROTECT, related_name="+")
     step = models.ForeignKey(ProcessStep, on_delete=models.PROTECT, related_name="+")

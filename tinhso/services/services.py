@@ -14,6 +14,7 @@ import hashlib
 import itertools
 import logging
 import re
+import secrets
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -255,6 +256,14 @@ def _counter_sql() -> str:
         f"ON CONFLICT ({code}, {day}) DO UPDATE SET {last} = {table}.{last} + 1 "
         f"RETURNING {last}"
     )
+
+
+TRACKING_CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read off paper
+
+
+def tracking_code_new() -> str:
+    """A dossier's tracking code: 10 random characters (50 bits), printed on the receipt."""
+    return "".join(secrets.choice(TRACKING_CODE_ALPHABET) for _ in range(10))
 
 
 def dossier_number_next(*, org_unit: OrgUnit, at: dt.datetime) -> str:
@@ -657,6 +666,7 @@ def dossier_create_and_submit(
             start=start,
             cleaned=cleaned,
             number=dossier_number_next(org_unit=org_unit, at=now),
+            tracking_code=tracking_code_new(),
             status=Status.NEW,
             submitted_at=now,
             step_entered_at=now,
@@ -730,6 +740,7 @@ def dossier_submit(*, user: Any, dossier_id: int) -> Dossier:
         # the same lock order as dossier_create_and_submit: applicant-year, then counter
         _applicant_year_note(org_unit_id=dossier.org_unit_id, applicant_id=user.pk, at=now)
         dossier.number = dossier_number_next(org_unit=dossier.org_unit, at=now)
+        dossier.tracking_code = tracking_code_new()
         dossier.status = Status.NEW
         dossier.submitted_at = now
         dossier.step_entered_at = now
@@ -797,7 +808,8 @@ def dossier_register_in_person(
             and {p.pk for p, _c in checked} >= {p.pk for p in procedure.parts.all() if p.required},
         )
         dossier.number = dossier_number_next(org_unit=org_unit, at=now)
-        dossier.save(update_fields=["number"])
+        dossier.tracking_code = tracking_code_new()
+        dossier.save(update_fields=["number", "tracking_code"])
         _store_files(
             dossier=dossier,
             checked=checked,

@@ -41,6 +41,7 @@ from tinhso.services.selectors import (
     dossier_queue,
     dossier_result_info,
     dossier_track,
+    dossier_track_throttled,
     procedure_agency_units,
     procedure_fields,
     procedure_get,
@@ -395,8 +396,14 @@ def track(request: HttpRequest) -> HttpResponse:
     result = None
     searched = False
     if form.is_valid():
+        number, code = form.cleaned_data["so"], form.cleaned_data["ma"]
+        if dossier_track_throttled(client=_client_ip(request), number=number, code=code):
+            form.add_error(None, _("Tra cứu quá nhiều lần, vui lòng thử lại sau."))
+            response = render(request, "services/track.html", {"form": form}, status=429)
+            response["Retry-After"] = "60"
+            return response
         searched = True
-        result = dossier_track(number=form.cleaned_data["so"], id_number=form.cleaned_data["cccd"])
+        result = dossier_track(number=number, code=code)
     return render(
         request, "services/track.html", {"form": form, "result": result, "searched": searched}
     )

@@ -348,3 +348,75 @@ def test_successful_replace_deletes_the_old_file_after_commit(
     res.refresh_from_db()
     assert res.file.name != old_name
     assert not res.file.storage.exists(old_name)
+
+
+def _bomb_xlsx(strings: int) -> bytes:
+    """A valid workbook whose shared-strings part is replaced by ``strings`` entries: it
+    compresses to almost nothing and expands a lot."""
+    import zipfile
+
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["ten"])
+    ws.append(["a"])
+    buf = io.BytesIO()
+    wb.save(buf)
+    src = zipfile.ZipFile(io.BytesIO(buf.getvalue()))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            if info.filename != "xl/sharedStrings.xml":
+                dst.writestr(info.filename, src.read(info.filename))
+        dst.writestr(
+            "xl/sharedStrings.xml",
+            b'<?xml version="1.0" encoding="UTF-8"?><sst xmlns="http://schemas.'
+            b'openxmlformats.org/spreadsheetml/2006/main">'
+            + b"<si><t>a</t></si>" * strings
+            + b"</sst>",
+        )
+    return out.getvalue()
+
+
+def test_xlsx_decompression_bomb_is_refused_before_parsing(
+    dataset, tmp_path, settings, monkeypatch
+):
+    """Issue 14 finding 4: the uncompressed size of every part is checked before openpyxl
+    opens the workbook."""
+    import openpyxl
+
+    settings.XLSX_MAX_PART_BYTES = 2 * 1024 * 1024
+    bomb = _bomb_xlsx(300_000)  # ~5 MB of shared strings in a few KB
+    assert len(bomb) < 100_000
+    res = make_resource(dataset, tmp_path, bomb, fmt="XLSX", filename="bom.xlsx")
+    with pytest.raises(DatastoreLoadError, match="giải nén"):
+        datastore_load(actor=None, resource=res)
+
+    def never(*args, **kwargs):
+        raise AssertionError("the workbook was parsed")
+
+    monkeypatch.setattr(openpyxl, "load_workbook", never)
+    path = tmp_path / "bom2.xlsx"
+    path.write_bytes(bomb)
+    from tinhso.data import tabular
+
+    with pytest.raises(tabular.TabularError, match="giải nén"):
+        tabular.check_content(path, "XLSX")
+    with pytest.raises(tabular.TabularError, match="giải nén"):
+        tabular.scan(path, "XLSX")
+
+
+def test_xlsx_rows_and_columns_are_bounded(dataset, tmp_path, monkeypatch):
+    from tinhso.data import tabular
+
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["a", "b"])
+    for i in range(30):
+        ws.append([i, i])
+    buf = io.BytesIO()
+    wb.save(buf)
+    path = tmp_path / "dai.xlsx"
+    path.write_bytes(buf.getvalue())
+    monkeypatch.setattr(tabular, "MAX_ROWS", 20)
+    with pytest.raises(tabular.TabularError, match="dòng"):
+        tabular.scan(path, "XLSX")

@@ -1194,9 +1194,13 @@ def dossier_fee_collect_at_counter(*, officer: Any, dossier_id: int) -> Any:
     from tinhso.payments.services import payment_counter_confirm, payment_create
 
     with transaction.atomic():
-        dossier = _fee_check_payable(_lock_dossier(dossier_id))
-        if not user_can(user=officer, action="services.act.officer", org_unit=dossier.org_unit):
+        dossier = _lock_dossier(dossier_id)
+        # permission first: whether a dossier exists or awaits a fee is not told to others
+        if dossier is None or not user_can(
+            user=officer, action="services.act.officer", org_unit=dossier.org_unit
+        ):
             raise PermissionDenied(_("Bạn không có quyền thu phí cho hồ sơ này."))
+        dossier = _fee_check_payable(dossier)
         payment = payment_create(
             payer=dossier.applicant or officer,
             org_unit=dossier.org_unit,

@@ -6,6 +6,7 @@ import datetime as dt
 from typing import Annotated, Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 from django.utils.translation import gettext
@@ -20,6 +21,7 @@ from tinhso.http import client_address
 from tinhso.orgs.models import OrgUnit
 from tinhso.services.models import Dossier, Procedure, Status
 from tinhso.services.selectors import (
+    dossier_by_idempotency_key,
     dossier_deadline,
     dossier_fee_info,
     dossier_get_for_user,
@@ -299,7 +301,9 @@ def my_dossiers(request: HttpRequest) -> list[dict[str, Any]]:
     return [_dossier_out(d) for d in dossier_list_for_applicant(user=request.user)[:200]]
 
 
-@router.post("/dossiers", response={201: DossierOut}, auth=django_auth, summary="Nộp hồ sơ")
+@router.post(
+    "/dossiers", response={200: DossierOut, 201: DossierOut}, auth=django_auth, summary="Nộp hồ sơ"
+)
 def submit(
     request: HttpRequest,
     procedure_code: Form[str],
@@ -310,8 +314,19 @@ def submit(
 ) -> HttpStatus[dict[str, Any]]:
     """Multipart: ``form_json`` holds the e-form values; ``files[i]`` belongs to the part
     ``part_ids`` (comma-separated, same order). Creates and sends the dossier in one
-    transaction: on any error nothing is stored (no draft, no file)."""
+    transaction: on any error nothing is stored (no draft, no file).
+
+    Header ``Idempotency-Key`` (up to 80 characters, recommended): a retry with the same key
+    answers 200 with the dossier the first request created, instead of a second dossier."""
     import json
+
+    key = request.headers.get("Idempotency-Key", "").strip() or None
+    if key is not None and (len(key) > 80 or not key.isprintable()):
+        raise ApiError("invalid_idempotency_key", "Idempotency-Key không hợp lệ.", status=422)
+    if key is not None:
+        first = dossier_by_idempotency_key(user=request.user, key=key)
+        if first is not None:
+            return HttpStatus(200, _dossier_out(first, request.user))
 
     try:
         p = procedure_get_for_submission(code=procedure_code)
@@ -335,8 +350,19 @@ def submit(
         by_part.setdefault(pid, []).append(f)
     try:
         dossier = dossier_create_and_submit(
-            user=request.user, procedure=p, org_unit=unit, form_data=data, files=by_part
+            user=request.user,
+            procedure=p,
+            org_unit=unit,
+            form_data=data,
+            files=by_part,
+            idempotency_key=key,
         )
+    except IntegrityError:
+        # the same key raced in from a concurrent retry: answer with the one that committed
+        first = dossier_by_idempotency_key(user=request.user, key=key) if key else None
+        if first is None:
+            raise
+        return HttpStatus(200, _dossier_out(first, request.user))
     except ValidationError as exc:
         raise _errors(exc) from exc
     except PermissionDenied as exc:

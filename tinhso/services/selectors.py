@@ -465,6 +465,17 @@ def dossier_track(*, number: str, code: str = "") -> TrackResult | None:
     return result
 
 
+def dossier_by_idempotency_key(*, user: Any, key: str) -> Dossier | None:
+    """The dossier this applicant created with this idempotency key / form token, if any."""
+    if not key or not getattr(user, "pk", None):
+        return None
+    return (
+        Dossier.objects.select_related("procedure", "org_unit", "step")
+        .filter(applicant=user, idempotency_key=key)
+        .first()
+    )
+
+
 def dossier_track_throttled(*, client: str, number: str, code: str = "") -> bool:
     """Whether this lookup is over the limits: ``TRACK_PER_CLIENT_PER_MINUTE`` lookups per
     client address, and ``TRACK_CODE_TRIES_PER_HOUR`` lookups with a tracking code per

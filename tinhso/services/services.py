@@ -636,6 +636,7 @@ def dossier_create_and_submit(
     org_unit: OrgUnit,
     form_data: dict[str, Any],
     files: Mapping[int, Iterable[Any]],
+    idempotency_key: str | None = None,
 ) -> Dossier:
     """Create and send an online dossier in one transaction (the API's one-step submission):
     the same checks as ``dossier_draft_create``, then number, files, history event,
@@ -644,7 +645,15 @@ def dossier_create_and_submit(
 
     The audit log gets one ``services.dossier_submit`` entry (what ``dossier_submit``
     writes, with the creation details): the dossier was never visible as a draft, so
-    "created and sent" is one change of state, not two."""
+    "created and sent" is one change of state, not two.
+
+    ``idempotency_key`` (the client's ``Idempotency-Key``): stored with the dossier in the
+    same transaction; a retry with the same key by the same applicant gets the first dossier
+    back and nothing new is written (a concurrent duplicate fails the unique constraint)."""
+    if idempotency_key:
+        existing = Dossier.objects.filter(applicant=user, idempotency_key=idempotency_key).first()
+        if existing is not None:
+            return existing
     now = timezone.now()
     cleaned, checked = _online_checks(
         user=user,
@@ -667,6 +676,7 @@ def dossier_create_and_submit(
             cleaned=cleaned,
             number=dossier_number_next(org_unit=org_unit, at=now),
             tracking_code=tracking_code_new(),
+            idempotency_key=idempotency_key or None,
             status=Status.NEW,
             submitted_at=now,
             step_entered_at=now,

@@ -534,9 +534,15 @@ def dossier_draft_create(
     org_unit: OrgUnit,
     form_data: dict[str, Any],
     files: Mapping[int, Iterable[Any]],
+    idempotency_key: str | None = None,
 ) -> Dossier:
     """Step 1 of online submission on the site: a validated draft (not yet sent, no number)
-    that the applicant reviews before ``dossier_submit``."""
+    that the applicant reviews before ``dossier_submit``. ``idempotency_key`` (the form's
+    one-time token): a resent form returns the draft (or dossier) the first one created."""
+    if idempotency_key:
+        existing = Dossier.objects.filter(applicant=user, idempotency_key=idempotency_key).first()
+        if existing is not None:
+            return existing
     now = timezone.now()
     cleaned, checked = _online_checks(
         user=user,
@@ -555,6 +561,7 @@ def dossier_draft_create(
             start=start,
             cleaned=cleaned,
             status=Status.DRAFT,
+            idempotency_key=idempotency_key or None,
         )
         _store_files(
             dossier=dossier,

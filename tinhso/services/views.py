@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 from typing import Any
 
 from django import forms
@@ -30,6 +31,7 @@ from tinhso.services.models import Procedure, Status
 from tinhso.services.receipt import receipt_pdf
 from tinhso.services.selectors import (
     dossier_applicant_todo,
+    dossier_by_idempotency_key,
     dossier_can_prepare_result,
     dossier_deadline,
     dossier_events,
@@ -133,6 +135,16 @@ def submit_start(request: HttpRequest, code: str) -> HttpResponse:
         data=request.POST or None,
         files=request.FILES or None,
     )
+    # a one-time token per rendered form: the form resent (a retry after a lost answer)
+    # finds the draft the first sending created instead of creating a second one
+    token = request.POST.get("form_token", "")
+    token = token if 16 <= len(token) <= 64 and token.isprintable() else ""
+    if request.method == "POST" and token:
+        first = dossier_by_idempotency_key(user=request.user, key=f"form:{token}")
+        if first is not None:
+            if first.status == Status.DRAFT:
+                return redirect("services:review", pk=first.pk)
+            return redirect("services:dossier", pk=first.pk)
     if request.method == "POST" and form.is_valid():
         files = _part_files(request, form)
         data = {k.removeprefix("f_"): v for k, v in request.POST.items() if k.startswith("f_")}
@@ -143,6 +155,7 @@ def submit_start(request: HttpRequest, code: str) -> HttpResponse:
                 org_unit=form.cleaned_data["org_unit"],
                 form_data=data,
                 files=files,
+                idempotency_key=f"form:{token}" if token else None,
             )
         except ValidationError as exc:
             form_errors_apply(form, exc)
@@ -151,7 +164,12 @@ def submit_start(request: HttpRequest, code: str) -> HttpResponse:
     return render(
         request,
         "services/submit.html",
-        {"procedure": procedure, "form": form, "units": units},
+        {
+            "procedure": procedure,
+            "form": form,
+            "units": units,
+            "form_token": token or secrets.token_urlsafe(24),
+        },
     )
 
 

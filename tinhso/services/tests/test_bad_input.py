@@ -73,3 +73,35 @@ def test_extra_part_field_on_the_in_person_form(client, birth, ward_dian, user_n
         },
     )
     assert r.status_code in (200, 302)
+
+
+def test_the_web_form_resent_with_its_token_returns_the_first_draft(
+    client, birth, ward_dian, user_named
+):
+    """Issue 14 finding 9 (web): the submission form carries a one-time token."""
+    import re
+
+    client.force_login(user_named("congdan"))
+    url = "/dich-vu-cong/thu-tuc/1.001193/nop/"
+    page = client.get(url).content.decode()
+    token = re.search(r'name="form_token" value="([^"]+)"', page).group(1)
+    part = birth.parts.filter(required=True).first()
+
+    def send():
+        return client.post(
+            url,
+            {
+                "org_unit": ward_dian.pk,
+                "form_token": token,
+                **{f"f_{k}": v for k, v in BIRTH_FORM.items()},
+                f"part_{part.pk}": upload(),
+            },
+        )
+
+    first, again = send(), send()
+    assert first.status_code == again.status_code == 302
+    assert first["Location"] == again["Location"]
+    assert Dossier.objects.count() == 1
+    # a fresh form (new token) is a new draft
+    other = re.search(r'name="form_token" value="([^"]+)"', client.get(url).content.decode())
+    assert other.group(1) != token

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import logging
+
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import DataError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
@@ -74,6 +77,28 @@ def _unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResp
 @api.exception_handler(Http404)
 def _not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
     return api.create_response(request, _error(404, "not_found", _("Không tìm thấy.")), status=404)
+
+
+@api.exception_handler(DataError)
+@api.exception_handler(OverflowError)
+def _out_of_range(request: HttpRequest, exc: Exception) -> HttpResponse:
+    # a value the database cannot hold (an integer beyond bigint, …): the client's input
+    return api.create_response(
+        request,
+        _error(422, "invalid_request", _("Dữ liệu gửi lên không hợp lệ."), str(exc)[:200]),
+        status=422,
+    )
+
+
+@api.exception_handler(Exception)
+def _server_error(request: HttpRequest, exc: Exception) -> HttpResponse:
+    # anything else: logged with its traceback, answered in JSON like every API error
+    logging.getLogger("django.request").error(
+        "Internal Server Error: %s", request.path, exc_info=exc
+    )
+    return api.create_response(
+        request, _error(500, "server_error", _("Lỗi máy chủ, vui lòng thử lại sau.")), status=500
+    )
 
 
 def _add_routers() -> None:

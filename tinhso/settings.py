@@ -39,6 +39,12 @@ if not SECRET_KEY:
     from django.core.exceptions import ImproperlyConfigured
 
     raise ImproperlyConfigured("SECRET_KEY must be set (or TINHSO_DEMO=1 for the demo).")
+# Secrets published in this repository: production refuses to start with any of them.
+DEMO_SECRETS = frozenset({_demo_secret, "demo-only-sandbox-secret"})
+if not DEMO and SECRET_KEY in DEMO_SECRETS:
+    from django.core.exceptions import ImproperlyConfigured
+
+    raise ImproperlyConfigured("SECRET_KEY is the published demo key: set a secret one.")
 
 ALLOWED_HOSTS = [
     h.strip()
@@ -173,6 +179,10 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked.html"
 AXES_IPWARE_META_PRECEDENCE_ORDER = ["REMOTE_ADDR"]
+# How many reverse proxies in front of the app append to X-Forwarded-For (docs/deploy.md);
+# tinhso.http.client_address reads the client address through them, for axes and everything.
+TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
+AXES_CLIENT_IP_CALLABLE = "tinhso.http.client_address"
 
 # Internationalisation: Vietnamese first, English available.
 LANGUAGE_CODE = "vi"
@@ -302,6 +312,10 @@ CACHES = {
 VNPAY_TMN_CODE = os.environ.get("VNPAY_TMN_CODE", "TINHSODEMO" if DEMO else "")
 VNPAY_HASH_SECRET = os.environ.get("VNPAY_HASH_SECRET", "demo-only-sandbox-secret" if DEMO else "")
 VNPAY_URL = os.environ.get("VNPAY_URL", "/payments/sandbox/pay" if DEMO else "")
+if not DEMO and VNPAY_HASH_SECRET in DEMO_SECRETS:
+    from django.core.exceptions import ImproperlyConfigured
+
+    raise ImproperlyConfigured("VNPAY_HASH_SECRET is the published sandbox secret.")
 
 # Shared data: the key that signs the inter-agency access log (HMAC). Separate from
 # SECRET_KEY in production; in the demo it is derived from SECRET_KEY.

@@ -4,6 +4,7 @@ import time
 
 import requests
 from authlib.integrations.base_client.errors import MismatchingStateError, OAuthError
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login, logout
 from django.core.exceptions import ValidationError
@@ -30,6 +31,7 @@ from tinhso.accounts.services import (
     identity_refusal_record,
 )
 from tinhso.audit.services import audit_record
+from tinhso.http import client_address, throttle_hit
 
 
 def _apply_errors(
@@ -46,6 +48,14 @@ def _apply_errors(
 def register(request: HttpRequest, kind: str = "citizen") -> HttpResponse:
     form_class = BusinessRegistrationForm if kind == "business" else CitizenRegistrationForm
     form = form_class(request.POST or None)
+    if request.method == "POST" and throttle_hit(
+        f"register:{client_address(request)}",
+        limit=int(getattr(settings, "REGISTER_PER_CLIENT_PER_HOUR", 20)),
+        window=3600,
+    ):
+        # whether an ID number or tax code already has an account must not be tried at speed
+        form.add_error(None, _("Bạn đã thử đăng ký quá nhiều lần, vui lòng thử lại sau."))
+        return render(request, "accounts/register.html", {"form": form, "kind": kind}, status=429)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:

@@ -5,6 +5,7 @@ from collections.abc import Callable
 from django.http import HttpRequest, HttpResponse
 
 from tinhso.audit.context import request_context
+from tinhso.http import client_address
 
 
 class RequestContextMiddleware:
@@ -14,6 +15,6 @@ class RequestContextMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        # Behind a proxy, the proxy must set REMOTE_ADDR (e.g. gunicorn --forwarded-allow-ips).
-        with request_context(ip=request.META.get("REMOTE_ADDR")):
+        # Behind a proxy: TRUSTED_PROXY_COUNT (see tinhso.http.client_address).
+        with request_context(ip=client_address(request) or None):
             return self.get_response(request)

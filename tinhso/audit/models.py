@@ -55,6 +55,9 @@ class AuditEntry(models.Model):
     changes = models.JSONField(_("thay đổi"), default=dict, blank=True)
     prev_hash = models.CharField(max_length=64, editable=False)
     hash = models.CharField(max_length=64, editable=False)
+    # what the hash covers: 1 = entries written before org_path and chain were hashed
+    # (they keep verifying as they were); 2 = every column (services.ENTRY_VERSION)
+    version = models.PositiveSmallIntegerField(default=1, editable=False)
 
     class Meta:
         verbose_name = _("nhật ký")

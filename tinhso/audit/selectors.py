@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from django.db.models import Q, QuerySet
 
 from tinhso.audit.models import AuditEntry, ChainHead
-from tinhso.audit.services import CHAIN, entry_digest
+from tinhso.audit.services import CHAIN, entry_digest_of
 
 
 @dataclass(frozen=True)
@@ -37,6 +37,7 @@ def _verify_one(*, chain: str, batch_size: int) -> list[ChainProblem]:
     expected_seq = 1
     prev_hash = "0" * 64
     last_seen = 0
+    version = 1
     entries = AuditEntry.objects.filter(chain=chain)
     while True:
         batch = list(entries.filter(seq__gt=last_seen).order_by("seq")[:batch_size])
@@ -47,20 +48,10 @@ def _verify_one(*, chain: str, batch_size: int) -> list[ChainProblem]:
                 problem(expected_seq, f"thiếu mục {expected_seq}–{entry.seq - 1}")
             if entry.prev_hash != prev_hash:
                 problem(entry.seq, "liên kết với mục trước bị sai")
-            digest = entry_digest(
-                seq=entry.seq,
-                prev_hash=entry.prev_hash,
-                created_at=entry.created_at,
-                actor_id=entry.actor_id,
-                actor_label=entry.actor_label,
-                action=entry.action,
-                object_type=entry.object_type,
-                object_id=entry.object_id,
-                object_label=entry.object_label,
-                org_unit_id=entry.org_unit_id,
-                ip_address=entry.ip_address,
-                changes=entry.changes,
-            )
+            if entry.version < version:
+                problem(entry.seq, "định dạng mục cũ hơn mục trước (bị hạ phiên bản)")
+            version = max(version, entry.version)
+            digest = entry_digest_of(entry)
             if digest != entry.hash:
                 problem(entry.seq, "nội dung đã bị sửa (hash không khớp)")
             prev_hash = entry.hash

@@ -53,27 +53,55 @@ def entry_digest(
     org_unit_id: int | None,
     ip_address: str | None,
     changes: dict[str, Any],
+    version: int = 1,
+    chain: str = "",
+    org_path: str = "",
 ) -> str:
-    payload = json.dumps(
-        [
-            seq,
-            prev_hash,
-            created_at.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ"),
-            actor_id,
-            actor_label,
-            action,
-            object_type,
-            object_id,
-            object_label,
-            org_unit_id,
-            ip_address,
-            changes,
-        ],
-        ensure_ascii=False,
-        sort_keys=True,
-        separators=(",", ":"),
-    )
+    """The entry's hash. Version 1 (the first entries) covers everything but the chain name
+    and ``org_path``; version 2 covers every column, ``org_path`` (who may see the entry)
+    included, and the version itself."""
+    fields: list[Any] = [
+        seq,
+        prev_hash,
+        created_at.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ"),
+        actor_id,
+        actor_label,
+        action,
+        object_type,
+        object_id,
+        object_label,
+        org_unit_id,
+        ip_address,
+        changes,
+    ]
+    if version >= 2:
+        fields = [version, *fields, chain, org_path]
+    payload = json.dumps(fields, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+
+
+ENTRY_VERSION = 2
+
+
+def entry_digest_of(entry: AuditEntry) -> str:
+    """The hash an entry's stored columns give, in the entry's own format version."""
+    return entry_digest(
+        seq=entry.seq,
+        prev_hash=entry.prev_hash,
+        created_at=entry.created_at,
+        actor_id=entry.actor_id,
+        actor_label=entry.actor_label,
+        action=entry.action,
+        object_type=entry.object_type,
+        object_id=entry.object_id,
+        object_label=entry.object_label,
+        org_unit_id=entry.org_unit_id,
+        ip_address=entry.ip_address,
+        changes=entry.changes,
+        version=entry.version,
+        chain=entry.chain,
+        org_path=entry.org_path,
+    )
 
 
 def _chain_head_locked(chain: str) -> ChainHead:
@@ -138,9 +166,10 @@ def audit_record(
             "ip_address": address,
             "changes": changes,
         }
-        digest = entry_digest(**fields)
+        org_path = getattr(org_unit, "path", "") or ""
+        digest = entry_digest(**fields, version=ENTRY_VERSION, chain=chain, org_path=org_path)
         entry = AuditEntry.objects.create(
-            **fields, chain=chain, hash=digest, org_path=getattr(org_unit, "path", "") or ""
+            **fields, chain=chain, hash=digest, org_path=org_path, version=ENTRY_VERSION
         )
         head.seq = seq
         head.last_hash = digest

@@ -12,12 +12,13 @@ from __future__ import annotations
 import functools
 import json
 from collections.abc import Callable
-from typing import Any
+from typing import Annotated, Any
 
 from django.http import HttpRequest, JsonResponse
 from ninja import Router
+from pydantic import Field
 
-from tinhso.apierrors import ApiError
+from tinhso.apierrors import ApiError, Offset
 from tinhso.data.models import ClientSystem, Dataset, Grant, Resource
 from tinhso.data.oauth import lgsp_token_response
 from tinhso.data.selectors import (
@@ -34,13 +35,14 @@ from tinhso.data.services import (
     lgsp_rate_check,
     lgsp_token_scopes,
 )
+from tinhso.http import client_address
 
 router = Router(tags=["data"])
 MAX_ROWS = 10_000
 
 
 def _ip(request: HttpRequest) -> str:
-    return request.META.get("REMOTE_ADDR", "")
+    return client_address(request)
 
 
 def _raw_key(request: HttpRequest) -> str:
@@ -235,8 +237,8 @@ def lgsp_records(
     q: str = "",
     filters: str = "",
     sort: str = "",
-    limit: int = 100,
-    offset: int = 0,
+    limit: Annotated[int, Field(ge=0, le=MAX_ROWS)] = 100,
+    offset: Offset = 0,
 ) -> Any:
     params = {"q": q, "filters": filters, "sort": sort, "limit": limit, "offset": offset}
     try:

@@ -95,7 +95,12 @@ def action(fn: Action) -> Action:
 # --- parameters -----------------------------------------------------------------------------
 
 
-def _int(data: dict[str, Any], key: str, default: int, *, minimum: int = 0) -> int:
+INT_MAX = 1_000_000  # every integer parameter is bounded: beyond it is a validation error
+
+
+def _int(
+    data: dict[str, Any], key: str, default: int, *, minimum: int = 0, maximum: int = INT_MAX
+) -> int:
     value = data.get(key, default)
     if value in (None, ""):
         return default
@@ -105,6 +110,8 @@ def _int(data: dict[str, Any], key: str, default: int, *, minimum: int = 0) -> i
         raise Invalid(f"{key}: phải là số nguyên", {key: ["Invalid integer"]}) from None
     if number < minimum:
         raise Invalid(f"{key}: phải ≥ {minimum}", {key: [f"Must be at least {minimum}"]})
+    if number > maximum:
+        raise Invalid(f"{key}: phải ≤ {maximum}", {key: [f"Must be at most {maximum}"]})
     return number
 
 

@@ -409,6 +409,7 @@ def datastore_load(
     if on_total:
         on_total(scan.rows)
     size, digest = _hash_file(path)
+    stored_new = ""
     try:
         with transaction.atomic():
             locked = Resource.objects.select_for_update().get(pk=resource.pk)
@@ -469,8 +470,11 @@ def datastore_load(
                 with path.open("rb") as fh:
                     old_name = locked.file.name if locked.file else ""
                     locked.file.save(path.name, File(fh), save=False)
-                    if old_name:
-                        locked.file.storage.delete(old_name)
+                stored_new = locked.file.name
+                if old_name:
+                    # only once the new row is committed: a rollback must find the old file
+                    storage = locked.file.storage
+                    transaction.on_commit(lambda: storage.delete(old_name))
             locked.size, locked.hash = size, digest
             locked.save()
             Dataset.objects.filter(pk=dataset.pk).update(modified_at=locked.modified_at)
@@ -489,8 +493,12 @@ def datastore_load(
                     "encoding": scan.encoding,
                 },
             )
-    except tabular.TabularError as exc:
-        raise DatastoreLoadError(exc.message, report) from exc
+    except BaseException as exc:
+        if stored_new:  # the rows pointing at it rolled back: the new file is an orphan
+            resource.file.storage.delete(stored_new)
+        if isinstance(exc, tabular.TabularError):
+            raise DatastoreLoadError(exc.message, report) from exc
+        raise
     resource.refresh_from_db()
     return report
 

@@ -32,6 +32,7 @@ TYPE_LABELS = {
     "text": "văn bản",
 }
 MAX_COLUMNS = 500
+MAX_ROWS = 2_000_000  # data rows of one file (XLSX is read row by row within this bound)
 MAX_REPORTED_BAD_ROWS = 200
 CHUNK = 1 << 16
 
@@ -199,15 +200,34 @@ def _csv_rows(path: Path, encoding: str) -> tuple[list[str], Iterator[tuple[int,
     return [unicodedata.normalize("NFC", h) for h in header], rows()
 
 
-def _xlsx_rows(path: Path) -> tuple[list[str], Iterator[tuple[int, list[str]]]]:
-    from openpyxl import load_workbook
+def _xlsx_archive_check(path: Path) -> None:
+    """Before any parsing: every part's declared uncompressed size within the limits
+    (``tinhso.archives``), so a decompression bomb is refused without being inflated."""
+    import zipfile
+
+    from tinhso.archives import ArchiveTooLarge, zip_check
 
     try:
-        wb = load_workbook(path, read_only=True, data_only=True)
+        zip_check(path)
+    except ArchiveTooLarge as exc:
+        raise TabularError(
+            _("Tệp XLSX khi giải nén quá lớn (%(part)s); hãy chia nhỏ tệp.") % {"part": exc}
+        ) from exc
+    except (zipfile.BadZipFile, OSError) as exc:
+        raise TabularError(_("Không đọc được tệp XLSX: %(err)s") % {"err": exc}) from exc
+
+
+def _xlsx_rows(path: Path) -> tuple[list[str], Iterator[tuple[int, list[str]]]]:
+    import openpyxl
+
+    _xlsx_archive_check(path)
+    try:
+        wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds for a broken file
         raise TabularError(_("Không đọc được tệp XLSX: %(err)s") % {"err": exc}) from exc
     sheet = wb.worksheets[0]
-    it = sheet.iter_rows(values_only=True)
+    # bounded: one column more than allowed (so that too many is still seen), rows checked
+    it = sheet.iter_rows(values_only=True, max_col=MAX_COLUMNS + 1)
     first = next(it, None)
     if first is None:
         wb.close()
@@ -219,6 +239,8 @@ def _xlsx_rows(path: Path) -> tuple[list[str], Iterator[tuple[int, list[str]]]]:
     def rows() -> Iterator[tuple[int, list[str]]]:
         try:
             for line, values in enumerate(it, start=2):
+                if line > MAX_ROWS + 1:
+                    raise TabularError(_("Tệp có quá nhiều dòng (tối đa %(n)s).") % {"n": MAX_ROWS})
                 cells = [_text(v) for v in values]
                 while len(cells) > len(header) and not cells[-1].strip():
                     cells.pop()
@@ -491,6 +513,7 @@ def check_content(path: Path, fmt: str) -> None:
             raise _not_what_it_claims(fmt) from exc
         if "[Content_Types].xml" not in names or "xl/workbook.xml" not in names:
             raise _not_what_it_claims(fmt)
+        _xlsx_archive_check(path)
         return
     with path.open("rb") as fh:
         head = fh.read(8)

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from typing import Annotated
 
 from django.http import HttpRequest
 from ninja import Router, Schema
+from pydantic import Field
 
 from tinhso.accounts.permissions import scope_q
 from tinhso.apierrors import ApiError
@@ -129,7 +131,7 @@ def targets(
     request: HttpRequest,
     indicator: str | None = None,
     unit: str | None = None,
-    year: int | None = None,
+    year: Annotated[int, Field(ge=1900, le=2200)] | None = None,
 ) -> list[dict]:
     qs = Target.objects.select_related("indicator", "org_unit")
     if indicator:
@@ -161,7 +163,7 @@ def values(
     request: HttpRequest,
     indicator: str | None = None,
     unit: str | None = None,
-    year: int | None = None,
+    year: Annotated[int, Field(ge=1900, le=2200)] | None = None,
     status: str | None = None,
 ) -> list[dict]:
     qs = ReportedValue.objects.select_related("indicator", "org_unit", "subject")

@@ -17,6 +17,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils.exceptions import InvalidFileException
 
 from tinhso.accounts.permissions import scope_paths, user_can
+from tinhso.archives import zip_check
 from tinhso.monitoring.models import Indicator, Pillar, ReportedValue
 from tinhso.monitoring.periods import period_parse, periods_of_year
 from tinhso.monitoring.selectors import computed_values, targets_by_indicator
@@ -178,8 +179,10 @@ def report_import(*, user: Any, file: BinaryIO) -> ImportResult:
     unless every row is valid."""
     result = ImportResult()
     try:
+        zip_check(file)  # a decompression bomb is refused before openpyxl inflates it
         wb = load_workbook(file, read_only=True, data_only=False)
     except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
+        # ArchiveTooLarge is a ValueError
         result.errors.append(f"Không đọc được tệp Excel: {exc}")
         return result
     indicators = {i.code: i for i in Indicator.objects.prefetch_related("responsible_units")}

@@ -52,6 +52,17 @@ def sandbox_enabled() -> bool:
     return bool(getattr(settings, "PAYMENTS_SANDBOX", settings.DEMO))
 
 
+def gateway_configured() -> bool:
+    """Whether online payments can be taken: merchant code, secret and pay URL are set,
+    none of them a published demo value outside the demo, and the sandbox gateway only
+    where the sandbox is enabled."""
+    if not (tmn_code() and hash_secret() and pay_url()):
+        return False
+    if uses_sandbox():
+        return sandbox_enabled()
+    return settings.DEMO or hash_secret() not in getattr(settings, "DEMO_SECRETS", ())
+
+
 def expire_after() -> dt.timedelta:
     return dt.timedelta(minutes=int(getattr(settings, "PAYMENTS_EXPIRE_MINUTES", 15)))
 

@@ -127,6 +127,10 @@ def payment_create(
     gateway = gateway or payment_online_gateway()
     if gateway not in Payment.Gateway.values:
         raise ValidationError(_("Kênh thanh toán không hợp lệ."))
+    if gateway != Payment.Gateway.COUNTER and not conf.gateway_configured():
+        raise ValidationError(
+            _("Chưa cấu hình cổng thanh toán trực tuyến; vui lòng nộp phí tại bộ phận một cửa.")
+        )
     if next_url and (not next_url.startswith("/") or next_url.startswith("//")):
         raise ValidationError(_("Địa chỉ quay lại phải là đường dẫn nội bộ."))
     now = timezone.now()
@@ -290,7 +294,7 @@ def vnpay_ipn_process(*, params: Mapping[str, str], remote_ip: str | None = None
     call is logged as a ``PaymentEvent``."""
     params = {str(k): str(v) for k, v in params.items()}
     txn_ref = params.get("vnp_TxnRef", "")
-    signature_ok = vnpay.verify(params, conf.hash_secret())
+    signature_ok = conf.gateway_configured() and vnpay.verify(params, conf.hash_secret())
     payment: Payment | None = None
     if not signature_ok:
         code = vnpay.IPN_INVALID_SIGNATURE
@@ -360,7 +364,7 @@ def vnpay_return_process(*, params: Mapping[str, str], remote_ip: str | None = N
     a payment (the IPN or reconciliation does). Returns what to tell the payer."""
     params = {str(k): str(v) for k, v in params.items()}
     txn_ref = params.get("vnp_TxnRef", "")
-    signature_ok = vnpay.verify(params, conf.hash_secret())
+    signature_ok = conf.gateway_configured() and vnpay.verify(params, conf.hash_secret())
     payment = Payment.objects.filter(txn_ref=txn_ref).first() if signature_ok else None
     success = signature_ok and _ipn_outcome(params) == Payment.Status.PAID
     _event_log(

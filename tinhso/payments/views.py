@@ -13,6 +13,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from tinhso.http import client_address
 from tinhso.payments import conf
 from tinhso.payments.models import Payment, SandboxTransaction
 from tinhso.payments.receipts import receipt_pdf
@@ -32,7 +33,7 @@ from tinhso.payments.services import (
 
 
 def _client_ip(request: HttpRequest) -> str:
-    return request.META.get("REMOTE_ADDR") or "127.0.0.1"
+    return client_address(request) or "127.0.0.1"
 
 
 def _visible_payment(request: HttpRequest, txn_ref: str) -> Payment:

@@ -3,26 +3,32 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Annotated, Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
+from django.utils.translation import gettext
 from ninja import File, Form, Router, Schema
 from ninja.files import UploadedFile
 from ninja.responses import Status as HttpStatus
 from ninja.security import django_auth
+from pydantic import Field
 
-from tinhso.apierrors import ApiError
+from tinhso.apierrors import ApiError, Id, Offset
+from tinhso.http import client_address
 from tinhso.orgs.models import OrgUnit
 from tinhso.services.models import Dossier, Procedure, Status
 from tinhso.services.selectors import (
+    dossier_by_idempotency_key,
     dossier_deadline,
     dossier_fee_info,
     dossier_get_for_user,
     dossier_list_for_applicant,
     dossier_queue,
     dossier_track,
+    dossier_track_throttled,
     procedure_agency_units,
     procedure_get,
     procedure_get_for_submission,
@@ -123,6 +129,8 @@ class TrackOut(Schema):
 class DossierOut(Schema):
     id: int
     number: str | None
+    # the applicant's own dossiers only: the secret for public tracking with personal details
+    tracking_code: str | None = None
     procedure_code: str
     procedure_name: str
     agency: str
@@ -160,6 +168,9 @@ def _dossier_out(d: Dossier, user: Any = None, with_actions: bool = False) -> di
     return {
         "id": d.pk,
         "number": d.number,
+        "tracking_code": d.tracking_code or None
+        if user is not None and d.applicant_id == getattr(user, "pk", None)
+        else None,
         "procedure_code": d.procedure.code,
         "procedure_name": d.procedure.name,
         "agency": d.org_unit.agency_name,
@@ -188,17 +199,16 @@ def _errors(exc: ValidationError) -> ApiError:
 def procedures(
     request: HttpRequest,
     q: str = "",
-    field_id: int | None = None,
+    field_id: Id | None = None,
     level: str = "",
-    org_unit_id: int | None = None,
-    limit: int = 20,
-    offset: int = 0,
+    org_unit_id: Id | None = None,
+    limit: Annotated[int, Field(ge=1, le=100)] = 20,
+    offset: Offset = 0,
 ) -> dict[str, Any]:
-    limit = max(1, min(limit, 100))
     qs = procedure_search(q=q, field_id=field_id, level=level, org_unit_id=org_unit_id)
     return {
         "count": qs.count(),
-        "items": [_procedure_out(p) for p in qs[max(offset, 0) : max(offset, 0) + limit]],
+        "items": [_procedure_out(p) for p in qs[offset : offset + limit]],
     }
 
 
@@ -255,8 +265,12 @@ def procedure(request: HttpRequest, code: str) -> dict[str, Any]:
 
 
 @router.get("/dossiers/track/{number}", response=TrackOut, summary="Tra cứu hồ sơ công khai")
-def track(request: HttpRequest, number: str, id_number: str = "") -> Any:
-    result = dossier_track(number=number, id_number=id_number)
+def track(request: HttpRequest, number: str, code: str = "") -> Any:
+    if dossier_track_throttled(client=client_address(request), number=number, code=code):
+        raise ApiError(
+            "too_many_requests", gettext("Tra cứu quá nhiều lần, vui lòng thử lại sau."), status=429
+        )
+    result = dossier_track(number=number, code=code)
     if result is None:
         raise ApiError("dossier_not_found", "Không tìm thấy hồ sơ với số này.", status=404)
     # A hot public endpoint: the answer is rendered here, as ``TrackOut`` would render it
@@ -287,7 +301,9 @@ def my_dossiers(request: HttpRequest) -> list[dict[str, Any]]:
     return [_dossier_out(d) for d in dossier_list_for_applicant(user=request.user)[:200]]
 
 
-@router.post("/dossiers", response={201: DossierOut}, auth=django_auth, summary="Nộp hồ sơ")
+@router.post(
+    "/dossiers", response={200: DossierOut, 201: DossierOut}, auth=django_auth, summary="Nộp hồ sơ"
+)
 def submit(
     request: HttpRequest,
     procedure_code: Form[str],
@@ -298,8 +314,19 @@ def submit(
 ) -> HttpStatus[dict[str, Any]]:
     """Multipart: ``form_json`` holds the e-form values; ``files[i]`` belongs to the part
     ``part_ids`` (comma-separated, same order). Creates and sends the dossier in one
-    transaction: on any error nothing is stored (no draft, no file)."""
+    transaction: on any error nothing is stored (no draft, no file).
+
+    Header ``Idempotency-Key`` (up to 80 characters, recommended): a retry with the same key
+    answers 200 with the dossier the first request created, instead of a second dossier."""
     import json
+
+    key = request.headers.get("Idempotency-Key", "").strip() or None
+    if key is not None and (len(key) > 80 or not key.isprintable()):
+        raise ApiError("invalid_idempotency_key", "Idempotency-Key không hợp lệ.", status=422)
+    if key is not None:
+        first = dossier_by_idempotency_key(user=request.user, key=key)
+        if first is not None:
+            return HttpStatus(200, _dossier_out(first, request.user))
 
     try:
         p = procedure_get_for_submission(code=procedure_code)
@@ -323,27 +350,42 @@ def submit(
         by_part.setdefault(pid, []).append(f)
     try:
         dossier = dossier_create_and_submit(
-            user=request.user, procedure=p, org_unit=unit, form_data=data, files=by_part
+            user=request.user,
+            procedure=p,
+            org_unit=unit,
+            form_data=data,
+            files=by_part,
+            idempotency_key=key,
         )
+    except IntegrityError:
+        # the same key raced in from a concurrent retry: answer with the one that committed
+        first = dossier_by_idempotency_key(user=request.user, key=key) if key else None
+        if first is None:
+            raise
+        return HttpStatus(200, _dossier_out(first, request.user))
     except ValidationError as exc:
         raise _errors(exc) from exc
     except PermissionDenied as exc:
         raise ApiError("forbidden", str(exc), status=403) from exc
-    return HttpStatus(201, _dossier_out(dossier))
+    return HttpStatus(201, _dossier_out(dossier, request.user))
 
 
 @router.get(
     "/dossiers/queue", response=list[DossierOut], auth=django_auth, summary="Hàng đợi xử lý"
 )
 def queue(
-    request: HttpRequest, status: int | None = None, q: str = "", sort: str = "due", limit: int = 50
+    request: HttpRequest,
+    status: Annotated[int, Field(ge=0, le=100)] | None = None,
+    q: str = "",
+    sort: str = "due",
+    limit: Annotated[int, Field(ge=1, le=200)] = 50,
 ) -> list[dict[str, Any]]:
     qs = dossier_queue(user=request.user, status=status, q=q, sort=sort)
-    return [_dossier_out(d) for d in qs[: max(1, min(limit, 200))]]
+    return [_dossier_out(d) for d in qs[:limit]]
 
 
 @router.get("/dossiers/{dossier_id}", response=DossierOut, auth=django_auth, summary="Một hồ sơ")
-def dossier(request: HttpRequest, dossier_id: int) -> dict[str, Any]:
+def dossier(request: HttpRequest, dossier_id: Id) -> dict[str, Any]:
     d = dossier_get_for_user(user=request.user, pk=dossier_id)
     if d is None:
         raise ApiError("dossier_not_found", "Không tìm thấy hồ sơ.", status=404)
@@ -353,7 +395,7 @@ def dossier(request: HttpRequest, dossier_id: int) -> dict[str, Any]:
 @router.post(
     "/dossiers/{dossier_id}/actions", response=DossierOut, auth=django_auth, summary="Thao tác"
 )
-def act(request: HttpRequest, dossier_id: int, payload: ActionIn) -> dict[str, Any]:
+def act(request: HttpRequest, dossier_id: Id, payload: ActionIn) -> dict[str, Any]:
     try:
         d = dossier_act(
             user=request.user,
@@ -431,7 +473,7 @@ class ResultVerifyOut(Schema):
     procedure_name: str | None
 
 
-def _visible_or_404(request: HttpRequest, dossier_id: int) -> Dossier:
+def _visible_or_404(request: HttpRequest, dossier_id: Id) -> Dossier:
     d = dossier_get_for_user(user=request.user, pk=dossier_id)
     if d is None:
         raise ApiError("dossier_not_found", "Không tìm thấy hồ sơ.", status=404)
@@ -446,7 +488,7 @@ def _visible_or_404(request: HttpRequest, dossier_id: int) -> Dossier:
     description="Người nộp hoặc cán bộ của đơn vị tiếp nhận. `pay_url`: trang thanh toán "
     "(chỉ khi hồ sơ đang chờ nộp phí và người gọi là người nộp).",
 )
-def dossier_payment(request: HttpRequest, dossier_id: int) -> dict[str, Any]:
+def dossier_payment(request: HttpRequest, dossier_id: Id) -> dict[str, Any]:
     d = _visible_or_404(request, dossier_id)
     info = dossier_fee_info(dossier=d)
     p = info.payment
@@ -485,10 +527,10 @@ def dossier_payment(request: HttpRequest, dossier_id: int) -> dict[str, Any]:
     "`pay_url`: chuyển người dùng tới đó (cổng thanh toán). Gọi lại khi đang có giao dịch "
     "chờ trả về đúng giao dịch đó.",
 )
-def dossier_payment_start(request: HttpRequest, dossier_id: int) -> HttpStatus[dict[str, Any]]:
+def dossier_payment_start(request: HttpRequest, dossier_id: Id) -> HttpStatus[dict[str, Any]]:
     try:
         payment = dossier_fee_pay_start(
-            user=request.user, dossier_id=dossier_id, client_ip=request.META.get("REMOTE_ADDR")
+            user=request.user, dossier_id=dossier_id, client_ip=client_address(request) or None
         )
     except PermissionDenied as exc:
         raise ApiError("dossier_not_found", "Không tìm thấy hồ sơ.", status=404) from exc
@@ -518,10 +560,10 @@ def dossier_payment_start(request: HttpRequest, dossier_id: int) -> HttpStatus[d
         }
     },
 )
-def dossier_result(request: HttpRequest, dossier_id: int) -> HttpResponse:
+def dossier_result(request: HttpRequest, dossier_id: Id) -> HttpResponse:
     try:
         result = dossier_result_download(
-            user=request.user, dossier_id=dossier_id, remote_ip=request.META.get("REMOTE_ADDR")
+            user=request.user, dossier_id=dossier_id, remote_ip=client_address(request) or None
         )
     except PermissionDenied as exc:
         raise ApiError("dossier_not_found", "Không tìm thấy hồ sơ.", status=404) from exc
@@ -576,7 +618,7 @@ def result_verify(request: HttpRequest, file: UploadedFile = File(...)) -> dict[
     summary="Đánh giá mức độ hài lòng (một lần, sau khi nhận kết quả)",
     description=f"`rating`: {', '.join(RATINGS)}; `comment` không bắt buộc.",
 )
-def dossier_rating(request: HttpRequest, dossier_id: int, payload: RatingIn) -> dict[str, Any]:
+def dossier_rating(request: HttpRequest, dossier_id: Id, payload: RatingIn) -> dict[str, Any]:
     try:
         d = dossier_rate(
             user=request.user, dossier_id=dossier_id, rating=payload.rating, comment=payload.comment

@@ -148,11 +148,11 @@ class QueueFilterForm(forms.Form):
 
 class TrackForm(forms.Form):
     so = forms.CharField(label=_("Số hồ sơ"), max_length=60)
-    cccd = forms.CharField(
-        label=_("Số định danh cá nhân của người nộp (không bắt buộc)"),
-        max_length=12,
+    ma = forms.CharField(
+        label=_("Mã tra cứu (không bắt buộc)"),
+        max_length=16,
         required=False,
-        help_text=_("Nhập để xem thông tin cá nhân trong hồ sơ."),
+        help_text=_("In trên giấy tiếp nhận hồ sơ; nhập để xem thông tin cá nhân trong hồ sơ."),
     )
 
 

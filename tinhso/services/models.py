@@ -599,6 +599,12 @@ class Dossier(models.Model):
         NONE = "", _("—")
 
     number = models.CharField(_("số hồ sơ"), max_length=60, unique=True, null=True, blank=True)
+    # a random secret printed on the receipt: public tracking shows personal details only
+    # with it (the number is sequential, the citizen ID number guessable)
+    tracking_code = models.CharField(_("mã tra cứu"), max_length=16, blank=True, default="")
+    # the client's Idempotency-Key of the submission (API) or the web form's one-time token:
+    # a retry with the same key returns this dossier instead of creating a second one
+    idempotency_key = models.CharField(max_length=80, null=True, blank=True, editable=False)
     procedure = models.ForeignKey(Procedure, on_delete=models.PROTECT, related_name="dossiers")
     process = models.ForeignKey(Process, on_delete=models.PROTECT, related_name="+")
     step = models.ForeignKey(ProcessStep, on_delete=models.PROTECT, related_name="+")
@@ -689,6 +695,13 @@ class Dossier(models.Model):
             models.Index(fields=["applicant", "-created_at"], name="dossier_applicant_idx"),
             models.Index(fields=["status", "due_at"], name="dossier_status_due_idx"),
             models.Index(fields=["received_at"], name="dossier_received_idx"),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["applicant", "idempotency_key"],
+                condition=models.Q(idempotency_key__isnull=False),
+                name="dossier_idempotency_key",
+            )
         ]
 
     def __str__(self) -> str:

@@ -69,6 +69,11 @@ def receipt_pdf(*, dossier: Dossier, tracking_url: str) -> bytes:
     y -= 7 * mm
     c.setFont(regular, 11)
     c.drawCentredString(width / 2, y, f"Mã hồ sơ: {dossier.number}")
+    if dossier.tracking_code:
+        y -= 6 * mm
+        c.drawCentredString(
+            width / 2, y, f"Mã tra cứu (giữ kín, để xem hồ sơ trực tuyến): {dossier.tracking_code}"
+        )
     y -= 12 * mm
     rows = [
         ("Tên thủ tục", f"{dossier.procedure.name} (mã {dossier.procedure.code})"),

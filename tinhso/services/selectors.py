@@ -4,6 +4,8 @@ public tracking, figures for monitoring."""
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import hmac
 import json
 import logging
 from dataclasses import dataclass
@@ -17,6 +19,7 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone, translation
 
 from tinhso.accounts.permissions import scope_q, user_can
+from tinhso.http import throttle_hit
 from tinhso.orgs.models import OrgUnit
 from tinhso.orgs.selectors import valid_on_q
 from tinhso.services import deadlines
@@ -379,7 +382,7 @@ class TrackResult:
     finished_at: dt.datetime | None
     deadline: str
     steps: list[TrackStep]
-    # only when the applicant's ID number was given and matches
+    # only when the dossier's tracking code (printed on the receipt) was given and matches
     applicant_name: str | None = None
     form: list[tuple[str, str]] | None = None
 
@@ -394,7 +397,7 @@ _TRACK_FIELDS = (
     "outcome",
     "paused_since",
     "applicant_name",
-    "applicant_id_number",
+    "tracking_code",
     "procedure__code",
     "procedure__name",
     "org_unit__name",
@@ -432,19 +435,21 @@ def _track_cache_key(number: str) -> str | None:
     return f"services:track:v1:{lang}:{number}"
 
 
-def dossier_track(*, number: str, id_number: str = "") -> TrackResult | None:
-    """Public status of a dossier by number; personal details only with the matching ID
-    number. No officer names, no comments (they may hold personal data).
+def dossier_track(*, number: str, code: str = "") -> TrackResult | None:
+    """Public status of a dossier by number; personal details only with the matching
+    tracking code (``Dossier.tracking_code``, printed on the receipt; never the applicant's
+    guessable ID number). No officer names, no comments (they may hold personal data).
+    Callers throttle the lookups (``tinhso.http.throttle_hit``).
 
-    Without an ID number the answer comes from the cache when it can, else from one
-    statement (``_dossier_track_public``); with one it is always read from the database and
-    never cached (the personal details must not leak)."""
+    Without a code the answer comes from the cache when it can, else from one statement
+    (``_dossier_track_public``); with one it is always read from the database and never
+    cached (the personal details must not leak)."""
     number = track_number_normalize(number)
     if not number or len(number) > 60:
         return None
-    id_number = (id_number or "").strip()
-    if id_number:
-        return _dossier_track_read(number=number, id_number=id_number)
+    code = (code or "").strip().upper()
+    if code:
+        return _dossier_track_read(number=number, code=code)
     key = _track_cache_key(number)
     if key is None:
         return _dossier_track_public(number=number)
@@ -462,6 +467,31 @@ def dossier_track(*, number: str, id_number: str = "") -> TrackResult | None:
         except Exception:  # same: the answer stands without the cache
             logger.warning("tracking cache unavailable", exc_info=True)
     return result
+
+
+def dossier_by_idempotency_key(*, user: Any, key: str) -> Dossier | None:
+    """The dossier this applicant created with this idempotency key / form token, if any."""
+    if not key or not getattr(user, "pk", None):
+        return None
+    return (
+        Dossier.objects.select_related("procedure", "org_unit", "step")
+        .filter(applicant=user, idempotency_key=key)
+        .first()
+    )
+
+
+def dossier_track_throttled(*, client: str, number: str, code: str = "") -> bool:
+    """Whether this lookup is over the limits: ``TRACK_PER_CLIENT_PER_MINUTE`` lookups per
+    client address, and ``TRACK_CODE_TRIES_PER_HOUR`` lookups with a tracking code per
+    dossier (so codes cannot be tried against one dossier from many addresses)."""
+    per_client = int(getattr(settings, "TRACK_PER_CLIENT_PER_MINUTE", 60))
+    if throttle_hit(f"track:client:{client}", limit=per_client, window=60):
+        return True
+    if (code or "").strip():
+        per_dossier = int(getattr(settings, "TRACK_CODE_TRIES_PER_HOUR", 10))
+        digest = hashlib.sha256(track_number_normalize(number).encode()).hexdigest()[:32]
+        return throttle_hit(f"track:code:{digest}", limit=per_dossier, window=3600)
+    return False
 
 
 # The anonymous answer (a cache miss of a hot public endpoint) is one statement, written
@@ -622,7 +652,7 @@ def _dossier_track_public(*, number: str) -> TrackResult | None:
     """The answer without personal details, in one round trip and without the ORM."""
     conn = connections[router.db_for_read(Dossier)]
     if conn.vendor not in _TRACK_VENDORS:
-        return _dossier_track_read(number=number, id_number="")
+        return _dossier_track_read(number=number, code="")
     row = _track_fetch(conn, number)
     if row is None:
         return None
@@ -670,7 +700,7 @@ def _dossier_track_public(*, number: str) -> TrackResult | None:
     )
 
 
-def _dossier_track_read(*, number: str, id_number: str) -> TrackResult | None:
+def _dossier_track_read(*, number: str, code: str) -> TrackResult | None:
     """The answer through the ORM: the path with an ID number (personal details), and the
     reference ``_dossier_track_public`` is tested against."""
     # a hot public endpoint: only the columns shown (the procedure's texts are large)
@@ -692,7 +722,9 @@ def _dossier_track_read(*, number: str, id_number: str) -> TrackResult | None:
     if dossier is None:
         return None
     personal = bool(
-        id_number and dossier.applicant_id_number and id_number == dossier.applicant_id_number
+        code
+        and dossier.tracking_code
+        and hmac.compare_digest(code.encode(), dossier.tracking_code.encode())
     )
     form = None
     if personal:

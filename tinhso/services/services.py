@@ -14,6 +14,7 @@ import hashlib
 import itertools
 import logging
 import re
+import secrets
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -273,6 +274,14 @@ def _counter_sql() -> str:
         f"ON CONFLICT ({code}, {day}) DO UPDATE SET {last} = {table}.{last} + 1 "
         f"RETURNING {last}"
     )
+
+
+TRACKING_CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read off paper
+
+
+def tracking_code_new() -> str:
+    """A dossier's tracking code: 10 random characters (50 bits), printed on the receipt."""
+    return "".join(secrets.choice(TRACKING_CODE_ALPHABET) for _ in range(10))
 
 
 def dossier_number_next(*, org_unit: OrgUnit, at: dt.datetime) -> str:
@@ -570,9 +579,15 @@ def dossier_draft_create(
     org_unit: OrgUnit,
     form_data: dict[str, Any],
     files: Mapping[int, Iterable[Any]],
+    idempotency_key: str | None = None,
 ) -> Dossier:
     """Step 1 of online submission on the site: a validated draft (not yet sent, no number)
-    that the applicant reviews before ``dossier_submit``."""
+    that the applicant reviews before ``dossier_submit``. ``idempotency_key`` (the form's
+    one-time token): a resent form returns the draft (or dossier) the first one created."""
+    if idempotency_key:
+        existing = Dossier.objects.filter(applicant=user, idempotency_key=idempotency_key).first()
+        if existing is not None:
+            return existing
     now = timezone.now()
     cleaned, checked = _online_checks(
         user=user,
@@ -591,6 +606,7 @@ def dossier_draft_create(
             start=start,
             cleaned=cleaned,
             status=Status.DRAFT,
+            idempotency_key=idempotency_key or None,
         )
         _store_files(
             dossier=dossier,
@@ -672,6 +688,7 @@ def dossier_create_and_submit(
     org_unit: OrgUnit,
     form_data: dict[str, Any],
     files: Mapping[int, Iterable[Any]],
+    idempotency_key: str | None = None,
 ) -> Dossier:
     """Create and send an online dossier in one transaction (the API's one-step submission):
     the same checks as ``dossier_draft_create``, then number, files, history event,
@@ -680,7 +697,15 @@ def dossier_create_and_submit(
 
     The audit log gets one ``services.dossier_submit`` entry (what ``dossier_submit``
     writes, with the creation details): the dossier was never visible as a draft, so
-    "created and sent" is one change of state, not two."""
+    "created and sent" is one change of state, not two.
+
+    ``idempotency_key`` (the client's ``Idempotency-Key``): stored with the dossier in the
+    same transaction; a retry with the same key by the same applicant gets the first dossier
+    back and nothing new is written (a concurrent duplicate fails the unique constraint)."""
+    if idempotency_key:
+        existing = Dossier.objects.filter(applicant=user, idempotency_key=idempotency_key).first()
+        if existing is not None:
+            return existing
     now = timezone.now()
     cleaned, checked = _online_checks(
         user=user,
@@ -702,6 +727,8 @@ def dossier_create_and_submit(
             start=start,
             cleaned=cleaned,
             number=dossier_number_next(org_unit=org_unit, at=now),
+            tracking_code=tracking_code_new(),
+            idempotency_key=idempotency_key or None,
             status=Status.NEW,
             submitted_at=now,
             step_entered_at=now,
@@ -775,6 +802,7 @@ def dossier_submit(*, user: Any, dossier_id: int) -> Dossier:
         # the same lock order as dossier_create_and_submit: applicant-year, then counter
         _applicant_year_note(org_unit_id=dossier.org_unit_id, applicant_id=user.pk, at=now)
         dossier.number = dossier_number_next(org_unit=dossier.org_unit, at=now)
+        dossier.tracking_code = tracking_code_new()
         dossier.status = Status.NEW
         dossier.submitted_at = now
         dossier.step_entered_at = now
@@ -842,7 +870,8 @@ def dossier_register_in_person(
             and {p.pk for p, _c in checked} >= {p.pk for p in procedure.parts.all() if p.required},
         )
         dossier.number = dossier_number_next(org_unit=org_unit, at=now)
-        dossier.save(update_fields=["number"])
+        dossier.tracking_code = tracking_code_new()
+        dossier.save(update_fields=["number", "tracking_code"])
         _store_files(
             dossier=dossier,
             checked=checked,
@@ -1246,9 +1275,13 @@ def dossier_fee_collect_at_counter(*, officer: Any, dossier_id: int) -> Any:
     from tinhso.payments.services import payment_counter_confirm, payment_create
 
     with transaction.atomic():
-        dossier = _fee_check_payable(_lock_dossier(dossier_id))
-        if not user_can(user=officer, action="services.act.officer", org_unit=dossier.org_unit):
+        dossier = _lock_dossier(dossier_id)
+        # permission first: whether a dossier exists or awaits a fee is not told to others
+        if dossier is None or not user_can(
+            user=officer, action="services.act.officer", org_unit=dossier.org_unit
+        ):
             raise PermissionDenied(_("Bạn không có quyền thu phí cho hồ sơ này."))
+        dossier = _fee_check_payable(dossier)
         payment = payment_create(
             payer=dossier.applicant or officer,
             org_unit=dossier.org_unit,

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import secrets
+from typing import Any
+
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -18,6 +22,7 @@ from tinhso.accounts.permissions import (
     user_identity_sufficient,
     user_units,
 )
+from tinhso.http import client_address
 from tinhso.services import deadlines
 from tinhso.services.eform import eform_display
 from tinhso.services.forms import (
@@ -33,6 +38,7 @@ from tinhso.services.receipt import receipt_pdf
 from tinhso.services.selectors import (
     channel_review_list,
     dossier_applicant_todo,
+    dossier_by_idempotency_key,
     dossier_can_prepare_result,
     dossier_deadline,
     dossier_events,
@@ -44,6 +50,7 @@ from tinhso.services.selectors import (
     dossier_queue,
     dossier_result_info,
     dossier_track,
+    dossier_track_throttled,
     procedure_agency_units,
     procedure_fields,
     procedure_get,
@@ -144,12 +151,18 @@ def submit_start(request: HttpRequest, code: str) -> HttpResponse:
         files=request.FILES or None,
         applicant=request.user,
     )
+    # a one-time token per rendered form: the form resent (a retry after a lost answer)
+    # finds the draft the first sending created instead of creating a second one
+    token = request.POST.get("form_token", "")
+    token = token if 16 <= len(token) <= 64 and token.isprintable() else ""
+    if request.method == "POST" and token:
+        first = dossier_by_idempotency_key(user=request.user, key=f"form:{token}")
+        if first is not None:
+            if first.status == Status.DRAFT:
+                return redirect("services:review", pk=first.pk)
+            return redirect("services:dossier", pk=first.pk)
     if request.method == "POST" and form.is_valid():
-        files = {
-            int(k.removeprefix("part_")): request.FILES.getlist(k)
-            for k in request.FILES
-            if k.startswith("part_")
-        }
+        files = _part_files(request, form)
         data = {k.removeprefix("f_"): v for k, v in request.POST.items() if k.startswith("f_")}
         try:
             dossier = dossier_draft_create(
@@ -158,6 +171,7 @@ def submit_start(request: HttpRequest, code: str) -> HttpResponse:
                 org_unit=form.cleaned_data["org_unit"],
                 form_data=data,
                 files=files,
+                idempotency_key=f"form:{token}" if token else None,
             )
         except ValidationError as exc:
             form_errors_apply(form, exc)
@@ -166,7 +180,12 @@ def submit_start(request: HttpRequest, code: str) -> HttpResponse:
     return render(
         request,
         "services/submit.html",
-        {"procedure": procedure, "form": form, "units": units},
+        {
+            "procedure": procedure,
+            "form": form,
+            "units": units,
+            "form_token": token or secrets.token_urlsafe(24),
+        },
     )
 
 
@@ -370,11 +389,7 @@ def register_in_person(request: HttpRequest) -> HttpResponse:
         )
         if request.method == "POST" and form.is_valid():
             cd = form.cleaned_data
-            files = {
-                int(k.removeprefix("part_")): request.FILES.getlist(k)
-                for k in request.FILES
-                if k.startswith("part_")
-            }
+            files = _part_files(request, form)
             data = {k.removeprefix("f_"): v for k, v in request.POST.items() if k.startswith("f_")}
             try:
                 dossier = dossier_register_in_person(
@@ -415,8 +430,14 @@ def track(request: HttpRequest) -> HttpResponse:
     result = None
     searched = False
     if form.is_valid():
+        number, code = form.cleaned_data["so"], form.cleaned_data["ma"]
+        if dossier_track_throttled(client=_client_ip(request), number=number, code=code):
+            form.add_error(None, _("Tra cứu quá nhiều lần, vui lòng thử lại sau."))
+            response = render(request, "services/track.html", {"form": form}, status=429)
+            response["Retry-After"] = "60"
+            return response
         searched = True
-        result = dossier_track(number=form.cleaned_data["so"], id_number=form.cleaned_data["cccd"])
+        result = dossier_track(number=number, code=code)
     return render(
         request, "services/track.html", {"form": form, "result": result, "searched": searched}
     )
@@ -427,8 +448,18 @@ def track(request: HttpRequest) -> HttpResponse:
 # ---------------------------------------------------------------------------------------
 
 
+def _part_files(request: HttpRequest, form: forms.Form) -> dict[int, list[Any]]:
+    """The uploaded files of the form's document parts (``part_<id>`` fields the form has);
+    any other file field is ignored."""
+    return {
+        int(k.removeprefix("part_")): request.FILES.getlist(k)
+        for k in request.FILES
+        if k.startswith("part_") and k in form.fields and k.removeprefix("part_").isdigit()
+    }
+
+
 def _client_ip(request: HttpRequest) -> str:
-    return request.META.get("REMOTE_ADDR") or "127.0.0.1"
+    return client_address(request) or "127.0.0.1"
 
 
 def _report(request: HttpRequest, pk: int, exc: Exception) -> None:

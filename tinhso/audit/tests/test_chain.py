@@ -67,24 +67,11 @@ def test_deleted_last_entry_is_detected(chain):
 
 def test_rehashed_forgery_is_detected(chain):
     # An attacker who recomputes the edited entry's own hash still breaks the next link.
-    from tinhso.audit.services import entry_digest
+    from tinhso.audit.services import entry_digest_of
 
     e = AuditEntry.objects.get(seq=2)
     e.actor_label = "someone-else"
-    e.hash = entry_digest(
-        seq=e.seq,
-        prev_hash=e.prev_hash,
-        created_at=e.created_at,
-        actor_id=e.actor_id,
-        actor_label=e.actor_label,
-        action=e.action,
-        object_type=e.object_type,
-        object_id=e.object_id,
-        object_label=e.object_label,
-        org_unit_id=e.org_unit_id,
-        ip_address=e.ip_address,
-        changes=e.changes,
-    )
+    e.hash = entry_digest_of(e)
     e.save()
     assert [p.seq for p in audit_chain_verify()] == [3]
 
@@ -103,3 +90,36 @@ def test_officials_see_only_their_units_entries(user_named, client):
     assert "Lê Văn Cường" not in page  # canbo.thuanan belongs to Thuận An
     client.force_login(user_named("congdan"))
     assert client.get("/nhat-ky/").status_code == 403
+
+
+def test_edited_org_path_is_detected(chain):
+    """Issue 14 finding 7: org_path decides who sees an entry; editing it breaks the chain."""
+    AuditEntry.objects.filter(seq=3).update(org_path="/khac/")
+    assert [p.seq for p in audit_chain_verify()] == [3]
+
+
+def test_edited_chain_column_is_detected(chain):
+    e = AuditEntry.objects.get(seq=4)
+    assert e.version == 2
+    AuditEntry.objects.filter(pk=e.pk).update(version=1)  # a downgrade to the old format
+    assert {p.seq for p in audit_chain_verify()} == {4}
+
+
+def test_entries_of_the_first_format_still_verify(chain):
+    """Entries written before version 2 (hash without org_path) keep verifying: rewrite the
+    whole chain as the old code wrote it."""
+    from tinhso.audit.models import ChainHead
+    from tinhso.audit.services import entry_digest_of
+
+    prev = "0" * 64
+    for e in AuditEntry.objects.filter(chain=chain[0].chain).order_by("seq"):
+        e.version = 1
+        e.prev_hash = prev
+        e.hash = entry_digest_of(e)
+        e.save()
+        prev = e.hash
+    ChainHead.objects.filter(name=chain[0].chain).update(last_hash=prev)
+    assert audit_chain_verify() == []
+    # and in that format org_path was outside the hash (why version 2 exists)
+    AuditEntry.objects.filter(chain=chain[0].chain, seq=3).update(org_path="/khac/")
+    assert audit_chain_verify() == []

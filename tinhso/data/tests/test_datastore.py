@@ -306,3 +306,117 @@ def test_upload_is_size_checked_and_loaded(dataset, tmp_path, settings):
         actor=None, resource=res, upload=SimpleUploadedFile("moi.csv", b"a,b\n1,2\n")
     )
     assert report.rows_loaded == 1 and report.version == 2
+
+
+def test_failing_replace_keeps_the_old_file_downloadable(dataset, tmp_path, monkeypatch):
+    """Issue 14 finding 1: a replace that fails after the new file is stored rolls the row
+    back; the old file must still exist (it is deleted only after commit)."""
+    import tinhso.data.services as data_services
+
+    res = make_resource(dataset, tmp_path, VI_CSV.encode())
+    datastore_load(actor=None, resource=res)
+    res.refresh_from_db()
+    old_name, old_bytes = res.file.name, res.file.read()
+    res.file.close()
+
+    def boom(**kwargs):
+        raise RuntimeError("lock wait timeout")
+
+    monkeypatch.setattr(data_services, "audit_record", boom)
+    new = tmp_path / "moi.csv"
+    new.write_bytes(b"x,y\n1,2\n")
+    with pytest.raises(RuntimeError):
+        datastore_load(actor=None, resource=res, path=new)
+    res.refresh_from_db()
+    assert res.file.name == old_name
+    assert res.file.storage.exists(old_name)
+    with res.file.open("rb") as fh:
+        assert fh.read() == old_bytes
+
+
+def test_successful_replace_deletes_the_old_file_after_commit(
+    dataset, tmp_path, django_capture_on_commit_callbacks
+):
+    res = make_resource(dataset, tmp_path, VI_CSV.encode())
+    datastore_load(actor=None, resource=res)
+    res.refresh_from_db()
+    old_name = res.file.name
+    new = tmp_path / "moi.csv"
+    new.write_bytes(b"x,y\n1,2\n")
+    with django_capture_on_commit_callbacks(execute=True):
+        datastore_load(actor=None, resource=res, path=new)
+    res.refresh_from_db()
+    assert res.file.name != old_name
+    assert not res.file.storage.exists(old_name)
+
+
+def _bomb_xlsx(strings: int) -> bytes:
+    """A valid workbook whose shared-strings part is replaced by ``strings`` entries: it
+    compresses to almost nothing and expands a lot."""
+    import zipfile
+
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["ten"])
+    ws.append(["a"])
+    buf = io.BytesIO()
+    wb.save(buf)
+    src = zipfile.ZipFile(io.BytesIO(buf.getvalue()))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            if info.filename != "xl/sharedStrings.xml":
+                dst.writestr(info.filename, src.read(info.filename))
+        dst.writestr(
+            "xl/sharedStrings.xml",
+            b'<?xml version="1.0" encoding="UTF-8"?><sst xmlns="http://schemas.'
+            b'openxmlformats.org/spreadsheetml/2006/main">'
+            + b"<si><t>a</t></si>" * strings
+            + b"</sst>",
+        )
+    return out.getvalue()
+
+
+def test_xlsx_decompression_bomb_is_refused_before_parsing(
+    dataset, tmp_path, settings, monkeypatch
+):
+    """Issue 14 finding 4: the uncompressed size of every part is checked before openpyxl
+    opens the workbook."""
+    import openpyxl
+
+    settings.XLSX_MAX_PART_BYTES = 2 * 1024 * 1024
+    bomb = _bomb_xlsx(300_000)  # ~5 MB of shared strings in a few KB
+    assert len(bomb) < 100_000
+    res = make_resource(dataset, tmp_path, bomb, fmt="XLSX", filename="bom.xlsx")
+    with pytest.raises(DatastoreLoadError, match="giải nén"):
+        datastore_load(actor=None, resource=res)
+
+    def never(*args, **kwargs):
+        raise AssertionError("the workbook was parsed")
+
+    monkeypatch.setattr(openpyxl, "load_workbook", never)
+    path = tmp_path / "bom2.xlsx"
+    path.write_bytes(bomb)
+    from tinhso.data import tabular
+
+    with pytest.raises(tabular.TabularError, match="giải nén"):
+        tabular.check_content(path, "XLSX")
+    with pytest.raises(tabular.TabularError, match="giải nén"):
+        tabular.scan(path, "XLSX")
+
+
+def test_xlsx_rows_and_columns_are_bounded(dataset, tmp_path, monkeypatch):
+    from tinhso.data import tabular
+
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["a", "b"])
+    for i in range(30):
+        ws.append([i, i])
+    buf = io.BytesIO()
+    wb.save(buf)
+    path = tmp_path / "dai.xlsx"
+    path.write_bytes(buf.getvalue())
+    monkeypatch.setattr(tabular, "MAX_ROWS", 20)
+    with pytest.raises(tabular.TabularError, match="dòng"):
+        tabular.scan(path, "XLSX")

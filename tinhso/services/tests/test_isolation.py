@@ -72,9 +72,13 @@ def test_public_tracking_hides_personal_data(submit_birth, user_named):
     assert public.status_label == "Được tiếp nhận"
     assert public.applicant_name is None and public.form is None
     assert [s.action for s in public.steps] == ["Nộp hồ sơ trực tuyến", "Tiếp nhận hồ sơ"]
-    wrong = dossier_track(number=d.number, id_number="000000000000")
+    wrong = dossier_track(number=d.number, code="000000000000")
     assert wrong.applicant_name is None
-    right = dossier_track(number=d.number.lower(), id_number="074190001234")
+    # the applicant's guessable ID number reveals nothing (issue 14, finding 3)
+    assert dossier_track(number=d.number, code="074190001234").applicant_name is None
+    d.refresh_from_db()
+    assert len(d.tracking_code) == 10
+    right = dossier_track(number=d.number.lower(), code=d.tracking_code.lower())
     assert right.applicant_name == "Nguyễn Thị Hoa"
     assert ("Họ, chữ đệm và tên của trẻ", "Nguyễn Minh Khang") in right.form
     assert dossier_track(number="KHONG-CO") is None
@@ -123,16 +127,16 @@ def test_public_tracking_cache_never_holds_personal_details(submit_birth):
     from tinhso.services.selectors import track_cache_keys
 
     d = submit_birth()
-    right = dossier_track(number=d.number, id_number="074190001234")
+    right = dossier_track(number=d.number, code=d.tracking_code)
     assert right.applicant_name == "Nguyễn Thị Hoa"
     assert all(cache.get(k) is None for k in track_cache_keys(d.number))  # not cached
     public = dossier_track(number=d.number)
     assert public.applicant_name is None and public.form is None
     # the cached public answer does not answer a query with the ID number, nor vice versa
-    again = dossier_track(number=d.number, id_number="074190001234")
+    again = dossier_track(number=d.number, code=d.tracking_code)
     assert again.applicant_name == "Nguyễn Thị Hoa" and again.form
     assert dossier_track(number=d.number).applicant_name is None
-    assert dossier_track(number=d.number, id_number="000000000000").applicant_name is None
+    assert dossier_track(number=d.number, code="000000000000").applicant_name is None
 
 
 def test_public_tracking_cache_is_per_language(submit_birth):

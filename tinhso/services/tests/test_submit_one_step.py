@@ -409,3 +409,31 @@ def test_an_agency_that_does_not_receive_that_day_is_refused(
         )
     assert "org_unit" in exc.value.message_dict
     _nothing_stored(settings)
+
+
+def test_a_retry_with_the_same_idempotency_key_returns_the_first_dossier(
+    client, birth, ward_dian, user_named
+):
+    """Issue 14 finding 9: the worker died after commit, the client retries."""
+    client.force_login(user_named("congdan"))
+    data = {
+        "procedure_code": birth.code,
+        "org_unit_id": ward_dian.pk,
+        "form_json": json.dumps(BIRTH_FORM, ensure_ascii=False),
+        "part_ids": ",".join(str(p.pk) for p in _parts(birth)),
+    }
+
+    def send(key):
+        files = [upload(), upload("uy-quyen.png", PNG, "image/png")]
+        return client.post("/api/v1/dossiers", {**data, "files": files}, HTTP_IDEMPOTENCY_KEY=key)
+
+    first = send("lan-1-7f3a")
+    assert first.status_code == 201
+    again = send("lan-1-7f3a")
+    assert again.status_code == 200 and again.json()["id"] == first.json()["id"]
+    assert Dossier.objects.count() == 1
+    assert DossierFile.objects.count() == 2
+    # another key is another submission; the same key of another applicant is theirs
+    assert send("lan-2-9c1d").status_code == 201
+    assert Dossier.objects.count() == 2
+    assert send("x" * 81).status_code == 422

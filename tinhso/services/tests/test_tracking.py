@@ -38,16 +38,16 @@ _before = Router()
 
 
 @_before.get("/track/{number}", response=TrackOut)
-def _track_before(request, number: str, id_number: str = ""):
-    return _dossier_track_read(number=number.strip().upper(), id_number=id_number)
+def _track_before(request, number: str, code: str = ""):
+    return _dossier_track_read(number=number.strip().upper(), code=code)
 
 
 _before_client = TestClient(_before)
 
 
-def _rendered_before(number: str, language: str, id_number: str = "") -> bytes:
+def _rendered_before(number: str, language: str, code: str = "") -> bytes:
     with translation.override(language):
-        return _before_client.get(f"/track/{number}?id_number={id_number}").content
+        return _before_client.get(f"/track/{number}?code={code}").content
 
 
 def _act(user, d: Dossier, code: str, **kw) -> Dossier:
@@ -132,7 +132,7 @@ def test_one_statement_answers_what_the_orm_answered(dossiers, language):
     with translation.override(language):
         for name, d in dossiers.items():
             new = _dossier_track_public(number=d.number)
-            old = _dossier_track_read(number=d.number, id_number="")
+            old = _dossier_track_read(number=d.number, code="")
             assert new == old, name
             assert new.status == EXPECTED_STATUS[name], name
             assert new.applicant_name is None and new.form is None
@@ -210,7 +210,7 @@ def test_calendar_entries_come_with_the_dossier(dossiers, django_assert_num_quer
     )
     with django_assert_num_queries(1):
         shorter = _dossier_track_public(number=d.number)
-    assert shorter == _dossier_track_read(number=d.number, id_number="")
+    assert shorter == _dossier_track_read(number=d.number, code="")
     assert shorter.deadline != plain
     d.refresh_from_db()
     assert shorter.deadline == dossier_deadline(dossier=d, cal=deadlines.calendar_load()).label
@@ -231,28 +231,34 @@ def test_drafts_and_unknown_numbers_are_not_found(client, dossiers, django_asser
             r = client.get(f"/api/v1/dossiers/track/{number}")
         assert r.status_code == 404 and r.json()["code"] == "dossier_not_found"
         assert _dossier_track_public(number=number) is None
-        assert _dossier_track_read(number=number, id_number="") is None
+        assert _dossier_track_read(number=number, code="") is None
         assert all(cache.get(k) is None for k in track_cache_keys(number))  # not cached
     with django_assert_num_queries(0):  # not even asked
         assert client.get(f"/api/v1/dossiers/track/{'X' * 61}").status_code == 404
-    assert client.get(f"/api/v1/dossiers/track/{d.number}?id_number={ID_NUMBER}").status_code == 404
+    assert (
+        client.get(f"/api/v1/dossiers/track/{d.number}?code={d.tracking_code}").status_code == 404
+    )
 
 
-def test_personal_details_only_with_the_matching_id_number(client, dossiers):
+def test_personal_details_only_with_the_matching_tracking_code(client, dossiers):
     d = dossiers["received"]
+    d.refresh_from_db()
+    code = d.tracking_code
     url = f"/api/v1/dossiers/track/{d.number}"
-    mine = client.get(url, {"id_number": ID_NUMBER})
+    # the applicant's ID number is guessable: it reveals nothing (issue 14, finding 3)
+    assert client.get(url, {"code": ID_NUMBER}).json()["applicant_name"] is None
+    mine = client.get(url, {"code": code})
     assert mine.status_code == 200 and mine.json()["applicant_name"] == "Nguyễn Thị Hoa"
-    assert mine.content == _rendered_before(d.number, "vi", ID_NUMBER)
+    assert mine.content == _rendered_before(d.number, "vi", code)
     assert all(cache.get(k) is None for k in track_cache_keys(d.number))  # never cached
-    wrong = client.get(url, {"id_number": "000000000000"})
+    wrong = client.get(url, {"code": "000000000000"})
     assert wrong.json()["applicant_name"] is None
     public = client.get(url)
     assert public.json()["applicant_name"] is None
     assert json.loads(mine.content) | {"applicant_name": None} == public.json()
     # the cached public answer does not answer the personal question
-    assert client.get(url, {"id_number": ID_NUMBER}).json()["applicant_name"] == "Nguyễn Thị Hoa"
-    personal = dossier_track(number=d.number, id_number=ID_NUMBER)
+    assert client.get(url, {"code": code}).json()["applicant_name"] == "Nguyễn Thị Hoa"
+    personal = dossier_track(number=d.number, code=code)
     assert personal.form and personal.applicant_name == "Nguyễn Thị Hoa"
 
 
@@ -260,4 +266,4 @@ def test_the_schema_stays_documented(client):
     op = client.get("/api/openapi.json").json()["paths"]["/api/v1/dossiers/track/{number}"]["get"]
     ref = op["responses"]["200"]["content"]["application/json"]["schema"]["$ref"]
     assert ref.endswith("/TrackOut")
-    assert {p["name"] for p in op["parameters"]} == {"number", "id_number"}
+    assert {p["name"] for p in op["parameters"]} == {"number", "code"}

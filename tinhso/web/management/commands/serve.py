@@ -29,6 +29,8 @@ class Command(BaseCommand):
         parser.add_argument("--no-collectstatic", action="store_true")
 
     def handle(self, *args: Any, **opts: Any) -> None:
+        # the deployment checks (demo secrets, gateway, hosts…): an error stops the start
+        call_command("check", deploy=True, fail_level="ERROR")
         if not opts["no_collectstatic"]:
             call_command("collectstatic", interactive=False, verbosity=0)
         os.environ.setdefault("CONN_MAX_AGE", "600")

@@ -633,7 +633,7 @@ def main() -> None:
         **os.environ,
         "DATABASE_URL": db,
         "TINHSO_DEMO": "1",
-        "TINHSO_BENCH": "1",
+        "DJANGO_SETTINGS_MODULE": "bench.settings",  # adds /bench/bare, /bench/naive
         "CONN_MAX_AGE": "600",
         "ALLOWED_HOSTS": "127.0.0.1,localhost",
     }

@@ -32,7 +32,6 @@ TESTING = "pytest" in sys.modules or env_bool("TINHSO_TESTING")
 DEMO = env_bool("TINHSO_DEMO") or TESTING
 
 DEBUG = env_bool("DEBUG", default=False)
-BENCH = env_bool("TINHSO_BENCH")  # exposes /bench/bare for the benchmark harness
 _demo_secret = "demo-only-insecure-key-do-not-use-in-production"  # noqa: S105 (demo only)
 SECRET_KEY = os.environ.get("SECRET_KEY") or (_demo_secret if DEMO else "")
 if not SECRET_KEY:

@@ -10,6 +10,7 @@ from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 from ninja import File, Form, Router, Schema
 from ninja.files import UploadedFile
+from ninja.renderers import JSONRenderer
 from ninja.responses import Status as HttpStatus
 from ninja.security import django_auth
 
@@ -41,6 +42,9 @@ from tinhso.services.services import (
 from tinhso.services.workflow import actions_available
 
 router = Router(tags=["services"])
+# The renderer of the root NinjaAPI (tinhso.api keeps ninja's default): the tracking answer
+# is rendered with it directly, so this router needs nothing from the API it is mounted on.
+_RENDERER = JSONRenderer()
 
 
 class ChannelOut(Schema):
@@ -262,8 +266,6 @@ def track(request: HttpRequest, number: str, id_number: str = "") -> Any:
     # A hot public endpoint: the answer is rendered here, as ``TrackOut`` would render it
     # (same fields, order and JSON encoder; tests/test_tracking.py compares the two),
     # without validating it again through the schema, which stays the documented one.
-    from tinhso.api import api
-
     body = {
         "number": result.number,
         "procedure_code": result.procedure_code,
@@ -279,7 +281,10 @@ def track(request: HttpRequest, number: str, id_number: str = "") -> Any:
         "steps": [{"at": s.at, "action": s.action, "status": s.status} for s in result.steps],
         "applicant_name": result.applicant_name,
     }
-    return api.create_response(request, body, status=200)
+    return HttpResponse(
+        _RENDERER.render(request, body, response_status=200),
+        content_type=f"{_RENDERER.media_type}; charset={_RENDERER.charset}",
+    )
 
 
 @router.get("/dossiers/mine", response=list[DossierOut], auth=django_auth, summary="Hồ sơ của tôi")

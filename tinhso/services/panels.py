@@ -8,8 +8,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from tinhso.accounts.permissions import user_units
+from tinhso.panels import Panel, panel_register
 from tinhso.services.selectors import dossier_list_for_applicant, dossier_queue
-from tinhso.web.panels import Panel, panel_register
 
 
 @panel_register

@@ -52,10 +52,6 @@ def favicon(request: HttpRequest) -> HttpResponse:
     return redirect(static("web/favicon.svg"), permanent=True)
 
 
-def bare(request: HttpRequest) -> HttpResponse:
-    return HttpResponse(b"ok", content_type="text/plain")
-
-
 @require_GET
 def healthz(request: HttpRequest) -> JsonResponse:
     with connection.cursor() as cur:

@@ -32,6 +32,7 @@ lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/lint-imports
+	TINHSO_DEMO=1 $(VENV)/bin/mypy
 
 format: install
 	$(VENV)/bin/ruff format .

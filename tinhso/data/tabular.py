@@ -385,12 +385,13 @@ def scan(
             if not cell.strip():
                 continue
             kinds = _candidates(cell)
-            possible[i] = kinds if possible[i] is None else possible[i] & kinds
+            seen = possible[i]
+            possible[i] = kinds if seen is None else seen & kinds
     if progress:
         progress(result.rows % 1000)
-    for col, kinds in zip(columns, possible, strict=True):
+    for col, col_kinds in zip(columns, possible, strict=True):
         col.type = next(
-            (k for k in ("int", "numeric", "date", "bool") if kinds and k in kinds), "text"
+            (k for k in ("int", "numeric", "date", "bool") if col_kinds and k in col_kinds), "text"
         )
     apply_types(result.columns, types or {})
     return result

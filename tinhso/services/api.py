@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, cast
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
@@ -14,6 +14,8 @@ from ninja.renderers import JSONRenderer
 from ninja.responses import Status as HttpStatus
 from ninja.security import django_auth
 
+from tinhso.accounts.models import User
+from tinhso.accounts.usertypes import AnyUser
 from tinhso.apierrors import ApiError
 from tinhso.orgs.models import OrgUnit
 from tinhso.services.models import Dossier, Procedure, Status
@@ -159,7 +161,9 @@ def _procedure_out(p: Procedure) -> dict[str, Any]:
     }
 
 
-def _dossier_out(d: Dossier, user: Any = None, with_actions: bool = False) -> dict[str, Any]:
+def _dossier_out(
+    d: Dossier, user: AnyUser | None = None, with_actions: bool = False
+) -> dict[str, Any]:
     info = dossier_deadline(dossier=d)
     return {
         "id": d.pk,
@@ -289,7 +293,9 @@ def track(request: HttpRequest, number: str, id_number: str = "") -> Any:
 
 @router.get("/dossiers/mine", response=list[DossierOut], auth=django_auth, summary="Hồ sơ của tôi")
 def my_dossiers(request: HttpRequest) -> list[dict[str, Any]]:
-    return [_dossier_out(d) for d in dossier_list_for_applicant(user=request.user)[:200]]
+    return [
+        _dossier_out(d) for d in dossier_list_for_applicant(user=cast(User, request.user))[:200]
+    ]
 
 
 @router.post("/dossiers", response={201: DossierOut}, auth=django_auth, summary="Nộp hồ sơ")

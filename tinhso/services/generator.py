@@ -36,7 +36,8 @@ import threading
 import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any, TextIO
+from io import TextIOBase
+from typing import Any, TextIO, cast
 
 from django.contrib.auth import get_user_model
 from django.db import connection, transaction
@@ -83,18 +84,46 @@ STOPPED_SHARE = 0.01
 LATE_BASE = 0.06  # per unit, scaled by the unit's "quality" factor
 EARLY_SHARE = 0.65
 RETURNED_SHARE = 0.97
-RATED_SHARE = {Channel.ONLINE: 0.40, Channel.IN_PERSON: 0.12, Channel.POST: 0.05}
+RATED_SHARE: dict[int, float] = {Channel.ONLINE: 0.40, Channel.IN_PERSON: 0.12, Channel.POST: 0.05}
 RATING_SPLIT = (("satisfied", 0.86), ("normal", 0.11), ("unsatisfied", 0.03))
-FEE_ONLINE_SHARE = {Channel.ONLINE: 0.80, Channel.IN_PERSON: 0.20, Channel.POST: 0.10}
+FEE_ONLINE_SHARE: dict[int, float] = {
+    Channel.ONLINE: 0.80,
+    Channel.IN_PERSON: 0.20,
+    Channel.POST: 0.10,
+}
 DIGITISED_IN_PERSON = 0.55
 DIGITAL_RESULT = {2022: 0.2, 2023: 0.3, 2024: 0.45, 2025: 0.6, 2026: 0.7, 2027: 0.75}
 WEEKDAY_WEIGHT = (1.0, 1.0, 0.95, 0.95, 0.9, 0.18, 0.04)  # Monday … Sunday
 YEAR_GROWTH = 1.10
 
-FAMILY = ("Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Huỳnh", "Phan", "Vũ", "Võ", "Đặng", "Bùi")
+FAMILY: tuple[str, ...] = (
+    "Nguyễn",
+    "Trần",
+    "Lê",
+    "Phạm",
+    "Hoàng",
+    "Huỳnh",
+    "Phan",
+    "Vũ",
+    "Võ",
+    "Đặng",
+    "Bùi",
+)
 FAMILY += ("Đỗ", "Hồ", "Ngô", "Dương", "Lý")
 MIDDLE = ("Văn", "Thị", "Minh", "Ngọc", "Thanh", "Hữu", "Quốc", "Thu", "Đức", "Hoài", "Kim")
-GIVEN = ("An", "Bình", "Châu", "Dũng", "Giang", "Hà", "Hải", "Hạnh", "Hiếu", "Hòa", "Hùng")
+GIVEN: tuple[str, ...] = (
+    "An",
+    "Bình",
+    "Châu",
+    "Dũng",
+    "Giang",
+    "Hà",
+    "Hải",
+    "Hạnh",
+    "Hiếu",
+    "Hòa",
+    "Hùng",
+)
 GIVEN += ("Hương", "Khánh", "Lan", "Linh", "Long", "Mai", "Nam", "Nga", "Nhung", "Phong")
 GIVEN += ("Phúc", "Quân", "Sơn", "Tâm", "Thảo", "Trang", "Trung", "Tuấn", "Vy", "Yến")
 COMPANY = ("Công ty TNHH", "Công ty CP", "Doanh nghiệp tư nhân", "Hợp tác xã")
@@ -497,9 +526,9 @@ def _pairs(*, on: dt.date, rng: random.Random) -> tuple[list[_Pair], list[float]
                 budget.setdefault(ch.channel, minutes)
             if fee is None and ch.fee_amount and ch.fee_currency == "VND":
                 fee = int(ch.fee_amount)
-        for ch in (Channel.ONLINE, Channel.IN_PERSON, Channel.POST):
+        for chan in (Channel.ONLINE, Channel.IN_PERSON, Channel.POST):
             budget.setdefault(
-                ch,
+                chan,
                 budget.get(Channel.ONLINE)
                 or budget.get(Channel.IN_PERSON)
                 or next(iter(budget.values()), DEFAULT_BUDGET_MINUTES),
@@ -755,7 +784,7 @@ USER_COLUMNS = (
 
 
 def _next_id(model: type[Model]) -> int:
-    return (model.objects.aggregate(m=Max("pk"))["m"] or 0) + 1
+    return (model._default_manager.aggregate(m=Max("pk"))["m"] or 0) + 1
 
 
 def _setval(model: type[Model]) -> None:
@@ -798,7 +827,7 @@ def province_generate(
     widen: bool = True,
     replace: bool = False,
     chunk: int = 20_000,
-    stdout: TextIO | None = None,
+    stdout: TextIO | TextIOBase | None = None,
     progress: bool = True,
 ) -> GenerationReport:
     """Generate ``dossiers`` dossiers submitted from 1 January ``years - 1`` years before
@@ -1272,7 +1301,11 @@ def _generate_dossiers(
                 # classified as deadlines.classify does (local dates)
                 finished_at = finish
                 f_local = (finish + TZ_OFFSET) // DAY
-                outcome = "late" if finish > due else ("on_time" if f_local == due_day else "early")
+                outcome = (
+                    "late"
+                    if finish > cast(int, due)
+                    else ("on_time" if f_local == due_day else "early")
+                )
             else:
                 result_digital = False
             if returned is not None and returned >= now:

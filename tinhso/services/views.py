@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -12,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from tinhso.accounts.models import User
 from tinhso.accounts.permissions import user_units
 from tinhso.services import deadlines
 from tinhso.services.eform import eform_display
@@ -118,7 +121,7 @@ def procedure_detail(request: HttpRequest, code: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def submit_start(request: HttpRequest, code: str) -> HttpResponse:
     procedure = _procedure_or_404(code)
-    if not request.user.is_applicant:
+    if not cast(User, request.user).is_applicant:  # @login_required
         messages.warning(request, _("Chỉ công dân, doanh nghiệp mới nộp hồ sơ trực tuyến."))
         return redirect("services:procedure", code=code)
     units = procedure_agency_units(procedure=procedure)
@@ -184,7 +187,7 @@ def review(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_GET
 def my_dossiers(request: HttpRequest) -> HttpResponse:
-    page = Paginator(dossier_list_for_applicant(user=request.user), 20).get_page(
+    page = Paginator(dossier_list_for_applicant(user=cast(User, request.user)), 20).get_page(
         request.GET.get("trang")
     )
     cal = deadlines.calendar_load()

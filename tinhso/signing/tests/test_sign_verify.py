@@ -104,6 +104,7 @@ def test_verify_intact(signed) -> None:
     assert result.intact and result.trusted
     assert result.signer_name == "Trần Thị Bình"
     assert result.unit_name == "UBND thành phố Dĩ An"
+    assert result.org_unit is not None
     assert result.org_unit.code == "724"
     assert result.signing_time is not None
     assert result.timestamp_time is not None  # B-T from the local TSA

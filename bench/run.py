@@ -724,10 +724,12 @@ def main() -> None:
     out = {
         "scale": label,
         "dossiers": args.dossiers,
-        "when": dt.datetime.now().strftime("%d/%m/%Y %H:%M"),
+        "when": dt.datetime.now().astimezone().strftime("%d/%m/%Y %H:%M"),
         "machine": f"{platform.node()} · {os.cpu_count()} cores · Python "
         f"{platform.python_version()} · "
-        + subprocess.run(["psql", "--version"], capture_output=True, text=True).stdout.strip(),
+        + subprocess.run(
+            ["psql", "--version"], capture_output=True, text=True, check=False
+        ).stdout.strip(),
         "workers": args.workers,
         "runs": args.runs,
         "duration": args.duration,

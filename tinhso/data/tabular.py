@@ -354,17 +354,16 @@ def scan(
     check_size(path)
     if fmt.upper() == "XLSX":
         enc = "binary"
+    elif encoding:
+        try:
+            codecs.lookup(encoding)
+        except LookupError as exc:
+            raise TabularError(_("Bảng mã không hỗ trợ: %(e)s.") % {"e": encoding}) from exc
+        if not _decodes(path, encoding):
+            raise TabularError(_("Tệp không đúng bảng mã %(enc)s.") % {"enc": encoding})
+        enc = encoding
     else:
-        if encoding:
-            try:
-                codecs.lookup(encoding)
-            except LookupError as exc:
-                raise TabularError(_("Bảng mã không hỗ trợ: %(e)s.") % {"e": encoding}) from exc
-            if not _decodes(path, encoding):
-                raise TabularError(_("Tệp không đúng bảng mã %(enc)s.") % {"enc": encoding})
-            enc = encoding
-        else:
-            enc = detect_encoding(path)
+        enc = detect_encoding(path)
     header, rows = open_rows(path, fmt, enc)
     columns = make_columns(header)
     result = Scan(encoding=enc, columns=columns)

@@ -1074,7 +1074,11 @@ def _generate_dossiers(
     n_users = len(users)
     total_w = cum_weights[-1] if cum_weights else 0.0
     epoch = dt.date(1970, 1, 1)
-    ONLINE, IN_PERSON, POST = int(Channel.ONLINE), int(Channel.IN_PERSON), int(Channel.POST)
+    ONLINE, IN_PERSON, POST = (  # noqa: N806 (constants, hoisted for the hot loop below)
+        int(Channel.ONLINE),
+        int(Channel.IN_PERSON),
+        int(Channel.POST),
+    )
     rating_cum = list(_accumulate(p for _r, p in RATING_SPLIT))
     made = 0
 

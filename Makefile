@@ -9,15 +9,31 @@ export TINHSO_SHARED_DIR ?= $(abspath ../shared)
 # the demo's identity sandbox is reached at this address (its discovery URL)
 export TINHSO_BASE_URL ?= http://127.0.0.1:$(PORT)
 
-.PHONY: demo test install lint format test-sqlite test-postgres bench clean messages
+.PHONY: demo test install lint format test-sqlite test-postgres bench clean messages lock upgrade
 
-$(VENV)/.installed: pyproject.toml
+# Exactly what CI tested: every package pinned with its hashes (requirements-dev.lock, made by
+# `make lock` from pyproject.toml), then the project itself without resolving anything more.
+$(VENV)/.installed: pyproject.toml requirements-dev.lock
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[dev]'
+	$(PY) -m pip install --quiet --require-hashes -r requirements-dev.lock
+	$(PY) -m pip install --quiet --no-deps -e .
 	touch $@
 
 install: $(VENV)/.installed
+
+UV_COMPILE = $(VENV)/bin/uv pip compile pyproject.toml --quiet --generate-hashes --universal \
+	--python-version 3.11 --custom-compile-command "make lock"
+
+## make lock: regenerate the lock files after pyproject.toml changed, keeping every pin that
+## still satisfies it; make upgrade: move every package to its newest allowed version
+lock: install
+	$(UV_COMPILE) -o requirements.lock
+	$(UV_COMPILE) --extra dev -o requirements-dev.lock
+
+upgrade: install
+	$(UV_COMPILE) --upgrade -o requirements.lock
+	$(UV_COMPILE) --extra dev --upgrade -o requirements-dev.lock
 
 ## make demo: set up everything and serve the platform with demo data on http://127.0.0.1:$(PORT)
 demo: install
@@ -36,6 +52,8 @@ test: install lint test-sqlite test-postgres
 lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports
+	TINHSO_DEMO=1 $(VENV)/bin/mypy
 
 format: install
 	$(VENV)/bin/ruff format .
@@ -63,4 +81,4 @@ bench: install
 	$(PY) bench/run.py $(BENCH_ARGS)
 
 clean:
-	rm -rf $(VENV) var .pytest_cache
+	rm -rf $(VENV) var .pytest_cache .mypy_cache .import_linter_cache

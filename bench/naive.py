@@ -1,5 +1,6 @@
-"""Bench-only view (served under settings.BENCH at /bench/naive): the province dashboard's
-service figures computed the simple way, by aggregating the dossier table on each request.
+"""Bench-only views (served by bench.urls under bench.settings, at /bench/naive): the
+province dashboard's service figures computed the simple way, by aggregating the dossier
+table on each request.
 It is the yardstick for the "≥ 50× faster than a naive aggregate" target; it is never
 linked from the platform."""
 

@@ -113,6 +113,13 @@ def manage(env: dict[str, str], *args: str, capture: bool = True) -> str:
     return r.stdout or ""
 
 
+def one(row: tuple[Any, ...] | None) -> tuple[Any, ...]:
+    """The row of a query that always returns one."""
+    if row is None:
+        raise SystemExit("bench: the query returned no row")
+    return row
+
+
 def ensure_database(name: str) -> str:
     with psycopg.connect(f"{PG}/postgres", autocommit=True) as conn:
         exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (name,)).fetchone()
@@ -223,10 +230,14 @@ def prepare(args: argparse.Namespace, env: dict[str, str], db: str) -> dict[str,
     """Migrate, load the demo, generate the province unless it is already there."""
     manage(env, "migrate", "--noinput", "-v0")
     with psycopg.connect(db) as conn:
-        have = conn.execute("SELECT count(*) FROM services_dossier WHERE is_demo").fetchone()[0]
-        procs = conn.execute(
-            "SELECT count(*) FROM services_procedure WHERE code LIKE 'GEN.%%'"
-        ).fetchone()[0]
+        have = one(conn.execute("SELECT count(*) FROM services_dossier WHERE is_demo").fetchone())[
+            0
+        ]
+        procs = one(
+            conn.execute(
+                "SELECT count(*) FROM services_procedure WHERE code LIKE 'GEN.%%'"
+            ).fetchone()
+        )[0]
     info: dict[str, Any] = {"generated": None}
     if have == args.dossiers and procs >= args.procedures and not args.regenerate:
         info["generated"] = "reused"
@@ -259,13 +270,14 @@ def db_facts(db: str) -> dict[str, Any]:
             "(SELECT count(*) FROM services_servicedailystat), "
             "pg_size_pretty(pg_database_size(current_database()))"
         ).fetchone()
-    return dict(zip(("dossiers", "events", "procedures", "stat_rows", "db_size"), row, strict=True))
+    keys = ("dossiers", "events", "procedures", "stat_rows", "db_size")
+    return dict(zip(keys, one(row), strict=True))
 
 
 def tracking_paths(db: str) -> Path:
     WORK.mkdir(parents=True, exist_ok=True)
     with psycopg.connect(db) as conn:
-        n = conn.execute("SELECT max(id) FROM services_dossier").fetchone()[0] or 0
+        n = one(conn.execute("SELECT max(id) FROM services_dossier").fetchone())[0] or 0
         # random existing numbers, sampled by id (cheap at any size); ten times more than a
         # worker's cache holds (CACHE_MAX_ENTRIES, 5 000), so most requests are misses
         ids = [secrets.randbelow(n) + 1 for _ in range(60_000)] if n else []
@@ -303,7 +315,7 @@ class Session:
         self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(self.jar))
 
     def csrf(self) -> str:
-        return next((c.value for c in self.jar if c.name == "csrftoken"), "")
+        return next((c.value or "" for c in self.jar if c.name == "csrftoken"), "")
 
     def login(self, username: str) -> None:
         url = self.base + "/tai-khoan/dang-nhap/"
@@ -514,11 +526,14 @@ def submission_check(
             """,
             (numbers,),
         ).fetchall()
-        drafts = conn.execute(
-            "SELECT count(*) FROM services_dossier d JOIN accounts_user u ON u.id = d.applicant_id "
-            "WHERE u.username = ANY(%s) AND d.status = 0 AND d.created_at >= %s",
-            (applicants, since),
-        ).fetchone()[0]
+        drafts = one(
+            conn.execute(
+                "SELECT count(*) FROM services_dossier d JOIN accounts_user u "
+                "ON u.id = d.applicant_id "
+                "WHERE u.username = ANY(%s) AND d.status = 0 AND d.created_at >= %s",
+                (applicants, since),
+            ).fetchone()
+        )[0]
     found = {r[0]: r for r in rows}
     for n in numbers:
         r = found.get(n)
@@ -633,7 +648,7 @@ def main() -> None:
         **os.environ,
         "DATABASE_URL": db,
         "TINHSO_DEMO": "1",
-        "TINHSO_BENCH": "1",
+        "DJANGO_SETTINGS_MODULE": "bench.settings",  # adds /bench/bare, /bench/naive
         "CONN_MAX_AGE": "600",
         "ALLOWED_HOSTS": "127.0.0.1,localhost",
     }
@@ -709,10 +724,12 @@ def main() -> None:
     out = {
         "scale": label,
         "dossiers": args.dossiers,
-        "when": dt.datetime.now().strftime("%d/%m/%Y %H:%M"),
+        "when": dt.datetime.now().astimezone().strftime("%d/%m/%Y %H:%M"),
         "machine": f"{platform.node()} · {os.cpu_count()} cores · Python "
         f"{platform.python_version()} · "
-        + subprocess.run(["psql", "--version"], capture_output=True, text=True).stdout.strip(),
+        + subprocess.run(
+            ["psql", "--version"], capture_output=True, text=True, check=False
+        ).stdout.strip(),
         "workers": args.workers,
         "runs": args.runs,
         "duration": args.duration,

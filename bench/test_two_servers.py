@@ -10,15 +10,11 @@ from __future__ import annotations
 import datetime as dt
 import io
 import os
-import sys
-from pathlib import Path
 
 import pytest
 from django.db import connection
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-
-import run as bench
+from bench import run as bench
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 

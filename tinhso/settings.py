@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 from django.utils.translation import gettext_lazy as _
@@ -32,7 +33,6 @@ TESTING = "pytest" in sys.modules or env_bool("TINHSO_TESTING")
 DEMO = env_bool("TINHSO_DEMO") or TESTING
 
 DEBUG = env_bool("DEBUG", default=False)
-BENCH = env_bool("TINHSO_BENCH")  # exposes /bench/bare for the benchmark harness
 _demo_secret = "demo-only-insecure-key-do-not-use-in-production"  # noqa: S105 (demo only)
 SECRET_KEY = os.environ.get("SECRET_KEY") or (_demo_secret if DEMO else "")
 if not SECRET_KEY:
@@ -292,7 +292,7 @@ TINHSO_PORTAL_PUSH_SECONDS = float(
 TINHSO_PORTAL_MAX_ATTEMPTS = int(os.environ.get("TINHSO_PORTAL_MAX_ATTEMPTS", "20"))
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000" if DEMO else "").rstrip("/")
 
-CACHES = {
+CACHES: dict[str, dict[str, Any]] = {
     "default": (
         {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",

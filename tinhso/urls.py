@@ -13,7 +13,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/", api.urls),
     path("tai-khoan/", include("tinhso.accounts.urls")),
-    path("nhat-ky/", include("tinhso.audit.urls")),
+    path("nhat-ky/", include("tinhso.web.audit_urls")),
     path("don-vi/", include("tinhso.orgs.urls")),
     path("dich-vu-cong/", include("tinhso.services.urls")),
     path("phan-anh/", include("tinhso.feedback.urls")),

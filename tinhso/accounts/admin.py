@@ -16,7 +16,7 @@ class UserAdmin(BaseUserAdmin):
     list_filter = ("kind", "is_active", "is_staff")
     search_fields = ("username", "full_name", "citizen_id", "tax_code", "email")
     fieldsets = (
-        *BaseUserAdmin.fieldsets,
+        *(BaseUserAdmin.fieldsets or ()),
         (
             "Tỉnh Số",
             {

@@ -185,7 +185,7 @@ def date_parse(value: Any) -> dt.date | None:
     text = str(value or "").strip()
     for fmt in ("%d/%m/%Y", "%Y-%m-%d", "%d-%m-%Y", "%Y%m%d"):
         try:
-            return dt.datetime.strptime(text, fmt).date()
+            return dt.datetime.strptime(text, fmt).replace(tzinfo=dt.UTC).date()
         except ValueError:
             continue
     return None

@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
-from typing import Any, Protocol
+from typing import Protocol
 
 from django.db.models import Q
 from django.utils import timezone
 
 from tinhso.accounts.models import Membership, Role, User
+from tinhso.accounts.usertypes import AnyUser
 from tinhso.orgs.models import OrgUnit
 
 _ACTIONS: dict[str, frozenset[str]] = {}
@@ -37,13 +38,13 @@ def permission_roles(action: str) -> frozenset[str]:
         raise KeyError(f"Unknown permission action: {action}") from None
 
 
-def _active_memberships(user: Any, on: dt.date | None = None) -> list[Membership]:
+def _active_memberships(user: AnyUser | None, on: dt.date | None = None) -> list[Membership]:
     if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
         return []
     cache = getattr(user, "_tinhso_memberships", None)
     if cache is None:
         cache = list(Membership.objects.filter(user=user).select_related("org_unit"))
-        user._tinhso_memberships = cache
+        user._tinhso_memberships = cache  # type: ignore[attr-defined]  # per-request cache
     day = on or timezone.localdate()
     return [
         m
@@ -53,20 +54,20 @@ def _active_memberships(user: Any, on: dt.date | None = None) -> list[Membership
     ]
 
 
-def user_is_admin(user: Any) -> bool:
+def user_is_admin(user: AnyUser | None) -> bool:
     if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
         return False
     return bool(user.is_superuser) or any(m.role == Role.ADMIN for m in _active_memberships(user))
 
 
-def user_roles(user: Any) -> set[str]:
+def user_roles(user: AnyUser | None) -> set[str]:
     roles = {m.role for m in _active_memberships(user)}
     if getattr(user, "is_superuser", False):
         roles.add(Role.ADMIN)
     return roles
 
 
-def scope_paths(user: Any, action: str) -> list[str] | None:
+def scope_paths(user: AnyUser | None, action: str) -> list[str] | None:
     """Org-unit path prefixes where ``user`` may take ``action``; None means everywhere."""
     allowed = permission_roles(action)
     if user_is_admin(user) and Role.ADMIN in allowed:
@@ -76,7 +77,7 @@ def scope_paths(user: Any, action: str) -> list[str] | None:
     return [p for p in paths if not any(p != o and p.startswith(o) for o in paths)]
 
 
-def scope_q(user: Any, action: str, *, field: str = "org_unit") -> Q:
+def scope_q(user: AnyUser | None, action: str, *, field: str = "org_unit") -> Q:
     """A filter for querysets: rows whose ``field`` (an OrgUnit FK) is in the user's scope."""
     paths = scope_paths(user, action)
     if paths is None:
@@ -89,7 +90,7 @@ def scope_q(user: Any, action: str, *, field: str = "org_unit") -> Q:
 
 def user_can(
     *,
-    user: Any,
+    user: AnyUser | None,
     action: str,
     org_unit: OrgUnit | None = None,
     obj: HasOrgUnit | None = None,
@@ -105,7 +106,7 @@ def user_can(
     return any(org_unit.path.startswith(p) for p in paths)
 
 
-def user_units(user: Any, *, roles: Iterable[str] | None = None) -> list[OrgUnit]:
+def user_units(user: AnyUser | None, *, roles: Iterable[str] | None = None) -> list[OrgUnit]:
     wanted = set(roles) if roles else None
     return [m.org_unit for m in _active_memberships(user) if wanted is None or m.role in wanted]
 
@@ -128,9 +129,11 @@ def identity_required_level() -> int:
     return int(getattr(settings, "IDENTITY_REQUIRED_LEVEL", 0) or 0)
 
 
-def user_identity_sufficient(user: Any) -> bool:
+def user_identity_sufficient(user: AnyUser) -> bool:
     """May this applicant submit dossiers under the verified-identity setting?"""
     level = identity_required_level()
     if level <= 0:
         return True
-    return bool(getattr(user, "identity_verified", False) and (user.identity_level or 0) >= level)
+    if not isinstance(user, User):
+        return False
+    return bool(user.identity_verified and (user.identity_level or 0) >= level)

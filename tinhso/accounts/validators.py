@@ -13,6 +13,7 @@ import datetime as dt
 import re
 
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from stdnum.exceptions import ValidationError as StdnumError
 from stdnum.vn import mst
@@ -43,7 +44,7 @@ def validate_citizen_id(value: str, *, today: dt.date | None = None) -> str:
         )
     century = 1900 + 100 * (int(value[3]) // 2)
     year = century + int(value[4:6])
-    if year > (today or dt.date.today()).year:
+    if year > (today or timezone.localdate()).year:
         raise ValidationError(
             _("Số CCCD không hợp lệ: năm sinh mã hóa (%(year)s) ở tương lai.") % {"year": year},
             code="cccd_year",

@@ -76,7 +76,7 @@ LINK_TTL_SECONDS = 600
 
 
 def _client_ip(request: HttpRequest) -> str:
-    return request.META.get("REMOTE_ADDR", "")
+    return client_address(request)
 
 
 def _identity_failure(
@@ -136,7 +136,8 @@ def oidc_start(request: HttpRequest, provider: str) -> HttpResponse:
     redirect_uri = request.build_absolute_uri(reverse("accounts:oidc_callback", args=[provider]))
     extra = {"acr_values": conf.acr_values} if conf.acr_values else {}
     try:
-        return client.authorize_redirect(request, redirect_uri, **extra)
+        response: HttpResponse = client.authorize_redirect(request, redirect_uri, **extra)
+        return response
     except (requests.RequestException, ValueError, KeyError, RuntimeError):
         return _identity_failure(
             request,
@@ -258,12 +259,13 @@ def logout_view(request: HttpRequest) -> HttpResponse:
         client = oidc.client_for(conf)
         try:
             if client.load_server_metadata().get("end_session_endpoint"):
-                return client.logout_redirect(
+                response: HttpResponse = client.logout_redirect(
                     request,
                     post_logout_redirect_uri=request.build_absolute_uri(reverse("web:home")),
                     id_token_hint=id_token or None,
                     client_id=conf.client_id,
                 )
+                return response
         except (requests.RequestException, ValueError, RuntimeError):
             messages.warning(
                 request,

@@ -17,13 +17,14 @@ from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF, RDFS, SKOS, XSD
 
 from tinhso.data.models import Dataset, Frequency, Licence, Resource, Theme
+from tinhso.orgs.models import OrgUnit
 
 VCARD = Namespace("http://www.w3.org/2006/vcard/ns#")
 SPDX = Namespace("http://spdx.org/rdf/terms#")
 HYDRA = Namespace("http://www.w3.org/ns/hydra/core#")
 EU = "http://publications.europa.eu/resource/authority/"
 
-THEME_URIS = {
+THEME_URIS: dict[str, str] = {
     Theme.PLANNING: "REGI",
     Theme.INDUSTRY: "ECON",
     Theme.ENVIRONMENT: "ENVI",
@@ -34,7 +35,7 @@ THEME_URIS = {
     Theme.CULTURE: "EDUC",
     Theme.GOVERNMENT: "GOVE",
 }
-FREQUENCY_URIS = {
+FREQUENCY_URIS: dict[str, str] = {
     Frequency.DAILY: "DAILY",
     Frequency.WEEKLY: "WEEKLY",
     Frequency.MONTHLY: "MONTHLY",
@@ -43,7 +44,7 @@ FREQUENCY_URIS = {
     Frequency.IRREGULAR: "IRREG",
     Frequency.NEVER: "NEVER",
 }
-LICENCE_URIS = {
+LICENCE_URIS: dict[str, str] = {
     Licence.CC_BY: "http://creativecommons.org/licenses/by/4.0/",
     Licence.CC0: "http://creativecommons.org/publicdomain/zero/1.0/",
     Licence.ODC_BY: "http://opendatacommons.org/licenses/by/1-0/",
@@ -86,7 +87,7 @@ class DcatBuilder:
     def uri(self, path: str) -> URIRef:
         return URIRef(self.base + path)
 
-    def agent(self, unit: object) -> URIRef:
+    def agent(self, unit: OrgUnit) -> URIRef:
         node = self.uri(f"/don-vi/{unit.pk}/")
         g = self.g
         if (node, RDF.type, FOAF.Agent) not in g:

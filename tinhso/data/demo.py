@@ -18,6 +18,7 @@ from typing import Any, TextIO
 
 from django.conf import settings
 from django.db import transaction
+from django.utils import timezone
 
 from tinhso.accounts.models import User
 from tinhso.data.models import (
@@ -387,7 +388,7 @@ def demo_load(*, stdout: TextIO | None = None) -> None:
         key_hash=apikey_hash(DEMO_API_KEY),
         created_at=client.created_at,
     )
-    today = dt.date.today()
+    today = timezone.localdate()
     grant_create(
         actor=None,
         client=client,

@@ -175,7 +175,8 @@ class DatasetForm(forms.Form):
         return [k.strip() for k in raw.split(",") if k.strip()]
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data  # what Form.clean returns
         start, end = data.get("temporal_start"), data.get("temporal_end")
         if start and end and end < start:
             self.add_error("temporal_end", _("Thời gian kết thúc phải sau thời gian bắt đầu."))

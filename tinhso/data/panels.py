@@ -8,11 +8,12 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from tinhso.accounts.permissions import scope_paths, user_units
+from tinhso.accounts.usertypes import AnyUser
 from tinhso.panels import Panel, panel_register
 
 
 @panel_register
-def data_panels(user: Any) -> list[Panel]:
+def data_panels(user: AnyUser) -> list[Panel]:
     if not getattr(user, "is_authenticated", False):
         return []
     if not user_units(user) and not getattr(user, "is_superuser", False):

@@ -15,6 +15,7 @@ from django.db.models.functions import Cast
 from django.utils import timezone
 
 from tinhso.accounts.permissions import scope_paths, scope_q, user_can, user_units
+from tinhso.accounts.usertypes import AnyUser
 from tinhso.data import permissions as _permissions  # noqa: F401
 from tinhso.data.models import (
     AccessLevel,
@@ -35,7 +36,7 @@ from tinhso.data.text import fold, fold_terms
 # --- visibility -----------------------------------------------------------------------------
 
 
-def dataset_visible_q(*, user: Any) -> Q:
+def dataset_visible_q(*, user: AnyUser) -> Q:
     """Catalogue visibility. Anonymous and applicants: public only. Officials: also shared
     datasets (metadata only, so they can ask for access) and internal ones in their scope."""
     cond = Q(access_level=AccessLevel.PUBLIC)
@@ -51,7 +52,7 @@ def dataset_visible_q(*, user: Any) -> Q:
     return cond & Q(archived_at__isnull=True)
 
 
-def dataset_data_readable(*, user: Any, dataset: Dataset) -> bool:
+def dataset_data_readable(*, user: AnyUser, dataset: Dataset) -> bool:
     """May ``user`` read the rows and files (not only the metadata) of ``dataset``?"""
     if dataset.archived_at is not None:
         return dataset_manageable(user=user, dataset=dataset)
@@ -67,7 +68,7 @@ def dataset_data_readable(*, user: Any, dataset: Dataset) -> bool:
     return False
 
 
-def dataset_get_visible(*, user: Any, name: str) -> Dataset:
+def dataset_get_visible(*, user: AnyUser, name: str) -> Dataset:
     return (
         Dataset.objects.filter(dataset_visible_q(user=user))
         .select_related("org_unit", "spatial_unit")
@@ -80,14 +81,14 @@ def public_datasets() -> QuerySet[Dataset]:
     return Dataset.objects.filter(access_level=AccessLevel.PUBLIC, archived_at__isnull=True)
 
 
-def dataset_manageable(*, user: Any, dataset: Dataset) -> bool:
+def dataset_manageable(*, user: AnyUser, dataset: Dataset) -> bool:
     """May ``user`` edit ``dataset`` and its resources (``data.manage`` on the owner unit)?"""
     if user is None or not getattr(user, "is_authenticated", False):
         return False
     return user_can(user=user, action="data.manage", org_unit=dataset.org_unit)
 
 
-def datasets_managed(*, user: Any) -> QuerySet[Dataset]:
+def datasets_managed(*, user: AnyUser) -> QuerySet[Dataset]:
     """Datasets the user maintains (owner unit in the ``data.manage`` scope), archived too."""
     if user is None or not getattr(user, "is_authenticated", False):
         return Dataset.objects.none()
@@ -101,7 +102,7 @@ def datasets_managed(*, user: Any) -> QuerySet[Dataset]:
     )
 
 
-def units_managed(*, user: Any) -> QuerySet[Any]:
+def units_managed(*, user: AnyUser) -> QuerySet[Any]:
     """Org units valid today where the user may publish datasets."""
     from tinhso.orgs.selectors import orgunit_list
 
@@ -429,11 +430,11 @@ def numeric_columns(*, table: DatastoreTable) -> list[dict[str, str]]:
 # --- sharing --------------------------------------------------------------------------------
 
 
-def clients_for(*, user: Any) -> QuerySet[ClientSystem]:
+def clients_for(*, user: AnyUser) -> QuerySet[ClientSystem]:
     return ClientSystem.objects.filter(scope_q(user, "data.client")).select_related("org_unit")
 
 
-def grants_for_owner(*, user: Any) -> QuerySet[Grant]:
+def grants_for_owner(*, user: AnyUser) -> QuerySet[Grant]:
     return (
         Grant.objects.filter(scope_q(user, "data.grant", field="dataset__org_unit"))
         .select_related("client__org_unit", "dataset", "resource")
@@ -452,7 +453,7 @@ def grants_for_client(*, client: ClientSystem, on: dt.date | None = None) -> Que
     ).select_related("dataset__org_unit", "resource")
 
 
-def requests_to_decide(*, user: Any) -> QuerySet[AccessRequest]:
+def requests_to_decide(*, user: AnyUser) -> QuerySet[AccessRequest]:
     return (
         AccessRequest.objects.filter(scope_q(user, "data.grant", field="dataset__org_unit"))
         .select_related("dataset", "requesting_unit", "requested_by", "client")
@@ -460,7 +461,7 @@ def requests_to_decide(*, user: Any) -> QuerySet[AccessRequest]:
     )
 
 
-def requests_made(*, user: Any) -> QuerySet[AccessRequest]:
+def requests_made(*, user: AnyUser) -> QuerySet[AccessRequest]:
     return (
         AccessRequest.objects.filter(scope_q(user, "data.request", field="requesting_unit"))
         .select_related("dataset", "requesting_unit", "client")
@@ -468,7 +469,7 @@ def requests_made(*, user: Any) -> QuerySet[AccessRequest]:
     )
 
 
-def usage_for_owner(*, user: Any) -> QuerySet[Any]:
+def usage_for_owner(*, user: AnyUser) -> QuerySet[Any]:
     """Who used the data of the user's units: per client and dataset, requests and rows."""
     return (
         AccessLog.objects.filter(scope_q(user, "data.usage", field="owner_unit"))
@@ -482,7 +483,7 @@ def usage_for_owner(*, user: Any) -> QuerySet[Any]:
     )
 
 
-def accesslog_for_owner(*, user: Any, limit: int = 100) -> QuerySet[AccessLog]:
+def accesslog_for_owner(*, user: AnyUser, limit: int = 100) -> QuerySet[AccessLog]:
     return AccessLog.objects.filter(scope_q(user, "data.usage", field="owner_unit")).order_by(
         "-seq"
     )[:limit]

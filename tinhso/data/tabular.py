@@ -376,17 +376,16 @@ def scan(
     check_size(path)
     if fmt.upper() == "XLSX":
         enc = "binary"
+    elif encoding:
+        try:
+            codecs.lookup(encoding)
+        except LookupError as exc:
+            raise TabularError(_("Bảng mã không hỗ trợ: %(e)s.") % {"e": encoding}) from exc
+        if not _decodes(path, encoding):
+            raise TabularError(_("Tệp không đúng bảng mã %(enc)s.") % {"enc": encoding})
+        enc = encoding
     else:
-        if encoding:
-            try:
-                codecs.lookup(encoding)
-            except LookupError as exc:
-                raise TabularError(_("Bảng mã không hỗ trợ: %(e)s.") % {"e": encoding}) from exc
-            if not _decodes(path, encoding):
-                raise TabularError(_("Tệp không đúng bảng mã %(enc)s.") % {"enc": encoding})
-            enc = encoding
-        else:
-            enc = detect_encoding(path)
+        enc = detect_encoding(path)
     header, rows = open_rows(path, fmt, enc)
     columns = make_columns(header)
     result = Scan(encoding=enc, columns=columns)
@@ -407,12 +406,13 @@ def scan(
             if not cell.strip():
                 continue
             kinds = _candidates(cell)
-            possible[i] = kinds if possible[i] is None else possible[i] & kinds
+            seen = possible[i]
+            possible[i] = kinds if seen is None else seen & kinds
     if progress:
         progress(result.rows % 1000)
-    for col, kinds in zip(columns, possible, strict=True):
+    for col, col_kinds in zip(columns, possible, strict=True):
         col.type = next(
-            (k for k in ("int", "numeric", "date", "bool") if kinds and k in kinds), "text"
+            (k for k in ("int", "numeric", "date", "bool") if col_kinds and k in col_kinds), "text"
         )
     apply_types(result.columns, types or {})
     return result

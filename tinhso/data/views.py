@@ -17,6 +17,7 @@ from django.http import (
     HttpRequest,
     HttpResponse,
     HttpResponseBadRequest,
+    HttpResponseBase,
     StreamingHttpResponse,
 )
 from django.shortcuts import get_object_or_404, redirect, render
@@ -294,7 +295,7 @@ def _csv_stream(resource: Resource) -> Iterator[str]:
 
 
 @require_GET
-def resource_download(request: HttpRequest, name: str, rid: str) -> HttpResponse:
+def resource_download(request: HttpRequest, name: str, rid: str) -> HttpResponseBase:
     try:
         dataset = dataset_get_visible(user=request.user, name=name)
     except Dataset.DoesNotExist:

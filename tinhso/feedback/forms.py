@@ -72,10 +72,10 @@ class SubmitForm(FilesMixin):
 
     def __init__(self, *args: Any, user: User | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["procedure"].queryset = feedback_procedures()  # type: ignore[attr-defined]
-        self.fields["org_unit"].queryset = feedback_units()  # type: ignore[attr-defined]
+        self.fields["procedure"].queryset = feedback_procedures()
+        self.fields["org_unit"].queryset = feedback_units()
         if user is not None and user.is_authenticated:
-            self.fields["dossier"].queryset = feedback_sender_dossiers(user=user)  # type: ignore[attr-defined]
+            self.fields["dossier"].queryset = feedback_sender_dossiers(user=user)
             for name in ("name", "email", "phone"):
                 del self.fields[name]
         else:
@@ -117,7 +117,7 @@ class ForwardForm(forms.Form):
         self, *args: Any, feedback: Feedback, suggested: OrgUnit | None, **kw: Any
     ) -> None:
         super().__init__(*args, **kw)
-        self.fields["org_unit"].queryset = feedback_units()  # type: ignore[attr-defined]
+        self.fields["org_unit"].queryset = feedback_units()
         self.fields["category"].initial = feedback.category
         self.fields["org_unit"].initial = suggested.pk if suggested else None
 
@@ -165,4 +165,4 @@ class PublicFilterForm(forms.Form):
 
     def __init__(self, *args: Any, **kw: Any) -> None:
         super().__init__(*args, **kw)
-        self.fields["don_vi"].queryset = feedback_units()  # type: ignore[attr-defined]
+        self.fields["don_vi"].queryset = feedback_units()

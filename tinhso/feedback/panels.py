@@ -10,7 +10,7 @@ from tinhso.accounts.models import User
 from tinhso.accounts.permissions import scope_paths
 from tinhso.feedback import permissions as perms
 from tinhso.feedback.selectors import feedback_list_for_sender, feedback_queue
-from tinhso.web.panels import Panel, panel_register
+from tinhso.panels import Panel, panel_register
 
 
 @panel_register

@@ -322,8 +322,8 @@ def redact(text: str, *, names: Sequence[str] = ()) -> str:
     out = _DIGITS.sub(
         lambda m: "[…]" if sum(ch.isdigit() for ch in m.group()) >= 9 else m.group(), out
     )
-    for name in names:
-        name = name.strip()
+    for raw_name in names:
+        name = raw_name.strip()
         if len(name) >= 3:
             out = re.sub(re.escape(name), "[…]", out, flags=re.IGNORECASE)
     return out

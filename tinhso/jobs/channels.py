@@ -53,6 +53,9 @@ class SandboxEmailBackend(BaseEmailBackend):
     def send_messages(self, email_messages: Sequence[EmailMessage]) -> int:
         for m in email_messages:
             SandboxMessage.objects.create(
-                channel="email", to=", ".join(m.to)[:255], subject=m.subject[:255], body=m.body
+                channel="email",
+                to=", ".join(m.to)[:255],
+                subject=str(m.subject)[:255],
+                body=str(m.body),
             )
         return len(email_messages)

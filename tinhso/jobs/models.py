@@ -61,7 +61,7 @@ class _FailedManager(models.Manager["FailedTask"]):
 class FailedTask(DBTaskResult):
     """The queue's rows that failed after their last try (the administrators' page)."""
 
-    objects = _FailedManager()
+    objects = _FailedManager()  # type: ignore[misc,assignment]  # a proxy narrowing the base manager (django-stubs types the base one)
 
     class Meta:
         proxy = True

@@ -758,7 +758,7 @@ def _reported_history(indicators: dict[str, Indicator], rng: random.Random) -> i
             reporter = ind.responsible_units.first()
             if reporter is None:
                 continue
-            for year, value in by_year.items():
+            for year, text in by_year.items():
                 state = (
                     ReportedValue.Status.ACCEPTED
                     if year == 2023
@@ -776,7 +776,7 @@ def _reported_history(indicators: dict[str, Indicator], rng: random.Random) -> i
                         period_type=PeriodType.YEAR,
                         period=str(year),
                         year=year,
-                        value=Decimal(value),
+                        value=Decimal(text),
                         status=state,
                         is_demo=True,
                         created_by=officer,

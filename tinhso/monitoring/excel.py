@@ -17,6 +17,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils.exceptions import InvalidFileException
 
 from tinhso.accounts.permissions import scope_paths, user_can
+from tinhso.accounts.usertypes import AnyUser
 from tinhso.archives import zip_check
 from tinhso.monitoring.models import Indicator, Pillar, ReportedValue
 from tinhso.monitoring.periods import period_parse, periods_of_year
@@ -58,7 +59,7 @@ def _num(x: Decimal | None) -> float | int | None:
     return int(x) if x == x.to_integral_value() else float(x)
 
 
-def report_workbook(*, user: Any, year: int, province: OrgUnit) -> bytes:
+def report_workbook(*, user: AnyUser, year: int, province: OrgUnit) -> bytes:
     """The year's report for the units in the user's scope."""
     paths = scope_paths(user, "monitoring.view")
     indicators = list(
@@ -118,7 +119,7 @@ def report_workbook(*, user: Any, year: int, province: OrgUnit) -> bytes:
                 if paths is not None and not any(unit.path.startswith(p) for p in paths):
                     continue
                 for p in periods_of_year(year=year, kind=ind.period_type):
-                    v = current.get((ind.pk, unit.pk, p.key))
+                    rv = current.get((ind.pk, unit.pk, p.key))
                     ws.append(
                         [
                             ind.code,
@@ -126,16 +127,16 @@ def report_workbook(*, user: Any, year: int, province: OrgUnit) -> bytes:
                             unit.code,
                             unit.agency_name,
                             p.key,
-                            _num(v.numerator) if v else None,
-                            _num(v.denominator) if v else None,
-                            _num(v.value) if v else None,
+                            _num(rv.numerator) if rv else None,
+                            _num(rv.denominator) if rv else None,
+                            _num(rv.value) if rv else None,
                             tval if ind.scope == Indicator.Scope.PROVINCE else None,
                             None,
-                            v.get_status_display() if v else "Chưa nhập",
-                            v.comment if v else "",
+                            rv.get_status_display() if rv else "Chưa nhập",
+                            rv.comment if rv else "",
                         ]
                     )
-                    if ind.has_ratio and v is not None and v.denominator:
+                    if ind.has_ratio and rv is not None and rv.denominator:
                         # keep the definition: value = numerator / denominator × factor
                         ws.cell(r, 8).value = f"=F{r}/G{r}*{_num(ind.factor)}"
                     _progress_formula(ws, r)
@@ -174,7 +175,7 @@ def _clean(v: Any) -> Any:
     return v
 
 
-def report_import(*, user: Any, file: BinaryIO) -> ImportResult:
+def report_import(*, user: AnyUser, file: BinaryIO) -> ImportResult:
     """Import values from the template. All rows are validated first; nothing is written
     unless every row is valid."""
     result = ImportResult()

@@ -347,7 +347,7 @@ SOURCE_STATS = "Số liệu dịch vụ công của nền tảng (bộ đếm th
 SOURCE_CATALOGUE = "Danh mục thủ tục và cơ quan tiếp nhận trên nền tảng"
 
 
-def _c(
+def _c(  # noqa: PLR0917 (the columns of the criteria table, in order)
     code: str,
     name: str,
     max_points: int,

@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from tinhso.accounts.models import User
 from tinhso.accounts.permissions import user_can, user_roles
+from tinhso.accounts.usertypes import AnyUser
 from tinhso.monitoring.selectors import reports_late, tasks_overdue_for_head, values_awaiting
 from tinhso.panels import Panel, panel_register
 
 
 @panel_register
-def monitoring_panels(user: Any) -> list[Panel]:
+def monitoring_panels(user: AnyUser) -> list[Panel]:
     roles = user_roles(user)
     if not roles:
         return []
@@ -30,7 +32,9 @@ def monitoring_panels(user: Any) -> list[Panel]:
         (_("Nhiệm vụ"), reverse("monitoring:tasks")),
     ]
     if "head" in roles:
-        figures.append((_("Nhiệm vụ quá hạn"), tasks_overdue_for_head(user=user).count()))
+        figures.append(
+            (_("Nhiệm vụ quá hạn"), tasks_overdue_for_head(user=cast(User, user)).count())
+        )
     if user_can(user=user, action="monitoring.report_accept"):
         late_units = {
             e.unit.pk

@@ -339,10 +339,12 @@ def _aggregate_rows(
         days = Q(pk__in=[])
         for a, b in parts:
             days |= Q(day__range=(a, b))
-        qs = ServiceDailyStat.objects.filter(_prefix_q(prefixes), days)
+        daily = ServiceDailyStat.objects.filter(_prefix_q(prefixes), days)
         if by_month:
-            qs = qs.annotate(month=TruncMonth("day"))
-        out.extend(qs.values(*keys, *(["month"] if by_month else [])).annotate(**sums).order_by())
+            daily = daily.annotate(month=TruncMonth("day"))
+        out.extend(
+            daily.values(*keys, *(["month"] if by_month else [])).annotate(**sums).order_by()
+        )
     return out
 
 

@@ -17,8 +17,9 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
-from tinhso.accounts.models import Membership, Role
+from tinhso.accounts.models import Membership, Role, User
 from tinhso.accounts.permissions import scope_paths, scope_q
+from tinhso.accounts.usertypes import AnyUser
 from tinhso.monitoring import rollup
 from tinhso.monitoring.models import (
     Component,
@@ -410,13 +411,13 @@ def _dashboard_compute(*, unit: OrgUnit, year: int, on: dt.date | None) -> Dashb
 # --- reports: mine, due, late ---------------------------------------------------------------------
 
 
-def values_visible(*, user: Any) -> QuerySet[ReportedValue]:
+def values_visible(*, user: AnyUser) -> QuerySet[ReportedValue]:
     return ReportedValue.objects.filter(scope_q(user, "monitoring.view")).select_related(
         "indicator", "org_unit", "subject"
     )
 
 
-def values_awaiting(*, user: Any) -> dict[str, QuerySet[ReportedValue]]:
+def values_awaiting(*, user: AnyUser) -> dict[str, QuerySet[ReportedValue]]:
     """What waits for this user: drafts/returned to send, submissions to approve, approvals to
     accept."""
     base = ReportedValue.objects.filter(is_current=True).select_related(
@@ -558,7 +559,7 @@ def task_is_overdue(task: PlanTask, on: dt.date | None = None) -> bool:
     )
 
 
-def tasks_overdue_for_head(*, user: Any) -> QuerySet[PlanTask]:
+def tasks_overdue_for_head(*, user: User) -> QuerySet[PlanTask]:
     units = Membership.objects.filter(user=user, role=Role.HEAD).values_list(
         "org_unit__path", flat=True
     )
@@ -648,11 +649,12 @@ def index_values(
     latest: dict[tuple[int, int], ReportedValue] = {}
     sums: dict[tuple[int, int], Decimal] = defaultdict(Decimal)
     if rep_ids:
-        for v in ReportedValue.objects.filter(
+        for rv in ReportedValue.objects.filter(
             indicator_id__in=rep_ids, year=year, status=S.ACCEPTED, subject__in=list(units)
         ).order_by("period"):
-            latest[(v.indicator_id, v.subject_id)] = v
-            sums[(v.indicator_id, v.subject_id)] += v.value
+            latest[(rv.indicator_id, rv.subject_id)] = rv
+            sums[(rv.indicator_id, rv.subject_id)] += rv.value
+    r: rollup.Ratio | None
     for c in components:
         key = c.metric or (c.indicator.computation if c.indicator else "")
         for u in units:
@@ -679,12 +681,12 @@ def index_values(
                     else (None, "chưa có số liệu dân số", None)
                 )
             elif c.indicator is not None:
-                v = latest.get((c.indicator_id, u.pk))
+                v = latest.get((c.indicator.pk, u.pk))
                 if v is None:
                     out[(c.pk, u.pk)] = (None, "chưa báo cáo", None)
                 elif c.indicator.unit in _ADDITIVE and c.indicator.period_type != "year":
                     # counts reported per quarter or month add up over the year
-                    out[(c.pk, u.pk)] = (sums[(c.indicator_id, u.pk)], f"cộng các kỳ năm {year}", v)
+                    out[(c.pk, u.pk)] = (sums[(c.indicator.pk, u.pk)], f"cộng các kỳ năm {year}", v)
                 else:
                     out[(c.pk, u.pk)] = (v.value, f"báo cáo kỳ {v.period}", v)
             else:
@@ -733,7 +735,7 @@ def units_valid(*, on: dt.date | None = None) -> QuerySet[OrgUnit]:
 # --- management pages: targets, tasks, population ------------------------------------------
 
 
-def units_managed(*, user: Any, action: str, on: dt.date | None = None) -> list[OrgUnit]:
+def units_managed(*, user: AnyUser, action: str, on: dt.date | None = None) -> list[OrgUnit]:
     """Units a user may manage for ``action``: the top of each scope and its direct children,
     valid on the date (the province, its departments and districts for the DX office; a
     head's own unit and the units right below it)."""
@@ -746,7 +748,7 @@ def units_managed(*, user: Any, action: str, on: dt.date | None = None) -> list[
     return list(qs.filter(cond).order_by("depth", "code"))
 
 
-def heads_managed(*, user: Any, action: str) -> list[tuple[Any, OrgUnit]]:
+def heads_managed(*, user: AnyUser, action: str) -> list[tuple[Any, OrgUnit]]:
     """Heads (user, their unit) a task may be assigned to, within the user's scope."""
     day = today()
     qs = (
@@ -798,7 +800,7 @@ def target_path_years(*, indicator: Indicator, unit: OrgUnit) -> list[tuple[int,
     return [(y, path.get(y)) for y in range(first, last + 1)]
 
 
-def population_units(*, user: Any, year: int) -> list[tuple[OrgUnit, Population | None]]:
+def population_units(*, user: AnyUser, year: int) -> list[tuple[OrgUnit, Population | None]]:
     """The administrative units (province, districts) a user may enter population for, with
     the figures of ``year``; boundaries as they were at the end of that year (or today)."""
     on = min(today(), dt.date(year, 12, 31))

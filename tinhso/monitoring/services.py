@@ -12,7 +12,7 @@ import itertools
 import logging
 from collections.abc import Iterable, Sequence
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import Any, cast
 
 import filetype
 from django.conf import settings
@@ -24,6 +24,7 @@ from django.utils import timezone
 
 from tinhso.accounts.models import Role
 from tinhso.accounts.permissions import user_can, user_units
+from tinhso.accounts.usertypes import AnyUser
 from tinhso.audit.services import audit_record
 from tinhso.monitoring.models import (
     Component,
@@ -56,7 +57,7 @@ ALLOWED_EVIDENCE = {
 }
 
 
-def _require(user: Any, action: str, unit: OrgUnit, message: str) -> None:
+def _require(user: AnyUser, action: str, unit: OrgUnit, message: str) -> None:
     if not user_can(user=user, action=action, org_unit=unit):
         raise PermissionDenied(message)
 
@@ -168,7 +169,7 @@ def value_validate(
                 .first()
             )
         else:
-            prev = previous_value or None
+            prev = cast(Decimal | None, previous_value or None)  # a value, not True
         if prev is not None and abs(val - prev) > indicator.jump_threshold and not comment.strip():
             raise ValidationError(
                 {

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import math
+from collections.abc import Mapping
 from decimal import Decimal
 from functools import cache
 from pathlib import Path
@@ -42,7 +43,7 @@ def band_of(score: Decimal | None) -> str:
     return "map-b1"
 
 
-def district_map_svg(*, scores: dict[str, Decimal | None], title: str) -> SafeString:
+def district_map_svg(*, scores: Mapping[str, Decimal | None], title: str) -> SafeString:
     """``scores``: district code → score (0–1) or None. Each district has a <title>."""
     doc = _boundaries()
     x0, y0, x1, y1 = doc["bbox"]

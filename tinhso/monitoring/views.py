@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from tinhso.accounts.permissions import user_can, user_roles, user_units
+from tinhso.accounts.usertypes import AnyUser
 from tinhso.monitoring import rollup, selectors, services
 from tinhso.monitoring.excel import report_import, report_workbook
 from tinhso.monitoring.forms import (
@@ -252,14 +253,14 @@ def task_update(request: HttpRequest, pk: int) -> HttpResponse:
         except (ValidationError, PermissionDenied) as exc:
             messages.error(request, "; ".join(getattr(exc, "messages", [str(exc)])))
     else:
-        messages.error(request, "; ".join(m for errs in form.errors.values() for m in errs))
+        messages.error(request, "; ".join(str(m) for errs in form.errors.values() for m in errs))
     return redirect("monitoring:task", pk=task.pk)
 
 
 # --- reports --------------------------------------------------------------------------------
 
 
-def _entry_units(user: Any, indicator: Indicator) -> list[OrgUnit]:
+def _entry_units(user: AnyUser, indicator: Indicator) -> list[OrgUnit]:
     responsible = list(indicator.responsible_units.all())
     return [
         u for u in responsible if user_can(user=user, action="monitoring.report_enter", org_unit=u)
@@ -756,7 +757,9 @@ def population(request: HttpRequest) -> HttpResponse:
     rows = []
     for u, pop in units:
         if request.method == "POST":
-            values = {k: request.POST.get(f"{k}-{u.pk}", "") for k in ("total", "adults", "source")}
+            values: dict[str, Any] = {
+                k: request.POST.get(f"{k}-{u.pk}", "") for k in ("total", "adults", "source")
+            }
         else:
             values = {
                 "total": pop.total if pop else "",

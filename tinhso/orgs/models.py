@@ -70,7 +70,7 @@ class OrgUnit(models.Model):
     )
     is_demo = models.BooleanField(default=False, help_text=_("Số liệu minh họa, không chính thức."))
     source = models.CharField(_("nguồn"), max_length=255, blank=True)
-    successors = models.ManyToManyField(
+    successors: models.ManyToManyField[OrgUnit, Succession] = models.ManyToManyField(
         "self",
         through="Succession",
         symmetrical=False,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -28,7 +28,7 @@ def _snapshot(unit: OrgUnit) -> dict[str, Any]:
 
 
 def _set_path(unit: OrgUnit) -> None:
-    parent_path = unit.parent.path if unit.parent_id else "/"
+    parent_path = unit.parent.path if unit.parent is not None else "/"
     unit.path = f"{parent_path}{unit.pk}/"
     unit.depth = parent_path.count("/") - 1
     unit.save(update_fields=["path", "depth"])
@@ -170,7 +170,7 @@ def _need(obj: Any, key: str, where: str) -> Any:
     return value
 
 
-def _kind(mapping: dict[str, str], value: Any, where: str) -> str:
+def _kind(mapping: Mapping[str, str], value: Any, where: str) -> str:
     if value not in mapping:
         raise ImportFormatError(f"Loại đơn vị không biết '{value}' tại {where}.")
     return mapping[value]

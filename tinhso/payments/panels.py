@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from tinhso.accounts.models import User
+from tinhso.accounts.usertypes import AnyUser
 from tinhso.panels import Panel, panel_register
 
 
 @panel_register
-def payment_panels(user: Any) -> list[Panel]:
-    if not getattr(user, "is_authenticated", False):
+def payment_panels(user: AnyUser) -> list[Panel]:
+    if not isinstance(user, User):  # anonymous
         return []
     from tinhso.payments.models import Payment
     from tinhso.payments.selectors import payment_list_visible

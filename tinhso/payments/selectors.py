@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.db.models import Q, QuerySet
 
+from tinhso.accounts.models import User
 from tinhso.accounts.permissions import scope_q, user_can
+from tinhso.accounts.usertypes import AnyUser
 from tinhso.payments import permissions as _permissions  # noqa: F401  (registers actions)
 from tinhso.payments.models import Payment, PaymentEvent
 
@@ -15,7 +15,7 @@ def payment_get(*, txn_ref: str) -> Payment | None:
     return Payment.objects.select_related("payer", "org_unit").filter(txn_ref=txn_ref[:40]).first()
 
 
-def payment_can_view(*, user: Any, payment: Payment) -> bool:
+def payment_can_view(*, user: AnyUser, payment: Payment) -> bool:
     """The payer, or an official whose scope covers the beneficiary unit."""
     if not getattr(user, "is_authenticated", False):
         return False
@@ -24,9 +24,9 @@ def payment_can_view(*, user: Any, payment: Payment) -> bool:
     return user_can(user=user, action="payments.view", obj=payment)
 
 
-def payment_list_visible(*, user: Any) -> QuerySet[Payment]:
+def payment_list_visible(*, user: AnyUser) -> QuerySet[Payment]:
     """Payments the user may see: their own plus those of the units in their scope."""
-    if not getattr(user, "is_authenticated", False):
+    if not isinstance(user, User):  # anonymous
         return Payment.objects.none()
     cond = Q(payer=user)
     if user.is_official:

@@ -19,7 +19,7 @@ class DeadLetter(PortalOutbox):
     """Messages the portal refused until the last try: the dossier's later messages wait
     behind them (order per dossier), until an administrator sends them again."""
 
-    objects = _DeadManager()
+    objects = _DeadManager()  # type: ignore[misc]  # a proxy narrowing the base manager (django-stubs types the base one)
 
     class Meta:
         proxy = True

@@ -58,7 +58,7 @@ def dossier_sync(dossier: Dossier, event: DossierEvent) -> dict[str, Any]:
         "MaTTHC": proc.code,
         "TenTTHC": proc.name,
         "MaLinhVuc": str(proc.field_id or ""),
-        "TenLinhVuc": proc.field.name if proc.field_id else "",
+        "TenLinhVuc": proc.field.name if proc.field is not None else "",
         "ChuHoSo": dossier.applicant_name,
         "LoaiDoiTuong": applicant_kind(dossier),
         "MaDoiTuong": dossier.applicant_id_number,

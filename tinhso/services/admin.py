@@ -92,7 +92,8 @@ class ProcessAdmin(admin.ModelAdmin):
     inlines = [StepInline, ActionInline]
 
     def _create_formsets(self, request: HttpRequest, obj: Any, change: bool) -> Any:
-        formsets, inline_instances = super()._create_formsets(request, obj, change)
+        # a private ModelAdmin method, absent from django-stubs
+        formsets, inline_instances = super()._create_formsets(request, obj, change)  # type: ignore[misc]
         steps = next((f for f in formsets if f.model is ProcessStep), None)
         for f in formsets:
             if isinstance(f, ActionFormSet):

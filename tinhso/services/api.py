@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Any
+from typing import Annotated, Any, cast
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError
@@ -12,10 +12,13 @@ from django.urls import reverse
 from django.utils.translation import gettext
 from ninja import File, Form, Router, Schema
 from ninja.files import UploadedFile
+from ninja.renderers import JSONRenderer
 from ninja.responses import Status as HttpStatus
 from ninja.security import django_auth
 from pydantic import Field
 
+from tinhso.accounts.models import User
+from tinhso.accounts.usertypes import AnyUser
 from tinhso.apierrors import ApiError, Id, Offset
 from tinhso.http import client_address
 from tinhso.orgs.models import OrgUnit
@@ -47,6 +50,9 @@ from tinhso.services.services import (
 from tinhso.services.workflow import actions_available
 
 router = Router(tags=["services"])
+# The renderer of the root NinjaAPI (tinhso.api keeps ninja's default): the tracking answer
+# is rendered with it directly, so this router needs nothing from the API it is mounted on.
+_RENDERER = JSONRenderer()
 
 
 class ChannelOut(Schema):
@@ -163,7 +169,9 @@ def _procedure_out(p: Procedure) -> dict[str, Any]:
     }
 
 
-def _dossier_out(d: Dossier, user: Any = None, with_actions: bool = False) -> dict[str, Any]:
+def _dossier_out(
+    d: Dossier, user: AnyUser | None = None, with_actions: bool = False
+) -> dict[str, Any]:
     info = dossier_deadline(dossier=d)
     return {
         "id": d.pk,
@@ -276,8 +284,6 @@ def track(request: HttpRequest, number: str, code: str = "") -> Any:
     # A hot public endpoint: the answer is rendered here, as ``TrackOut`` would render it
     # (same fields, order and JSON encoder; tests/test_tracking.py compares the two),
     # without validating it again through the schema, which stays the documented one.
-    from tinhso.api import api
-
     body = {
         "number": result.number,
         "procedure_code": result.procedure_code,
@@ -293,12 +299,17 @@ def track(request: HttpRequest, number: str, code: str = "") -> Any:
         "steps": [{"at": s.at, "action": s.action, "status": s.status} for s in result.steps],
         "applicant_name": result.applicant_name,
     }
-    return api.create_response(request, body, status=200)
+    return HttpResponse(
+        _RENDERER.render(request, body, response_status=200),
+        content_type=f"{_RENDERER.media_type}; charset={_RENDERER.charset}",
+    )
 
 
 @router.get("/dossiers/mine", response=list[DossierOut], auth=django_auth, summary="Hồ sơ của tôi")
 def my_dossiers(request: HttpRequest) -> list[dict[str, Any]]:
-    return [_dossier_out(d) for d in dossier_list_for_applicant(user=request.user)[:200]]
+    return [
+        _dossier_out(d) for d in dossier_list_for_applicant(user=cast(User, request.user))[:200]
+    ]
 
 
 @router.post(

@@ -38,6 +38,7 @@ import threading
 import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from io import TextIOBase
 from typing import Any, TextIO
 
 from django.contrib.auth import get_user_model
@@ -88,18 +89,46 @@ STOPPED_SHARE = 0.01
 LATE_BASE = 0.06  # per unit, scaled by the unit's "quality" factor
 EARLY_SHARE = 0.65
 RETURNED_SHARE = 0.97
-RATED_SHARE = {Channel.ONLINE: 0.40, Channel.IN_PERSON: 0.12, Channel.POST: 0.05}
+RATED_SHARE: dict[int, float] = {Channel.ONLINE: 0.40, Channel.IN_PERSON: 0.12, Channel.POST: 0.05}
 RATING_SPLIT = (("satisfied", 0.86), ("normal", 0.11), ("unsatisfied", 0.03))
-FEE_ONLINE_SHARE = {Channel.ONLINE: 0.80, Channel.IN_PERSON: 0.20, Channel.POST: 0.10}
+FEE_ONLINE_SHARE: dict[int, float] = {
+    Channel.ONLINE: 0.80,
+    Channel.IN_PERSON: 0.20,
+    Channel.POST: 0.10,
+}
 DIGITISED_IN_PERSON = 0.55
 DIGITAL_RESULT = {2022: 0.2, 2023: 0.3, 2024: 0.45, 2025: 0.6, 2026: 0.7, 2027: 0.75}
 WEEKDAY_WEIGHT = (1.0, 1.0, 0.95, 0.95, 0.9, 0.18, 0.04)  # Monday … Sunday
 YEAR_GROWTH = 1.10
 
-FAMILY = ("Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Huỳnh", "Phan", "Vũ", "Võ", "Đặng", "Bùi")
+FAMILY: tuple[str, ...] = (
+    "Nguyễn",
+    "Trần",
+    "Lê",
+    "Phạm",
+    "Hoàng",
+    "Huỳnh",
+    "Phan",
+    "Vũ",
+    "Võ",
+    "Đặng",
+    "Bùi",
+)
 FAMILY += ("Đỗ", "Hồ", "Ngô", "Dương", "Lý")
 MIDDLE = ("Văn", "Thị", "Minh", "Ngọc", "Thanh", "Hữu", "Quốc", "Thu", "Đức", "Hoài", "Kim")
-GIVEN = ("An", "Bình", "Châu", "Dũng", "Giang", "Hà", "Hải", "Hạnh", "Hiếu", "Hòa", "Hùng")
+GIVEN: tuple[str, ...] = (
+    "An",
+    "Bình",
+    "Châu",
+    "Dũng",
+    "Giang",
+    "Hà",
+    "Hải",
+    "Hạnh",
+    "Hiếu",
+    "Hòa",
+    "Hùng",
+)
 GIVEN += ("Hương", "Khánh", "Lan", "Linh", "Long", "Mai", "Nam", "Nga", "Nhung", "Phong")
 GIVEN += ("Phúc", "Quân", "Sơn", "Tâm", "Thảo", "Trang", "Trung", "Tuấn", "Vy", "Yến")
 COMPANY = ("Công ty TNHH", "Công ty CP", "Doanh nghiệp tư nhân", "Hợp tác xã")
@@ -761,7 +790,7 @@ USER_COLUMNS = (
 
 
 def _next_id(model: type[Model]) -> int:
-    return (model.objects.aggregate(m=Max("pk"))["m"] or 0) + 1
+    return (model._default_manager.aggregate(m=Max("pk"))["m"] or 0) + 1
 
 
 def _setval(model: type[Model]) -> None:
@@ -804,7 +833,7 @@ def province_generate(
     widen: bool = True,
     replace: bool = False,
     chunk: int = 20_000,
-    stdout: TextIO | None = None,
+    stdout: TextIO | TextIOBase | None = None,
     progress: bool = True,
 ) -> GenerationReport:
     """Generate ``dossiers`` dossiers submitted from 1 January ``years - 1`` years before
@@ -1041,6 +1070,24 @@ class _LegalClock:
         due = self._recent[key] = int(moment.timestamp())
         return due
 
+    def due_or_none(
+        self,
+        received: int | None,
+        duration: Duration | None,
+        pauses: Sequence[tuple[int, int, int]],
+    ) -> int | None:
+        """No receipt or no stated time: no due moment."""
+        if received is None or duration is None:
+            return None
+        return self.due(received, duration, pauses)
+
+    def at_receipt(self, received: int, duration: Duration | None) -> tuple[int | None, int | None]:
+        """(due moment, ``budget_minutes``) at receipt, before any pause."""
+        if duration is None:
+            return None, None
+        due = self.due(received, duration, ())
+        return due, self.budget(received, duration, due)
+
     def budget(self, received: int, duration: Duration, due: int) -> int:
         """``Dossier.budget_minutes`` as ``services._set_duration`` computes it."""
         if not duration.is_calendar:
@@ -1048,7 +1095,10 @@ class _LegalClock:
         start = deadlines.clock_start(self._dt(received), self.cal)
         return deadlines.working_minutes_between(start, self._dt(due), self.cal)
 
-    def classify(self, finish: int, due: int) -> str:
+    def classify(self, finish: int, due: int | None) -> str:
+        """The outcome as ``services`` stores it: none without a due moment."""
+        if due is None:
+            return ""
         return deadlines.classify(self._dt(finish), self._dt(due))
 
 
@@ -1092,7 +1142,11 @@ def _generate_dossiers(
     n_users = len(users)
     total_w = cum_weights[-1] if cum_weights else 0.0
     epoch = dt.date(1970, 1, 1)
-    ONLINE, IN_PERSON, POST = int(Channel.ONLINE), int(Channel.IN_PERSON), int(Channel.POST)
+    ONLINE, IN_PERSON, POST = (  # noqa: N806 (constants, hoisted for the hot loop below)
+        int(Channel.ONLINE),
+        int(Channel.IN_PERSON),
+        int(Channel.POST),
+    )
     rating_cum = list(_accumulate(p for _r, p in RATING_SPLIT))
     legal = _LegalClock(deadlines.calendar_load())
     made = 0
@@ -1181,12 +1235,9 @@ def _generate_dossiers(
                 received = t
                 ev.append((t, officer[0], officer[1], "receive", "new", "received", ""))
                 fee_amount = pair.fee
-                # the legal time as the platform computes it (received, no pause yet)
-                if duration is not None:
-                    due = legal.due(received, duration, ())
-                    budget = legal.budget(received, duration, due)
-                else:  # the catalogue states no time: no deadline (timing only below)
-                    due, budget = None, None
+                # the legal time as the platform computes it (received, no pause yet); no
+                # stated time: no deadline (the timing below uses a default span)
+                due, budget = legal.at_receipt(received, duration)
                 work_days = max(1, math.ceil((budget or DEFAULT_BUDGET_MINUTES) / 480))
                 span = max(1800, int(work_days * 7 / 5 * DAY))
                 if fee_amount and fee_at_receipt:
@@ -1253,8 +1304,7 @@ def _generate_dossiers(
                     t += 600 + int(rand() * 0.2 * span)
                     ev.append((t, officer[0], officer[1], "forward", "processing", "approval", ""))
                     # the due moment with every pause so far, as the platform recomputes it
-                    if duration is not None:
-                        due = legal.due(received, duration, pauses)
+                    due = legal.due_or_none(received, duration, pauses)
                     target = due if due is not None else t + span
                     target_day = (target + TZ_OFFSET) // DAY
                     # the finishing moment, by the unit's on-time record
@@ -1319,14 +1369,11 @@ def _generate_dossiers(
             if withdrawn is not None and withdrawn >= now:
                 withdrawn = None
             finished_at = None
-            if received is not None and duration is not None:
-                # what the platform stores at ``now``: pauses still open do not count yet
-                closed = [p for p in pauses if p[2] < now]
-                due = legal.due(received, duration, closed)
+            # what the platform stores at ``now``: pauses still open do not count yet
+            due = legal.due_or_none(received, duration, [p for p in pauses if p[2] < now])
             if finish is not None and step in ("done", "returned"):
                 finished_at = finish
-                if due is not None:
-                    outcome = legal.classify(finish, due)
+                outcome = legal.classify(finish, due)
             else:
                 result_digital = False
             if returned is not None and returned >= now:

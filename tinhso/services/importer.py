@@ -13,6 +13,7 @@ import hashlib
 import json
 from collections import Counter
 from dataclasses import dataclass, field
+from io import TextIOBase
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -278,7 +279,7 @@ def tthc_import(
     ministries: list[str] | None = None,
     codes: set[str] | None = None,
     demo: bool = False,
-    stdout: TextIO | None = None,
+    stdout: TextIO | TextIOBase | None = None,
 ) -> ImportReport:
     """Import every ``root/<ministry>/*.json`` (optionally only some ministries / codes)."""
     report = ImportReport()

@@ -2,20 +2,20 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from tinhso.accounts.models import User
 from tinhso.accounts.permissions import user_units
+from tinhso.accounts.usertypes import AnyUser
+from tinhso.panels import Panel, panel_register
 from tinhso.services.selectors import dossier_list_for_applicant, dossier_queue
-from tinhso.web.panels import Panel, panel_register
 
 
 @panel_register
-def services_panels(user: Any) -> list[Panel]:
+def services_panels(user: AnyUser) -> list[Panel]:
     panels: list[Panel] = []
-    if getattr(user, "is_applicant", False):
+    if isinstance(user, User) and user.is_applicant:
         panels.append(
             Panel(
                 title=_("Dịch vụ công"),

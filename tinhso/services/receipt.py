@@ -3,6 +3,7 @@ links to the public tracking page."""
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 
 import qrcode
@@ -17,7 +18,7 @@ from tinhso.services.eform import eform_display
 from tinhso.services.models import Channel, Dossier
 
 
-def _fmt(moment: object) -> str:
+def _fmt(moment: dt.datetime | None) -> str:
     if moment is None:
         return "—"
     return timezone.localtime(moment).strftime("%H giờ %M, ngày %d/%m/%Y")

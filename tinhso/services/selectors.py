@@ -18,7 +18,9 @@ from django.db import connections, router
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone, translation
 
+from tinhso.accounts.models import User
 from tinhso.accounts.permissions import scope_q, user_can
+from tinhso.accounts.usertypes import AnyUser
 from tinhso.http import throttle_hit
 from tinhso.orgs.models import OrgUnit
 from tinhso.orgs.selectors import valid_on_q
@@ -84,11 +86,34 @@ def procedure_get(*, code: str) -> Procedure:
 
 # What a submission reads of a procedure, in one statement: the procedure's short columns,
 # its document parts and e-form fields as JSON arrays (ordered as the models order them).
-_SUBMISSION_PROCEDURE = ("id", "code", "name", "field_id", "levels", "service_class")
+_SUBMISSION_PROCEDURE: tuple[str, ...] = (
+    "id",
+    "code",
+    "name",
+    "field_id",
+    "levels",
+    "service_class",
+)
 _SUBMISSION_PROCEDURE += ("process_id", "fee_timing", "is_active")
-_SUBMISSION_PART = ("id", "order", "name", "group", "required", "copies", "copy_kind")
+_SUBMISSION_PART: tuple[str, ...] = (
+    "id",
+    "order",
+    "name",
+    "group",
+    "required",
+    "copies",
+    "copy_kind",
+)
 _SUBMISSION_PART += ("accepted_types", "form_name")
-_SUBMISSION_FIELD = ("id", "name", "label", "kind", "required", "choices", "help_text")
+_SUBMISSION_FIELD: tuple[str, ...] = (
+    "id",
+    "name",
+    "label",
+    "kind",
+    "required",
+    "choices",
+    "help_text",
+)
 _SUBMISSION_FIELD += ("max_length", "order")
 _SUBMISSION_SQL: dict[str, str] = {}
 
@@ -242,9 +267,9 @@ def procedure_counts_by_agency(*, on: dt.date) -> dict[int, dict[str, int]]:
 _LIST_RELATED = ("procedure", "org_unit", "step", "assignee")
 
 
-def dossier_visible(*, user: Any, dossier: Dossier) -> bool:
+def dossier_visible(*, user: AnyUser | None, dossier: Dossier) -> bool:
     """The applicant sees their own dossiers; officials those of their units' subtree."""
-    if not getattr(user, "is_authenticated", False):
+    if not isinstance(user, User):  # anonymous
         return False
     if dossier.applicant_id is not None and dossier.applicant_id == user.pk:
         return True
@@ -253,7 +278,7 @@ def dossier_visible(*, user: Any, dossier: Dossier) -> bool:
     return user_can(user=user, action="services.queue", org_unit=dossier.org_unit)
 
 
-def dossier_get_for_user(*, user: Any, pk: int) -> Dossier | None:
+def dossier_get_for_user(*, user: AnyUser, pk: int) -> Dossier | None:
     dossier = (
         Dossier.objects.select_related(*_LIST_RELATED, "process", "registered_by")
         .filter(pk=pk)
@@ -264,7 +289,7 @@ def dossier_get_for_user(*, user: Any, pk: int) -> Dossier | None:
     return dossier
 
 
-def dossier_list_for_applicant(*, user: Any) -> QuerySet[Dossier]:
+def dossier_list_for_applicant(*, user: User) -> QuerySet[Dossier]:
     return (
         Dossier.objects.filter(applicant=user)
         .select_related(*_LIST_RELATED)
@@ -291,7 +316,7 @@ OPEN_STATUSES = (
 
 def dossier_queue(
     *,
-    user: Any,
+    user: AnyUser,
     status: int | None = None,
     procedure_code: str = "",
     q: str = "",
@@ -363,7 +388,7 @@ def dossier_events(*, dossier: Dossier) -> QuerySet[DossierEvent]:
 
 @dataclass(frozen=True)
 class TrackStep:
-    at: dt.datetime
+    at: dt.datetime | None
     action: str
     status: str
 
@@ -558,7 +583,7 @@ class _TrackDeadlineFields(NamedTuple):
     paused_since: dt.datetime | None
 
 
-def _track_datetime(value: Any, tz: dt.tzinfo) -> dt.datetime | None:
+def _track_datetime(value: Any, tz: dt.tzinfo | None) -> dt.datetime | None:
     """A timestamp from the statement, in the connection's time zone as the ORM gives it:
     a datetime (aware on PostgreSQL, naive UTC from SQLite) or ISO text (events' JSON)."""
     if value is None:
@@ -639,7 +664,9 @@ def _track_prepared_cursor_class() -> type | None:
 
     if not is_psycopg3:
         return None
-    from django.db.backends.postgresql.base import ServerBindingCursor
+    from django.db.backends.postgresql.base import (  # type: ignore[attr-defined]
+        ServerBindingCursor,  # psycopg 3 only, absent from django-stubs
+    )
 
     class PreparedCursor(ServerBindingCursor):
         def execute(self, query: Any, params: Any = None, **kwargs: Any) -> Any:
@@ -757,14 +784,14 @@ def _dossier_track_read(*, number: str, code: str) -> TrackResult | None:
 # ---------------------------------------------------------------------------------------
 
 
-def dossier_is_official_view(*, user: Any, dossier: Dossier) -> bool:
+def dossier_is_official_view(*, user: AnyUser, dossier: Dossier) -> bool:
     """An official of the receiving unit's scope (not merely the applicant)."""
     return bool(getattr(user, "is_authenticated", False)) and user_can(
         user=user, action="services.queue", org_unit=dossier.org_unit
     )
 
 
-def dossier_files_for_user(*, user: Any, dossier: Dossier) -> QuerySet[Any]:
+def dossier_files_for_user(*, user: AnyUser, dossier: Dossier) -> QuerySet[Any]:
     """The dossier's files; draft results (unsigned) only for the unit's officials."""
     from tinhso.services.models import DossierFile
 
@@ -823,7 +850,7 @@ class ResultInfo:
     can_rate: bool
 
 
-def dossier_result_info(*, user: Any, dossier: Dossier) -> ResultInfo:
+def dossier_result_info(*, user: AnyUser, dossier: Dossier) -> ResultInfo:
     from tinhso.services.models import DossierFile
     from tinhso.signing.selectors import signed_document_get
 
@@ -871,7 +898,7 @@ def dossier_applicant_todo(*, dossier: Dossier) -> ApplicantTodo:
     )
 
 
-def dossier_can_prepare_result(*, user: Any, dossier: Dossier) -> bool:
+def dossier_can_prepare_result(*, user: AnyUser, dossier: Dossier) -> bool:
     """May ``user`` attach or generate the draft result now (officer of the unit, dossier
     being processed, not yet signed)?"""
     return (

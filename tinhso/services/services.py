@@ -19,23 +19,25 @@ from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.storage import Storage
 from django.db import InterfaceError, OperationalError, connection, transaction
-from django.db.models import Count, F, Q, Sum
+from django.db.models import Count, F, Field, Q, Sum
 from django.db.models.functions import TruncMonth
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from tinhso.accounts.models import User
 from tinhso.accounts.permissions import (
     identity_required_level,
     user_can,
     user_identity_sufficient,
 )
+from tinhso.accounts.usertypes import AnyUser
 from tinhso.audit.services import audit_record
 from tinhso.orgs.models import OrgUnit
 from tinhso.orgs.selectors import valid_on_q
@@ -266,7 +268,8 @@ def _counter_sql() -> str:
     qn = connection.ops.quote_name
     table = qn(DossierCounter._meta.db_table)
     code, day, last = (
-        qn(DossierCounter._meta.get_field(f).column) for f in ("agency_code", "day", "last")
+        qn(cast(Field, DossierCounter._meta.get_field(f)).column)  # concrete columns
+        for f in ("agency_code", "day", "last")
     )
     # identifiers come from the model, values are parameters
     return (
@@ -377,7 +380,7 @@ def _store_files(
     *,
     dossier: Dossier,
     checked: list[tuple[DocumentPart, CheckedUpload]],
-    user: Any,
+    user: AnyUser | None,
     kind: str,
     stored: StoredFiles,
 ) -> list[DossierFile]:
@@ -393,7 +396,7 @@ def _store_files(
             content_type=c.mime,
             size=c.size,
             sha256=c.sha256,
-            uploaded_by=user if getattr(user, "pk", None) else None,
+            uploaded_by=user if isinstance(user, User) else None,
         )
         row.file.save(c.name, c.file, save=False)
         stored.append((row.file.storage, row.file.name))
@@ -476,6 +479,7 @@ def _start_step(procedure: Procedure) -> ProcessStep:
     follows: its own process if active, else the default one (``workflow.procedure_process``).
     One query: ``process_ensure_default`` (which creates the default process or adds the
     steps it gained) runs only the first time in this process or when no default is found."""
+    step: ProcessStep | None
     own = procedure.process
     if own is not None and own.is_active:
         step = own.steps.get(is_start=True)
@@ -496,7 +500,7 @@ def _start_step(procedure: Procedure) -> ProcessStep:
 
 def _online_checks(
     *,
-    user: Any,
+    user: AnyUser,
     procedure: Procedure,
     org_unit: OrgUnit,
     form_data: dict[str, Any],
@@ -506,7 +510,7 @@ def _online_checks(
     """Every check of an online dossier before anything is written: an applicant's account,
     the receiving agency, the e-form, the required parts and each upload (type by content,
     size). All problems are reported at once. Returns (cleaned form, checked uploads)."""
-    if not getattr(user, "is_authenticated", False) or not user.is_applicant:
+    if not isinstance(user, User) or not user.is_applicant:
         raise PermissionDenied(_("Chỉ công dân, doanh nghiệp mới nộp hồ sơ trực tuyến."))
     if not user_identity_sufficient(user):
         raise PermissionDenied(
@@ -546,7 +550,7 @@ def _online_checks(
 
 def _online_dossier(
     *,
-    user: Any,
+    user: User,
     procedure: Procedure,
     org_unit: OrgUnit,
     start: ProcessStep,
@@ -574,7 +578,7 @@ def _online_dossier(
 
 def dossier_draft_create(
     *,
-    user: Any,
+    user: AnyUser,
     procedure: Procedure,
     org_unit: OrgUnit,
     form_data: dict[str, Any],
@@ -585,7 +589,9 @@ def dossier_draft_create(
     that the applicant reviews before ``dossier_submit``. ``idempotency_key`` (the form's
     one-time token): a resent form returns the draft (or dossier) the first one created."""
     if idempotency_key:
-        existing = Dossier.objects.filter(applicant=user, idempotency_key=idempotency_key).first()
+        existing = Dossier.objects.filter(
+            applicant=cast(User, user), idempotency_key=idempotency_key
+        ).first()
         if existing is not None:
             return existing
     now = timezone.now()
@@ -597,6 +603,7 @@ def dossier_draft_create(
         files=files,
         on=_local_day(now),
     )
+    user = cast(User, user)  # _online_checks admitted only an applicant's account
     start = _start_step(procedure)
     with _atomic_with_files() as stored:
         dossier = _online_dossier(
@@ -683,7 +690,7 @@ def _applicant_scope_counts(rows: Iterable[tuple[int, int, str]]) -> dict[tuple[
 
 def dossier_create_and_submit(
     *,
-    user: Any,
+    user: AnyUser,
     procedure: Procedure,
     org_unit: OrgUnit,
     form_data: dict[str, Any],
@@ -703,7 +710,9 @@ def dossier_create_and_submit(
     same transaction; a retry with the same key by the same applicant gets the first dossier
     back and nothing new is written (a concurrent duplicate fails the unique constraint)."""
     if idempotency_key:
-        existing = Dossier.objects.filter(applicant=user, idempotency_key=idempotency_key).first()
+        existing = Dossier.objects.filter(
+            applicant=cast(User, user), idempotency_key=idempotency_key
+        ).first()
         if existing is not None:
             return existing
     now = timezone.now()
@@ -715,6 +724,7 @@ def dossier_create_and_submit(
         files=files,
         on=_local_day(now),
     )
+    user = cast(User, user)  # _online_checks admitted only an applicant's account
     start = _start_step(procedure)
     with _atomic_with_files() as stored:
         # row locks held until commit, taken as late as possible: the applicant-year row
@@ -790,12 +800,13 @@ def _lock_dossier(pk: int) -> Dossier | None:
     return dossier
 
 
-def dossier_submit(*, user: Any, dossier_id: int) -> Dossier:
+def dossier_submit(*, user: AnyUser, dossier_id: int) -> Dossier:
     """Step 2: send the draft. A second submit of the same draft changes nothing."""
     with transaction.atomic():
         dossier = _lock_dossier(dossier_id)
         if dossier is None or dossier.applicant_id != getattr(user, "pk", None):
             raise PermissionDenied(_("Không tìm thấy hồ sơ của bạn."))
+        user = cast(User, user)  # the draft's applicant
         if dossier.status != Status.DRAFT:
             raise DossierConflict(_("Hồ sơ này đã được nộp (số %s).") % dossier.number)
         now = timezone.now()
@@ -965,12 +976,12 @@ def _apply_effects(
     from_status: int,
     now: dt.datetime,
     cal: deadlines.WorkCalendar,
-    user: Any,
+    user: AnyUser | None,
     assignee: Any | None,
 ) -> None:
     to = action.to_step.status
     if action.code == "assign":
-        dossier.assignee = assignee or (user if getattr(user, "pk", None) else None)
+        dossier.assignee = assignee or (user if isinstance(user, User) else None)
     if from_status == Status.NEW and to == Status.RECEIVED:
         dossier.received_at = now
         channel = procedure_channel(procedure=dossier.procedure, channel=dossier.channel)
@@ -1003,7 +1014,7 @@ def _apply_effects(
 
 def dossier_act(
     *,
-    user: Any,
+    user: AnyUser | None,
     dossier_id: int,
     action_code: str,
     version: int,
@@ -1177,7 +1188,7 @@ def dossier_result_attach(*, dossier_id: int, digital: bool, ref: str) -> None:
         )
 
 
-def dossier_rate(*, user: Any, dossier_id: int, rating: str, comment: str = "") -> Dossier:
+def dossier_rate(*, user: AnyUser, dossier_id: int, rating: str, comment: str = "") -> Dossier:
     """The applicant rates the service once, after the result was returned."""
     if rating not in RATINGS:
         raise ValidationError(_("Mức đánh giá không hợp lệ."))
@@ -1248,7 +1259,7 @@ def _fee_check_payable(dossier: Dossier | None) -> Dossier:
     return dossier
 
 
-def dossier_fee_pay_start(*, user: Any, dossier_id: int, client_ip: str | None = None) -> Any:
+def dossier_fee_pay_start(*, user: AnyUser, dossier_id: int, client_ip: str | None = None) -> Any:
     """The applicant opens (or resumes) the online payment of the fee; returns the
     ``Payment`` (send the browser to ``payments:start``)."""
     from tinhso.payments.services import payment_create
@@ -1355,7 +1366,7 @@ def _result_title(procedure: Procedure) -> str:
 
 
 def dossier_result_prepare(
-    *, user: Any, dossier_id: int, upload: Any = None, generate: bool = False
+    *, user: AnyUser, dossier_id: int, upload: Any = None, generate: bool = False
 ) -> DossierFile:
     """The officer attaches the result PDF (checked by content) or generates it from the
     procedure's template with the applicant's data. It stays a draft, visible to the
@@ -1401,7 +1412,7 @@ def dossier_result_prepare(
             content_type="application/pdf",
             size=len(data),
             sha256=hashlib.sha256(data).hexdigest(),
-            uploaded_by=user,
+            uploaded_by=cast(User, user),  # an official: user_can above
         )
         draft.file.save(name, ContentFile(data), save=False)
         stored.append((draft.file.storage, draft.file.name))
@@ -1430,7 +1441,7 @@ def dossier_result_prepare(
     return draft
 
 
-def _approve_checks(*, user: Any, dossier: Dossier | None, version: int) -> DossierFile:
+def _approve_checks(*, user: AnyUser, dossier: Dossier | None, version: int) -> DossierFile:
     if dossier is None or not dossier_visible(user=user, dossier=dossier):
         raise PermissionDenied(_("Không tìm thấy hồ sơ."))
     if version != dossier.version:
@@ -1449,7 +1460,9 @@ def _approve_checks(*, user: Any, dossier: Dossier | None, version: int) -> Doss
     return draft
 
 
-def dossier_approve_sign(*, user: Any, dossier_id: int, version: int, comment: str = "") -> Dossier:
+def dossier_approve_sign(
+    *, user: AnyUser, dossier_id: int, version: int, comment: str = ""
+) -> Dossier:
     """The unit head approves the dossier and signs its draft result (PAdES, the unit's
     certificate, visible stamp): the signed result is registered, attached (electronic
     result) and the dossier is processed — all or nothing.
@@ -1468,7 +1481,7 @@ def dossier_approve_sign(*, user: Any, dossier_id: int, version: int, comment: s
     prepared = signature_prepare(
         pdf_bytes=data,
         org_unit=dossier.org_unit,
-        signer_user=user,
+        signer_user=cast(User, user),  # the unit head: _approve_checks above
         reason=_("Phê duyệt kết quả giải quyết TTHC, hồ sơ %s") % dossier.number,
         location=dossier.org_unit.agency_name,
         filename=f"ket-qua-{dossier.number}.pdf",
@@ -1508,7 +1521,7 @@ class ResultFile:
 
 
 def dossier_result_download(
-    *, user: Any, dossier_id: int, remote_ip: str | None = None
+    *, user: AnyUser, dossier_id: int, remote_ip: str | None = None
 ) -> ResultFile:
     """The signed result, for the applicant or an official of the unit. The applicant's
     first download returns the result (status 10); every download is audited."""
@@ -1549,7 +1562,7 @@ def dossier_result_download(
 
 
 def dossier_result_post(
-    *, user: Any, dossier_id: int, version: int, post_ref: str, comment: str = ""
+    *, user: AnyUser, dossier_id: int, version: int, post_ref: str, comment: str = ""
 ) -> Dossier:
     """The officer sent the result by public post (tracking reference): status 10."""
     return dossier_act(

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import secrets
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.contrib import messages
@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from tinhso.accounts.models import User
 from tinhso.accounts.permissions import (
     identity_required_level,
     user_can,
@@ -133,7 +134,7 @@ def procedure_detail(request: HttpRequest, code: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def submit_start(request: HttpRequest, code: str) -> HttpResponse:
     procedure = _procedure_or_404(code)
-    if not request.user.is_applicant:
+    if not cast(User, request.user).is_applicant:  # @login_required
         messages.warning(request, _("Chỉ công dân, doanh nghiệp mới nộp hồ sơ trực tuyến."))
         return redirect("services:procedure", code=code)
     if not user_identity_sufficient(request.user):
@@ -219,7 +220,7 @@ def review(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_GET
 def my_dossiers(request: HttpRequest) -> HttpResponse:
-    page = Paginator(dossier_list_for_applicant(user=request.user), 20).get_page(
+    page = Paginator(dossier_list_for_applicant(user=cast(User, request.user)), 20).get_page(
         request.GET.get("trang")
     )
     cal = deadlines.calendar_load()

@@ -16,8 +16,9 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from tinhso.accounts.models import Role
+from tinhso.accounts.models import Role, User
 from tinhso.accounts.permissions import permission_register, user_can
+from tinhso.accounts.usertypes import AnyUser
 from tinhso.services.models import ActorRole, Process, ProcessAction, ProcessStep, Status
 
 # The permission layer knows roles, not process actions: a process action's role maps to
@@ -30,7 +31,10 @@ permission_register("services.catalogue_manage", roles=[Role.ADMIN])
 # settling imported times and fees that the source left unclear (the catalogue review page)
 permission_register("services.catalogue_review", roles=[Role.DX_OFFICE, Role.ADMIN])
 
-ROLE_PERMISSION = {ActorRole.OFFICER: "services.act.officer", ActorRole.HEAD: "services.act.head"}
+ROLE_PERMISSION: dict[str, str] = {
+    ActorRole.OFFICER: "services.act.officer",
+    ActorRole.HEAD: "services.act.head",
+}
 
 
 @dataclass(frozen=True)
@@ -308,20 +312,20 @@ def procedure_process(*, procedure: Any) -> Process:
     return process_ensure_default()
 
 
-def action_allowed(*, user: Any, action: ProcessAction, dossier: Any) -> bool:
+def action_allowed(*, user: AnyUser | None, action: ProcessAction, dossier: Any) -> bool:
     """May ``user`` take ``action`` on ``dossier`` (role and unit scope)?"""
     if action.role == ActorRole.APPLICANT:
         return bool(
-            getattr(user, "is_authenticated", False)
+            isinstance(user, User)
             and dossier.applicant_id is not None
             and dossier.applicant_id == user.pk
         )
     if action.role == ActorRole.SYSTEM:
         return False  # only integrations (payments, signing) call these, never a person
     perm = ROLE_PERMISSION.get(action.role)
-    return bool(perm) and user_can(user=user, action=perm, org_unit=dossier.org_unit)
+    return perm is not None and user_can(user=user, action=perm, org_unit=dossier.org_unit)
 
 
-def actions_available(*, user: Any, dossier: Any) -> list[ProcessAction]:
+def actions_available(*, user: AnyUser | None, dossier: Any) -> list[ProcessAction]:
     actions = ProcessAction.objects.filter(from_step_id=dossier.step_id).select_related("to_step")
     return [a for a in actions if action_allowed(user=user, action=a, dossier=dossier)]

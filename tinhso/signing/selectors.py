@@ -85,7 +85,7 @@ def _check_one(sig: object, vc_roots: list) -> SignatureInfo:
         trust_roots=vc_roots, allow_fetching=False, revocation_mode="soft-fail"
     )
     try:
-        status = run_sync(validate_pdf_signature, sig, signer_validation_context=context)  # type: ignore[arg-type]
+        status = run_sync(validate_pdf_signature, sig, signer_validation_context=context)
     except Exception as exc:
         logger.info("PDF signature could not be validated: %s", type(exc).__name__)
         return SignatureInfo(

@@ -7,6 +7,7 @@ import hashlib
 import io
 from dataclasses import dataclass
 from pathlib import Path
+from typing import cast
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
@@ -129,7 +130,7 @@ def signature_prepare(
         timestamper=timestamper() if unit_signer.certificate.source == "demo" else None,
         stamp_style=_stamp_style(),
         new_field_spec=fields.SigFieldSpec(
-            sig_field_name=meta.field_name, on_page=-1, box=STAMP_BOX
+            sig_field_name=cast(str, meta.field_name), on_page=-1, box=STAMP_BOX
         ),
     )
     out = run_sync(

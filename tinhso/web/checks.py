@@ -14,7 +14,7 @@ from django.core.checks import CheckMessage, Error, Tags, Warning, register
 def deployment_check(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:
     from tinhso.payments import conf
 
-    demo_secrets = getattr(settings, "DEMO_SECRETS", frozenset())
+    demo_secrets: frozenset[str] = getattr(settings, "DEMO_SECRETS", frozenset())
     if settings.DEMO:
         return [
             Warning(

@@ -16,6 +16,7 @@ import hashlib
 import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
+from io import TextIOBase
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -73,7 +74,7 @@ def org_rows(*, on: dt.date) -> Rows:
             u.get_category_display(),
             u.get_kind_display(),
             u.level,
-            u.parent.code if u.parent_id else "",
+            u.parent.code if u.parent is not None else "",
             u.valid_from.isoformat(),
         ]
 
@@ -118,7 +119,7 @@ def procedure_rows(*, on: dt.date) -> Rows:
         yield [
             p.code,
             p.name,
-            p.field.name if p.field_id else "",
+            p.field.name if p.field is not None else "",
             "; ".join(p.level_labels),
             p.get_service_class_display() if p.service_class else "",
             p.ministry,
@@ -365,7 +366,7 @@ def _publish_one(spec: PlatformDataset, *, owner: OrgUnit, on: dt.date, tmp: Pat
 
 
 def platform_publish(
-    *, owner_code: str = "", on: dt.date | None = None, stdout: TextIO | None = None
+    *, owner_code: str = "", on: dt.date | None = None, stdout: TextIO | TextIOBase | None = None
 ) -> list[PublishResult]:
     owner = platform_owner(owner_code)
     day = on or today()

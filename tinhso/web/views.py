@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import importlib
+from typing import cast
 
 from django.apps import apps
 from django.contrib.auth.decorators import login_required
@@ -10,7 +11,9 @@ from django.shortcuts import redirect, render
 from django.templatetags.static import static
 from django.views.decorators.http import require_GET
 
+from tinhso.accounts.models import User
 from tinhso.accounts.permissions import user_roles, user_units
+from tinhso.accounts.usertypes import AnyUser
 from tinhso.panels import Panel, panel_register, panels_for
 
 
@@ -34,7 +37,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def dashboard(request: HttpRequest) -> HttpResponse:
-    user = request.user
+    user = cast(User, request.user)  # @login_required
     return render(
         request,
         "web/dashboard.html",
@@ -50,10 +53,6 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 @require_GET
 def favicon(request: HttpRequest) -> HttpResponse:
     return redirect(static("web/favicon.svg"), permanent=True)
-
-
-def bare(request: HttpRequest) -> HttpResponse:
-    return HttpResponse(b"ok", content_type="text/plain")
 
 
 @require_GET
@@ -76,7 +75,7 @@ def error_500(request: HttpRequest) -> HttpResponse:
 
 
 @panel_register
-def _foundation_panels(user: object) -> list[Panel]:
+def _foundation_panels(user: AnyUser) -> list[Panel]:
     from django.utils.translation import gettext as _
 
     from tinhso.accounts.permissions import scope_paths

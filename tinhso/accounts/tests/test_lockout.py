@@ -1,7 +1,10 @@
 """Issue 14 finding 2: the client address is read through a configured count of trusted
 proxies (tinhso.http.client_address), and login lockout is per username AND address."""
 
+from typing import Any
+
 import pytest
+from django.http import HttpRequest, HttpResponse
 from django.test import RequestFactory
 
 from tinhso.http import client_address
@@ -11,7 +14,7 @@ PROXY = "10.0.0.5"
 
 
 def _request(remote: str, xff: str | None = None):
-    extra = {"REMOTE_ADDR": remote}
+    extra: dict[str, Any] = {"REMOTE_ADDR": remote}
     if xff is not None:
         extra["HTTP_X_FORWARDED_FOR"] = xff
     return RequestFactory().get("/", **extra)
@@ -94,7 +97,12 @@ def test_audit_entries_record_the_forwarded_client(client, settings):
     from tinhso.audit.context import current_ip
 
     settings.TRUSTED_PROXY_COUNT = 1
-    seen = {}
-    mw = middleware.RequestContextMiddleware(lambda r: seen.setdefault("ip", current_ip()))
+    seen: dict[str, str | None] = {}
+
+    def get_response(request: HttpRequest) -> HttpResponse:
+        seen.setdefault("ip", current_ip())
+        return HttpResponse()
+
+    mw = middleware.RequestContextMiddleware(get_response)
     mw(_request(PROXY, "198.51.100.7"))
     assert seen["ip"] == "198.51.100.7"

@@ -8,6 +8,7 @@ test_oidc_provider.py."""
 from __future__ import annotations
 
 import time
+from typing import Any
 from urllib.parse import parse_qs, urlparse
 
 import pytest
@@ -37,6 +38,7 @@ def provider(settings, monkeypatch):
         }
     }
     conf = oidc.provider_get("vneid")
+    assert conf is not None
     app = oidc.client_for(conf)
     app.server_metadata.clear()
     app.server_metadata.update(
@@ -49,7 +51,7 @@ def provider(settings, monkeypatch):
             "_loaded_at": time.time(),
         }
     )
-    state = {"token": None}
+    state: dict[str, Any] = {"token": None}
 
     def fetch_access_token(**params):
         state["params"] = params
@@ -121,6 +123,7 @@ def test_login_creates_verified_citizen_and_audits(client, provider):
     user = User.objects.get(citizen_id="001090000001")
     assert user.kind == User.Kind.CITIZEN
     assert user.full_name == "Nguyễn Văn Dân"
+    assert user.date_of_birth is not None
     assert user.date_of_birth.isoformat() == "1990-03-15"
     assert (user.identity_source, user.identity_level) == ("vneid", 2)
     assert user.identity_verified_at is not None
@@ -245,6 +248,7 @@ def test_provider_down_keeps_local_login(client, settings, demo_users):
 @pytest.mark.django_db
 def test_key_rotation_fetches_the_jwks_again(client, provider, monkeypatch):
     conf = oidc.provider_get("vneid")
+    assert conf is not None
     app = oidc.client_for(conf)
     new_key = RSAKey.generate_key(2048, parameters={"kid": "k2", "use": "sig", "alg": "RS256"})
     fetched = []
@@ -349,6 +353,7 @@ def test_officials_directory_links_but_never_grants_roles(client, settings, prov
     settings.OIDC_PROVIDERS.pop("vneid")
     oidc._clients.clear()
     conf = oidc.provider_get("officials")
+    assert conf is not None
     app = oidc.client_for(conf)
     vneid_app_meta = {
         "issuer": ISSUER,
@@ -358,7 +363,7 @@ def test_officials_directory_links_but_never_grants_roles(client, settings, prov
         "_loaded_at": time.time(),
     }
     app.server_metadata.update(vneid_app_meta)
-    holder = {}
+    holder: dict[str, str] = {}
     app.fetch_access_token = lambda **p: {"access_token": "a", "id_token": holder["t"]}
     r = client.get("/tai-khoan/dinh-danh/officials/")
     q = {k: v[0] for k, v in parse_qs(urlparse(r["Location"]).query).items()}
@@ -368,6 +373,7 @@ def test_officials_directory_links_but_never_grants_roles(client, settings, prov
     )
     assert r.redirect_chain[-1][0] == "/tai-khoan/dinh-danh-lien-ket/"
     official = User.objects.filter(kind=User.Kind.OFFICIAL).first()
+    assert official is not None
     roles_before = set(official.memberships.values_list("org_unit_id", "role"))
     r = client.post(
         "/tai-khoan/dinh-danh-lien-ket/",

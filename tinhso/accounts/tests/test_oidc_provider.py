@@ -28,7 +28,7 @@ CLIENT_SECRET = "tinhso-test-secret"
 def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+        return int(s.getsockname()[1])
 
 
 @pytest.fixture(scope="session")
@@ -38,6 +38,7 @@ def node_provider(live_server):
         cannot_run("Node.js is not installed")
     if not (HERE / "node_modules" / "oidc-provider").is_dir():
         cannot_run(f"oidc-provider is not installed: run `npm ci` in {HERE}")
+    assert node is not None  # cannot_run() skips or fails
     port = _free_port()
     bases = {live_server.url, live_server.url.replace("localhost", "127.0.0.1")}
     env = {
@@ -58,13 +59,15 @@ def node_provider(live_server):
         stderr=subprocess.PIPE,
         text=True,
     )
+    stdout, stderr = proc.stdout, proc.stderr
+    assert stdout is not None and stderr is not None  # both are PIPE
     ready: list[str] = []
-    reader = threading.Thread(target=lambda: ready.append(proc.stdout.readline()), daemon=True)
+    reader = threading.Thread(target=lambda: ready.append(stdout.readline()), daemon=True)
     reader.start()
     reader.join(30)
     if not ready or not ready[0].startswith("READY"):
         proc.kill()
-        pytest.fail(f"oidc-provider did not start: {proc.stderr.read()[:2000]}")
+        pytest.fail(f"oidc-provider did not start: {stderr.read()[:2000]}")
     yield f"http://127.0.0.1:{port}"
     proc.terminate()
     proc.wait(10)
@@ -157,7 +160,9 @@ def _idp_login(s: requests.Session, base: str, account: str) -> requests.Respons
     r = s.get(f"{base}/tai-khoan/dinh-danh/vneid/")
     action = re.search(r'action="(/interaction/[^"]+/login)"', r.text)
     assert action, r.text[:2000]
-    issuer = re.match(r"https?://[^/]+", r.url).group(0)
+    m = re.match(r"https?://[^/]+", r.url)
+    assert m is not None
+    issuer = m.group(0)
     return s.post(issuer + action.group(1), data={"login": account})
 
 
@@ -200,7 +205,9 @@ def test_provider_down_local_login_still_works(live_server, settings, demo_users
     r = s.get(f"{live_server.url}/tai-khoan/dinh-danh/vneid/")
     assert "Không kết nối được với nhà cung cấp định danh" in r.text
     assert not _signed_in(s, live_server.url)
-    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', r.text).group(1)
+    m = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', r.text)
+    assert m is not None
+    token = m.group(1)
     s.post(
         f"{live_server.url}/tai-khoan/dang-nhap/",
         data={"username": "congdan", "password": DEMO_PASSWORD, "csrfmiddlewaretoken": token},
@@ -210,7 +217,9 @@ def test_provider_down_local_login_still_works(live_server, settings, demo_users
 
 
 def _link(s: requests.Session, base: str, page: requests.Response, username: str):
-    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text).group(1)
+    m = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text)
+    assert m is not None
+    token = m.group(1)
     return s.post(
         f"{base}/tai-khoan/dinh-danh-lien-ket/",
         data={"username": username, "password": DEMO_PASSWORD, "csrfmiddlewaretoken": token},

@@ -44,6 +44,7 @@ def test_officials_never_see_applicants_drafts(user_named, demo_users):
     demo_load(stdout=io.StringIO())
     birth = Procedure.objects.get(code="1.001193")
     part = birth.parts.filter(required=True).first()
+    assert part is not None
     draft = dossier_draft_create(
         user=user_named("congdan"),
         procedure=birth,

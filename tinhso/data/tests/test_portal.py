@@ -6,6 +6,7 @@ import json
 import re
 
 import pytest
+from django.utils import timezone
 
 from tinhso.data.models import AccessRequest, ApiKey, ClientSystem, Grant
 
@@ -92,7 +93,7 @@ def test_request_access_then_head_approves(client, catalogue, user_named, ds):
     from tinhso.orgs.selectors import orgunit_get
 
     unit = orgunit_get(code="725")
-    today = dt.date.today()
+    today = timezone.localdate()
     r = client.post(
         url, {"unit": unit.pk, "purpose": "", "valid_from": today, "valid_until": today}
     )
@@ -151,7 +152,7 @@ def test_owner_head_grants_from_dataset_page(client, catalogue, user_named, ds):
     client.force_login(user_named("lanhdao.stttt"))
     html = client.get("/du-lieu/ha-tang-so/").content.decode()
     assert "Cấp quyền cho một hệ thống kết nối" in html
-    today = dt.date.today()
+    today = timezone.localdate()
     client.post(
         "/du-lieu/ha-tang-so/cap-quyen/",
         {"client": system.pk, "purpose": "Bản đồ", "valid_from": today, "valid_until": today},

@@ -27,7 +27,7 @@ from tinhso.orgs.selectors import orgunit_get
 
 pytestmark = pytest.mark.django_db
 API = "/api/v1/data/lgsp"
-TODAY = dt.date.today()
+TODAY = timezone.localdate()
 
 
 def get(client, path, key=None, bearer=False, **params):

@@ -1,12 +1,12 @@
 """Excel round trip (export, edit, import), a bad workbook rejected whole, PDF export."""
 
-import datetime as dt
 import io
 import shutil
 import subprocess
 from decimal import Decimal as D
 
 import pytest
+from django.utils import timezone
 from openpyxl import load_workbook
 
 from tinhso.monitoring.excel import HEADERS, report_import, report_workbook
@@ -24,7 +24,7 @@ def officer(user_named, catalogue):
 
 def _workbook(user):
     return load_workbook(
-        io.BytesIO(report_workbook(user=user, year=2025, province=unit("74", dt.date.today())))
+        io.BytesIO(report_workbook(user=user, year=2025, province=unit("74", timezone.localdate())))
     )
 
 
@@ -138,7 +138,7 @@ def test_import_cannot_change_locked_values(officer, user_named, catalogue):
     v = value_save(
         actor=officer,
         indicator=catalogue["HSCV_TRUC_TUYEN"],
-        org_unit=unit("724", dt.date.today()),
+        org_unit=unit("724", timezone.localdate()),
         period="2025-Q1",
         numerator=70,
         denominator=100,
@@ -162,7 +162,9 @@ def test_export_opens_in_libreoffice(officer, tmp_path):
     if office is None:
         cannot_run("LibreOffice is not installed (apt-get install -y libreoffice-calc-nogui)")
     src = tmp_path / "bao-cao.xlsx"
-    src.write_bytes(report_workbook(user=officer, year=2025, province=unit("74", dt.date.today())))
+    src.write_bytes(
+        report_workbook(user=officer, year=2025, province=unit("74", timezone.localdate()))
+    )
     subprocess.run(
         [
             office,
@@ -186,7 +188,7 @@ def test_export_opens_in_libreoffice(officer, tmp_path):
 
 
 def test_pdf_report(catalogue):
-    data = report_pdf(unit=unit("74", dt.date.today()), year=2025)
+    data = report_pdf(unit=unit("74", timezone.localdate()), year=2025)
     assert data.startswith(b"%PDF") and len(data) > 2000
 
 

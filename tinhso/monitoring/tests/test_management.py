@@ -12,7 +12,7 @@ import pytest
 from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management import call_command
-from django.utils import translation
+from django.utils import timezone, translation
 
 from tinhso.audit.models import AuditEntry
 from tinhso.monitoring import selectors
@@ -32,7 +32,7 @@ def users(user_named):
 
 @pytest.fixture
 def dian():
-    return unit("724", dt.date.today())
+    return unit("724", timezone.localdate())
 
 
 def _targets(ind, u):
@@ -180,7 +180,7 @@ def test_head_creates_assigns_and_officer_updates_a_task(client, catalogue, user
     # another unit's head cannot be the responsible head; another unit is not offered
     resp = client.post("/chuyen-doi-so/nhiem-vu/moi/", _task_post(dian, users["lanhdao.thuanan"]))
     assert resp.status_code == 400
-    thuanan = unit("725", dt.date.today())
+    thuanan = unit("725", timezone.localdate())
     resp = client.post("/chuyen-doi-so/nhiem-vu/moi/", _task_post(thuanan))
     assert resp.status_code == 400 and "lựa chọn hợp lệ" in resp.content.decode()
     resp = client.post(
@@ -262,7 +262,7 @@ def test_overdue_task_is_flagged_to_its_head(client, catalogue, users, dian, mon
 def test_remind_sends_overdue_tasks_to_heads_and_dry_run_sends_nothing(
     catalogue, users, dian, monkeypatch
 ):
-    thuanan = unit("725", dt.date.today())
+    thuanan = unit("725", timezone.localdate())
     for u, head in ((dian, users["lanhdao.dian"]), (thuanan, None)):
         task_create(
             actor=users["vanphong.cds"],
@@ -307,9 +307,9 @@ def _pop_post(units, year, rows):
 
 def test_population_page_all_or_nothing_with_vietnamese_errors(client, catalogue, users):
     units = [
-        unit("74", dt.date.today()),
-        unit("724", dt.date.today()),
-        unit("725", dt.date.today()),
+        unit("74", timezone.localdate()),
+        unit("724", timezone.localdate()),
+        unit("725", timezone.localdate()),
     ]
     for name in ("canbo.dian", "lanhdao.dian"):
         client.force_login(users[name])
@@ -365,10 +365,10 @@ def test_demo_population_gives_the_adults_indicator_a_value(catalogue, users):
     assert all(p.is_demo and "minh họa" in p.source and p.adults < p.total for p in rows)
     est = population_estimates()
     assert est["74"][2025][1] == sum(est[c][2025][1] for c in est if c != "74")
-    province = unit("74", dt.date.today())
+    province = unit("74", timezone.localdate())
     ind = catalogue["DVC_NGUOI_LON"]
     assert selectors.computed_values(indicators=[ind], unit=province, year=2025)[ind.pk].value == 0
-    dian = unit("724", dt.date.today())
+    dian = unit("724", timezone.localdate())
     for n in range(3):
         applicant = User.objects.create_user(username=f"dan{n}", password="x-x-x-x-x-9")
         # the services' write path: the applicant-year row and the subtree counters
@@ -425,7 +425,7 @@ def _pdf_text(data: bytes) -> str:
 def test_pdf_headers_follow_the_active_language(catalogue):
     from tinhso.monitoring.pdfreport import report_pdf
 
-    province = unit("74", dt.date.today())
+    province = unit("74", timezone.localdate())
     with translation.override("vi"):
         vi = _pdf_text(report_pdf(unit=province, year=2025))
     with translation.override("en"):

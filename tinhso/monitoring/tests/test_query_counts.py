@@ -3,11 +3,10 @@ statistics (the pages read the running aggregates in a fixed number of queries).
 
 from __future__ import annotations
 
-import datetime as dt
-
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from tinhso.monitoring.methodologies import DTI922, QD766
 
@@ -41,7 +40,7 @@ def _counts(client, dian: int) -> dict[str, int]:
 def test_monitoring_pages_and_api_lists_have_bounded_query_counts(
     client, catalogue, django_assert_max_num_queries
 ):
-    dian = unit("724", dt.date.today()).pk
+    dian = unit("724", timezone.localdate()).pk
     _data(catalogue, days=3)
     small = _counts(client, dian)
     _data(catalogue, days=60, first_unit=1)

@@ -6,6 +6,7 @@ from decimal import Decimal as D
 
 import pytest
 from django.conf import settings
+from django.utils import timezone
 
 from tinhso.monitoring import rollup
 from tinhso.monitoring.rollup import metric_value, service_counters, service_counters_by_unit
@@ -99,10 +100,10 @@ def test_rollup_query_count_does_not_grow_with_data(history, django_assert_max_n
 
 
 def test_full_process_share_tolerates_missing_services_selector(demo_orgs, monkeypatch):
-    dian = unit("724", dt.date.today())
+    dian = unit("724", timezone.localdate())
     monkeypatch.setattr(rollup, "procedure_counts", lambda *, on: None)
-    assert rollup.full_process_share(units=[dian], on=dt.date.today())[dian.pk] is None
-    ward = unit("25942", dt.date.today())
+    assert rollup.full_process_share(units=[dian], on=timezone.localdate())[dian.pk] is None
+    ward = unit("25942", timezone.localdate())
     monkeypatch.setattr(
         rollup,
         "procedure_counts",
@@ -111,13 +112,13 @@ def test_full_process_share_tolerates_missing_services_selector(demo_orgs, monke
             ward.pk: {"total": 10, "full_process": 5},
         },
     )
-    share = rollup.full_process_share(units=[dian, ward], on=dt.date.today())
+    share = rollup.full_process_share(units=[dian, ward], on=timezone.localdate())
     assert share[dian.pk].value == D("70.00")  # (9 + 5) / (10 + 10), the ward is inside Dĩ An
     assert share[ward.pk].value == D("50.00")
 
 
 def test_procedure_counts_reads_the_services_selector_when_present(demo_orgs):
-    result = rollup.procedure_counts(on=dt.date.today())
+    result = rollup.procedure_counts(on=timezone.localdate())
     try:
         from tinhso.services.selectors import procedure_counts_by_agency  # noqa: F401
     except (ImportError, AttributeError):
@@ -127,7 +128,7 @@ def test_procedure_counts_reads_the_services_selector_when_present(demo_orgs):
 
 
 def test_adults_using_online_services(demo_orgs, django_user_model):
-    dian, ward = unit("724", dt.date.today()), unit("25942", dt.date.today())
+    dian, ward = unit("724", timezone.localdate()), unit("25942", timezone.localdate())
     assert rollup.adults_online_share(unit=dian, year=2024) is None  # no population entered
     Population.objects.create(org_unit=dian, year=2024, total=500, adults=400, is_demo=True)
     people = [

@@ -5,6 +5,7 @@ import datetime as dt
 from decimal import Decimal as D
 
 import pytest
+from django.utils import timezone
 
 from tinhso.monitoring import rollup
 from tinhso.monitoring.methodologies import DTI922, QD766, QD766_2022, methodologies_install
@@ -245,7 +246,7 @@ def test_dti_best_performer_over_reported_values(catalogue, user_named):
         v = value_save(
             actor=officer,
             indicator=ind,
-            org_unit=unit(code, dt.date.today()),
+            org_unit=unit(code, timezone.localdate()),
             period="2024",
             value=n,
             evidence=[pdf_upload()],

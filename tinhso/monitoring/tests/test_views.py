@@ -5,6 +5,7 @@ from decimal import Decimal as D
 
 import pytest
 from django.core.cache import cache
+from django.utils import timezone
 
 from tinhso.monitoring.methodologies import DTI922, QD766
 from tinhso.monitoring.models import Methodology, ReportedValue, Target
@@ -17,7 +18,7 @@ QUERY_BUDGET = 16  # measured: 15, whatever the amount of statistics
 
 def _data(catalogue, days: int, first_unit: int = 0):
     """Statistics for some districts and departments, plus accepted reported values."""
-    units = [unit(c, dt.date.today()) for c in ("718", "724", "725", "74.STTTT", "74.STP")]
+    units = [unit(c, timezone.localdate()) for c in ("718", "724", "725", "74.STTTT", "74.STP")]
     for u in units:
         for i in range(days):
             stat(
@@ -90,7 +91,7 @@ def test_overview_cache_is_refreshed_by_a_monitoring_write(
     client, catalogue, django_capture_on_commit_callbacks
 ):
     _data(catalogue, days=3)
-    province = unit("74", dt.date.today())
+    province = unit("74", timezone.localdate())
     indicator = catalogue["HS_TRUC_TUYEN"]  # the province's 2025 target: >= 75%
     assert "&gt;= 75%" in client.get("/chuyen-doi-so/?nam=2024").content.decode()
     # a write outside the monitoring services is not seen while the cache holds
@@ -117,7 +118,7 @@ def test_overview_cache_is_per_language(client, catalogue):
 
 def test_public_pages(client, catalogue):
     _data(catalogue, days=3)
-    dian = unit("724", dt.date.today())
+    dian = unit("724", timezone.localdate())
     for url in (
         "/chuyen-doi-so/minh-bach/",
         f"/chuyen-doi-so/chi-so/{QD766}/",
@@ -177,7 +178,7 @@ def test_reports_page_and_entry_form(client, catalogue, user_named):
     resp = client.post(
         "/chuyen-doi-so/bao-cao/nhap/HSCV_TRUC_TUYEN/",
         {
-            "org_unit": unit("724", dt.date.today()).pk,
+            "org_unit": unit("724", timezone.localdate()).pk,
             "period": "2025-Q1",
             "numerator": "120",
             "denominator": "100",

@@ -9,6 +9,7 @@ from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
+from django.utils import timezone
 
 from tinhso.audit.models import AuditEntry
 from tinhso.monitoring import selectors
@@ -49,7 +50,7 @@ def users(user_named):
 
 @pytest.fixture
 def dian():
-    return unit("724", dt.date.today())
+    return unit("724", timezone.localdate())
 
 
 @pytest.fixture
@@ -185,7 +186,7 @@ def test_permissions_to_enter(users, hscv, dian, catalogue):
         value_save(
             actor=users["canbo.stttt"],
             indicator=catalogue["TTHC_SO_HOA"],
-            org_unit=unit("74.STTTT", dt.date.today()),
+            org_unit=unit("74.STTTT", timezone.localdate()),
             period="2025",
             value=50,
         )
@@ -193,7 +194,7 @@ def test_permissions_to_enter(users, hscv, dian, catalogue):
     v = value_save(
         actor=users["canbo.stttt"],
         indicator=catalogue["CKS_CA_NHAN"],
-        org_unit=unit("74.STTTT", dt.date.today()),
+        org_unit=unit("74.STTTT", timezone.localdate()),
         period="2025",
         value=40,
     )
@@ -325,7 +326,7 @@ def test_late_list_and_reminders(users, hscv, dian, monkeypatch, catalogue):
 
 def test_targets_path_interpolated_then_adjusted(catalogue, users):
     ind = catalogue["KTS_GRDP"]
-    province = unit("74", dt.date.today())
+    province = unit("74", timezone.localdate())
     path = {
         t.year: (t.value, t.kind) for t in Target.objects.filter(indicator=ind, org_unit=province)
     }
@@ -351,7 +352,7 @@ def test_targets_path_interpolated_then_adjusted(catalogue, users):
 def test_tasks_overdue_flag_and_update(catalogue, users):
     from tinhso.monitoring.services import task_create
 
-    dian = unit("724", dt.date.today())
+    dian = unit("724", timezone.localdate())
     task = task_create(
         actor=users["vanphong.cds"],
         year=2025,

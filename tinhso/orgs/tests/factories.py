@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import factory
 
@@ -24,5 +25,5 @@ class OrgUnitFactory(factory.Factory):
     valid_to = None
 
     @classmethod
-    def _create(cls, model_class: type[OrgUnit], **kwargs: object) -> OrgUnit:
+    def _create(cls, model_class: type[OrgUnit], **kwargs: Any) -> OrgUnit:
         return orgunit_create(actor=None, **kwargs)

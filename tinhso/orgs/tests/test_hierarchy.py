@@ -37,6 +37,7 @@ def test_demo_has_binh_duong_2022(demo_orgs):
 def test_subtree_is_limited_to_the_date(demo_orgs):
     dian = orgunit_get(code="724", on=BEFORE)
     commune = dian.children.first()
+    assert commune is not None
     orgunit_close(actor=None, unit=commune, on=dt.date(2024, 1, 1))
     assert orgunit_subtree(unit=dian, on=dt.date(2023, 12, 31)).count() == 8
     assert orgunit_subtree(unit=dian, on=dt.date(2024, 1, 1)).count() == 7

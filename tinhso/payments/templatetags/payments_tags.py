@@ -9,7 +9,7 @@ register = template.Library()
 def vnd(value: object) -> str:
     """1250000 → 1.250.000 ₫"""
     try:
-        return format_vnd(int(value))  # type: ignore[arg-type]
+        return format_vnd(int(value))  # type: ignore[call-overload]
     except (TypeError, ValueError):
         return ""
 
@@ -17,6 +17,6 @@ def vnd(value: object) -> str:
 @register.filter
 def vnd_words(value: object) -> str:
     try:
-        return amount_in_words(int(value))  # type: ignore[arg-type]
+        return amount_in_words(int(value))  # type: ignore[call-overload]
     except (TypeError, ValueError):
         return ""

@@ -100,7 +100,9 @@ def test_fee_paying_procedure_end_to_end(browser_page, services_demo, pki, tmp_p
     result = pdf_verify(pdf_bytes=data)
     assert result.ok, result.reason
     assert result.issued_document is not None
-    out = subprocess.run(["/usr/bin/pdfsig", str(path)], capture_output=True, text=True).stdout
+    out = subprocess.run(
+        ["/usr/bin/pdfsig", str(path)], capture_output=True, text=True, check=False
+    ).stdout
     assert "Signature is Valid" in out
 
     # 7. and rates the service, once

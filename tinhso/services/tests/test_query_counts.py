@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import pytest
 from django.db import connection
@@ -32,7 +33,7 @@ PAGES = [
 ]
 
 
-def _load(n: int) -> dict[str, str]:
+def _load(n: int) -> dict[str, Any]:
     province_generate(dossiers=n, seed=5, years=1, end=END, progress=False, replace=True)
     # give the demo citizen part of the online dossiers (their "my dossiers" lists)
     from tinhso.accounts.models import User
@@ -48,6 +49,7 @@ def _load(n: int) -> dict[str, str]:
         .first()
         or Dossier.objects.filter(org_unit__path__startswith=_dian_path()).order_by("pk").first()
     )
+    assert d is not None
     return {"number": d.number, "pk": str(d.pk), "code": "1.001193"}
 
 

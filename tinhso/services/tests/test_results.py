@@ -53,7 +53,9 @@ def processed(processing, user_named):
 def pdfsig(data: bytes, tmp_path: Path) -> str:
     path = tmp_path / "ket-qua.pdf"
     path.write_bytes(data)
-    run = subprocess.run([PDFSIG, str(path)], capture_output=True, text=True, timeout=60)
+    run = subprocess.run(
+        [PDFSIG, str(path)], capture_output=True, text=True, timeout=60, check=False
+    )
     return run.stdout + run.stderr
 
 

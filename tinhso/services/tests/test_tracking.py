@@ -102,6 +102,7 @@ def dossiers(submit_birth, user_named, frozen_now) -> dict[str, Dossier]:
     # two events at the same moment keep their order of creation
     d = _act(officer, _act(officer, submit_birth(), "receive"), "assign")
     first = d.events.order_by("at", "pk").first()
+    assert first is not None
     d.events.update(at=first.at)
     out["same_moment"] = d
     frozen_now()

@@ -1,3 +1,5 @@
+"""Browsing the audit log, scoped to the units the user may see (served at /nhat-ky/)."""
+
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required

@@ -345,6 +345,7 @@ METHODS: dict[str, dict[str, Any]] = {
 UNMEASURED_NOTE = "Nền tảng chưa đo được: không tính điểm, không coi là 0."
 SOURCE_STATS = "Số liệu dịch vụ công của nền tảng (bộ đếm theo đơn vị, ngày)"
 SOURCE_CATALOGUE = "Danh mục thủ tục và cơ quan tiếp nhận trên nền tảng"
+SOURCE_FEEDBACK = "Phản ánh, kiến nghị trên nền tảng (bộ đếm theo đơn vị, tháng)"
 
 
 def _c(  # noqa: PLR0917 (the columns of the criteria table, in order)
@@ -577,19 +578,32 @@ QD766_V2: dict[str, Any] = {
             Pillar.DIGITAL_GOVERNMENT,
             18,
             [
-                _unmeasured(
+                _c(
                     "E1",
                     "Phản ánh, kiến nghị được xử lý đúng hạn (15 ngày làm việc)",
                     6,
+                    "ratio",
+                    {"of": 100},
                     "feedback_on_time",
-                    "Phản ánh, kiến nghị xử lý đúng hạn / đã xử lý (chờ kênh phản ánh).",
+                    basis=CRITERION,
+                    definition="Phản ánh, kiến nghị trả lời hoặc kết thúc trong 15 ngày làm "
+                    "việc kể từ khi tiếp nhận / phản ánh đã xử lý trong kỳ. Điểm = tỷ lệ × 6 "
+                    "(điểm tối đa do nền tảng chọn). Đơn vị không có phản ánh trong kỳ: không "
+                    "áp dụng.",
+                    source=SOURCE_FEEDBACK,
                 ),
-                _unmeasured(
+                _c(
                     "E2",
                     "Mức độ hài lòng về xử lý phản ánh, kiến nghị",
                     6,
+                    "ratio",
+                    {"of": 100},
                     "feedback_satisfaction",
-                    "Đánh giá hài lòng về xử lý phản ánh / số đánh giá (chờ kênh phản ánh).",
+                    basis=CRITERION,
+                    definition="Đánh giá hài lòng / số đánh giá câu trả lời phản ánh, kiến "
+                    "nghị trong kỳ. Điểm = tỷ lệ × 6 (điểm tối đa do nền tảng chọn). Đơn vị "
+                    "không có đánh giá trong kỳ: không áp dụng.",
+                    source=SOURCE_FEEDBACK,
                 ),
                 _c(
                     "E3",
@@ -598,10 +612,10 @@ QD766_V2: dict[str, Any] = {
                     "ratio",
                     {"of": 90},
                     "satisfaction_766",
-                    basis=APPROX,
+                    basis=CRITERION,
                     definition="100% − (tỷ lệ trễ hạn theo B1 + tỷ lệ hồ sơ bị đánh giá không "
-                    "hài lòng); đủ điểm từ 90% (tối đa 6/18 theo nguồn công bố). Xấp xỉ: chưa "
-                    "tính hồ sơ có phản ánh, khiếu nại.",
+                    "hài lòng hoặc có phản ánh, kiến nghị); đủ điểm từ 90% (tối đa 6/18 theo "
+                    "nguồn công bố).",
                 ),
             ],
         ),

@@ -145,6 +145,30 @@ FULL_PROCESS = "full_process"
 ADULTS_ONLINE = "adults_online"
 # A criterion the platform cannot measure yet ("unmeasured:<what>"): never scored
 UNMEASURED = "unmeasured"
+# Feedback and petitions (Decision 766, satisfaction group), from the feedback app's counters
+FEEDBACK_ON_TIME = "feedback_on_time"
+FEEDBACK_SATISFACTION = "feedback_satisfaction"
+# Criteria that do not apply to a unit with nothing to measure (no feedback handled or rated
+# in the period): not scored for that unit, rather than scored zero
+NOT_APPLICABLE_WHEN_EMPTY = frozenset({FEEDBACK_ON_TIME, FEEDBACK_SATISFACTION})
+
+
+def feedback_counts_by_path(*, start: dt.date, end: dt.date) -> dict[str, dict[str, int]]:
+    """The feedback counters of every unit holding feedback in the period, by unit path."""
+    from tinhso.feedback.selectors import feedback_figures
+
+    by_unit = feedback_figures(start=start, end=end).by_unit
+    paths = dict(OrgUnit.objects.filter(pk__in=list(by_unit)).values_list("pk", "path"))
+    return {paths[u]: counts for u, counts in by_unit.items() if u in paths}
+
+
+def feedback_ratio(key: str, counts: dict[str, int]) -> Ratio:
+    if key == FEEDBACK_ON_TIME:
+        return Ratio(Decimal(counts.get("handled_on_time", 0)), Decimal(counts.get("handled", 0)))
+    rated = counts.get("satisfied", 0) + counts.get("unsatisfied", 0)
+    return Ratio(Decimal(counts.get("satisfied", 0)), Decimal(rated))
+
+
 METRIC_NAMES = {
     **{k: m.name for k, m in METRICS.items()},
     FULL_PROCESS: "Tỷ lệ thủ tục cung cấp trực tuyến toàn trình",

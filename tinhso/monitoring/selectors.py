@@ -641,6 +641,19 @@ def index_values(
         return total
 
     counters = {u.pk: counters_of(u) for u in units} if by_path else {}
+    feedback_keys = {rollup.FEEDBACK_ON_TIME, rollup.FEEDBACK_SATISFACTION, "satisfaction_766"}
+    fb_by_path = (
+        rollup.feedback_counts_by_path(start=start, end=end) if keys & feedback_keys else {}
+    )
+
+    def feedback_of(u: OrgUnit) -> dict[str, int]:
+        total: dict[str, int] = defaultdict(int)
+        for p, c in fb_by_path.items():
+            if p == u.path or (not (own_only and u.parent_id is not None) and p.startswith(u.path)):
+                for k, v in c.items():
+                    total[k] += v
+        return total
+
     rep_ids = [
         c.indicator_id
         for c in components
@@ -660,8 +673,22 @@ def index_values(
         for u in units:
             if key.startswith(rollup.UNMEASURED):
                 out[(c.pk, u.pk)] = (None, "chưa đo được trên nền tảng", None)
+            elif key in (rollup.FEEDBACK_ON_TIME, rollup.FEEDBACK_SATISFACTION):
+                r = rollup.feedback_ratio(key, feedback_of(u))
+                out[(c.pk, u.pk)] = (
+                    (r.value, f"{r.numerator:.0f}/{r.denominator:.0f} phản ánh", None)
+                    if r.denominator
+                    else (None, "không có phản ánh trong kỳ: không áp dụng", None)
+                )
             elif key in rollup.METRICS:
-                r = rollup.metric_ratio(key, counters.get(u.pk) or rollup.counters_empty())
+                got = counters.get(u.pk) or rollup.counters_empty()
+                if key == "satisfaction_766":  # dossiers with a complaint count as disliked
+                    got = {
+                        **got,
+                        "ratings_unsatisfied": got["ratings_unsatisfied"]
+                        + feedback_of(u).get("dossiers_complained", 0),
+                    }
+                r = rollup.metric_ratio(key, got)
                 detail = (
                     f"{r.numerator:.0f}/{r.denominator:.0f}" if r.denominator else "không có hồ sơ"
                 )

@@ -39,7 +39,7 @@ from tinhso.monitoring.models import (
     ValueTransition,
 )
 from tinhso.monitoring.periods import Period, period_parse
-from tinhso.monitoring.rollup import UNMEASURED
+from tinhso.monitoring.rollup import NOT_APPLICABLE_WHEN_EMPTY, UNMEASURED
 from tinhso.monitoring.scoring import cohort_best, score_component, score_total
 from tinhso.monitoring.selectors import FIGURES_VERSION_KEY
 from tinhso.orgs.models import OrgUnit, Population
@@ -921,19 +921,24 @@ def index_compute(
     results: list[IndexResult] = []
     # a criterion the platform cannot measure is neither scored nor counted as zero: the
     # result is the points reached over the maximum of the measured criteria
+    # (and a criterion that does not apply to a unit, e.g. feedback when it had none, is
+    # left out of that unit's maximum)
     unmeasured = {c.pk for c in components if c.metric.startswith(UNMEASURED)}
-    measured_max = sum((c.max_points for c in components if c.pk not in unmeasured), Decimal(0))
     for unit, group in subjects:
         comp_rows = []
+        skipped = set(unmeasured)
         for c in components:
             raw, detail, evidence = values[(c.pk, unit.pk)]
+            if raw is None and c.metric in NOT_APPLICABLE_WHEN_EMPTY:
+                skipped.add(c.pk)
             pts = score_component(
                 rule=c.rule, value=raw, max_points=c.max_points, params=c.params, best=best[c.pk]
             )
             comp_rows.append((c, raw, pts, detail, evidence))
+        measured_max = sum((c.max_points for c in components if c.pk not in skipped), Decimal(0))
         total, scale = score_total(
-            (r[2] for r in comp_rows if r[0].pk not in unmeasured),
-            max_points=measured_max if unmeasured else methodology.max_points,
+            (r[2] for r in comp_rows if r[0].pk not in skipped),
+            max_points=measured_max if skipped else methodology.max_points,
         )
         res = IndexResult.objects.create(
             methodology=methodology,
@@ -943,7 +948,7 @@ def index_compute(
             score=scale,
             group=group,
             computed_at=now,
-            measured_max=measured_max if unmeasured else None,
+            measured_max=measured_max if skipped else None,
         )
         ComponentResult.objects.bulk_create(
             ComponentResult(
@@ -953,7 +958,7 @@ def index_compute(
                 points=pts,
                 detail=detail[:255],
                 evidence_value=evidence,
-                measured=c.pk not in unmeasured,
+                measured=c.pk not in skipped,
             )
             for c, raw, pts, detail, evidence in comp_rows
         )

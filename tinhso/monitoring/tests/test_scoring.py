@@ -214,7 +214,11 @@ def test_766_on_its_published_criteria(demo_orgs, monkeypatch):
     comps = {c.code: c for mi in m.main_indicators.all() for c in mi.components.all()}
     assert sum(c.max_points for c in comps.values()) == 100
     assert all(c.definition and c.basis and c.source for c in comps.values())
-    assert {k for k, c in comps.items() if c.basis == "unmeasured"} == UNMEASURED_766_V2
+    # E1, E2 (feedback) are measured, but do not apply to a unit that had no feedback
+    assert {k for k, c in comps.items() if c.basis == "unmeasured"} == UNMEASURED_766_V2 - {
+        "E1",
+        "E2",
+    }
     stttt = unit("74.STTTT")
     stat(stttt, dt.date(2024, 3, 4), **COUNTERS_766, finished_resupplied=5)
     monkeypatch.setattr(
@@ -230,6 +234,57 @@ def test_766_on_its_published_criteria(demo_orgs, monkeypatch):
     assert result.points == D("36.15")
     assert result.measured_max == D("44")
     assert result.score == D("0.8216")  # 36.15 / 44, not 36.15 / 100
+
+
+# With the unit's feedback of the year: 10 handled (8 on time), 4 ratings (3 satisfied), and
+# 2 dossiers with a complaint.
+# E1 feedback on time 8/10               80 %   ratio × 6                       4.80
+# E2 satisfied with the answers 3/4      75 %   ratio × 6                       4.50
+# E3 100 − (10+5+2+2)/100                81 %   ratio, full at 90 %, × 6        5.40
+# total 36.15 − 5.53 + 5.40 + 4.80 + 4.50 = 45.32 over 44 + 12 = 56 measured points.
+def test_766_feedback_criteria_from_the_feedback_counters(demo_orgs, monkeypatch):
+    from tinhso.feedback.models import FeedbackMonthlyStat
+
+    methodologies_install(codes=[QD766])
+    m = Methodology.objects.get(code=QD766)
+    stttt = unit("74.STTTT")
+    stat(stttt, dt.date(2024, 3, 4), **COUNTERS_766, finished_resupplied=5)
+    FeedbackMonthlyStat.objects.create(
+        org_unit=stttt,
+        month=dt.date(2024, 3, 1),
+        received=11,
+        handled=10,
+        handled_on_time=8,
+        handled_late=2,
+        satisfied=3,
+        unsatisfied=1,
+        dossiers_complained=2,
+    )
+    # another year and another unit: not counted
+    FeedbackMonthlyStat.objects.create(
+        org_unit=stttt, month=dt.date(2023, 12, 1), handled=50, handled_late=50
+    )
+    FeedbackMonthlyStat.objects.create(
+        org_unit=unit("74.STP"), month=dt.date(2024, 3, 1), handled=9, handled_late=9
+    )
+    monkeypatch.setattr(
+        rollup, "procedure_counts", lambda *, on: {stttt.pk: {"total": 20, "full_process": 15}}
+    )
+    index_compute(actor=None, methodology=m, year=2024)
+    result = IndexResult.objects.get(methodology=m, org_unit=stttt, period="2024")
+    rows = {
+        c.component.code: c
+        for c in ComponentResult.objects.filter(result=result).select_related("component")
+    }
+    assert (rows["E1"].points, rows["E2"].points, rows["E3"].points) == (
+        D("4.80"),
+        D("4.50"),
+        D("5.40"),
+    )
+    assert rows["E1"].measured and rows["E2"].measured
+    assert result.points == D("45.32")
+    assert result.measured_max == D("56")
+    assert result.score == D("0.8093")
 
 
 def test_dti_best_performer_over_reported_values(catalogue, user_named):

@@ -9,18 +9,16 @@ import datetime as dt
 import logging
 import re
 import secrets
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, cast
 
 from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.files.storage import Storage
 from django.core.files.uploadedfile import UploadedFile
 from django.core.validators import validate_email
-from django.db import InterfaceError, OperationalError, connection, transaction
+from django.db import connection, transaction
 from django.db.models import F, Field
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -48,6 +46,7 @@ from tinhso.feedback.selectors import (
     feedback_route_suggest,
     tracking_hash,
 )
+from tinhso.files import StoredFiles, atomic_with_files
 from tinhso.orgs.models import OrgUnit
 from tinhso.services import deadlines
 from tinhso.services.models import Dossier, Procedure
@@ -154,28 +153,6 @@ def feedback_stats_rebuild() -> int:
 # ---------------------------------------------------------------------------------------
 # Files: written inside the transaction, deleted again when it does not commit
 # ---------------------------------------------------------------------------------------
-
-StoredFiles = list[tuple[Storage, str]]
-
-
-@contextmanager
-def _atomic_with_files() -> Iterator[StoredFiles]:
-    stored: StoredFiles = []
-    body_done = False
-    try:
-        with transaction.atomic():
-            yield stored
-            body_done = True
-    except BaseException as exc:
-        if body_done and isinstance(exc, InterfaceError | OperationalError):
-            logger.warning("commit failed with an unknown outcome; kept %d files", len(stored))
-        else:
-            for storage, name in stored:
-                try:
-                    storage.delete(name)
-                except Exception:
-                    logger.exception("could not delete %s after a rolled-back change", name)
-        raise
 
 
 def _check_files(files: Sequence[UploadedFile]) -> list[CheckedUpload]:
@@ -424,7 +401,7 @@ def feedback_submit(
     office = feedback_office()
     code = secrets.token_urlsafe(12)
     procedure = data.procedure or (data.dossier.procedure if data.dossier else None)
-    with _atomic_with_files() as stored:
+    with atomic_with_files() as stored:
         fb = Feedback.objects.create(
             number=feedback_number_next(at=now),
             tracking_hash=tracking_hash(code),
@@ -492,7 +469,7 @@ def feedback_add_info(
     is recognised by login or by the tracking code."""
     text = _clean_text(text, field="text", label=_("nội dung bổ sung"), limit=TEXT_MAX)
     checked = _check_files(files)
-    with _atomic_with_files() as stored:
+    with atomic_with_files() as stored:
         fb = _lock(feedback_id, None)
         _check_sender(fb, user, code)
         if not fb.is_open:

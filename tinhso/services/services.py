@@ -15,16 +15,14 @@ import itertools
 import logging
 import re
 import secrets
-from collections.abc import Iterable, Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, cast
 
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.files.storage import Storage
-from django.db import InterfaceError, OperationalError, connection, transaction
+from django.db import connection, transaction
 from django.db.models import Count, F, Field, Q, Sum
 from django.db.models.functions import TruncMonth
 from django.urls import reverse
@@ -39,6 +37,7 @@ from tinhso.accounts.permissions import (
 )
 from tinhso.accounts.usertypes import AnyUser
 from tinhso.audit.services import audit_record
+from tinhso.files import StoredFiles, atomic_with_files
 from tinhso.orgs.models import OrgUnit
 from tinhso.orgs.selectors import valid_on_q
 from tinhso.services import deadlines
@@ -341,41 +340,6 @@ def _check_uploads(
     return checked
 
 
-StoredFiles = list[tuple[Storage, str]]
-
-
-@contextmanager
-def _atomic_with_files() -> Iterator[StoredFiles]:
-    """``transaction.atomic()`` for a change that also writes uploaded files to storage.
-    The files are written inside the transaction (before the rows that point at them
-    commit); the block collects them (``_store_files(stored=…)``) and if the transaction
-    does not commit they are deleted again, so a failure leaves neither rows nor files.
-    Use it as the outermost transaction: a rollback of an enclosing one is not seen."""
-    stored: StoredFiles = []
-    body_done = False
-    try:
-        with transaction.atomic():
-            yield stored
-            body_done = True
-    except BaseException as exc:
-        if body_done and isinstance(exc, InterfaceError | OperationalError):
-            # the COMMIT itself failed on the connection: it may have been applied, and the
-            # rows would then point at these files. Keep them: an orphan file can be cleaned
-            # up, a dossier without its documents cannot be repaired.
-            logger.warning("commit failed with an unknown outcome; kept %d files", len(stored))
-        else:
-            _discard_files(stored)
-        raise
-
-
-def _discard_files(stored: StoredFiles) -> None:
-    for storage, name in stored:
-        try:
-            storage.delete(name)
-        except Exception:  # the original error matters more; the orphan is logged
-            logger.exception("could not delete %s after a rolled-back change", name)
-
-
 def _store_files(
     *,
     dossier: Dossier,
@@ -385,7 +349,7 @@ def _store_files(
     stored: StoredFiles,
 ) -> list[DossierFile]:
     """Write the uploads to storage (each recorded in ``stored`` as soon as it is written,
-    for ``_atomic_with_files``), then insert their rows in one statement."""
+    for ``atomic_with_files``), then insert their rows in one statement."""
     rows = []
     for part, c in checked:
         row = DossierFile(
@@ -605,7 +569,7 @@ def dossier_draft_create(
     )
     user = cast(User, user)  # _online_checks admitted only an applicant's account
     start = _start_step(procedure)
-    with _atomic_with_files() as stored:
+    with atomic_with_files() as stored:
         dossier = _online_dossier(
             user=user,
             procedure=procedure,
@@ -726,7 +690,7 @@ def dossier_create_and_submit(
     )
     user = cast(User, user)  # _online_checks admitted only an applicant's account
     start = _start_step(procedure)
-    with _atomic_with_files() as stored:
+    with atomic_with_files() as stored:
         # row locks held until commit, taken as late as possible: the applicant-year row
         # (per applicant), the agency's daily counter, then the audit chain head
         _applicant_year_note(org_unit_id=org_unit.pk, applicant_id=user.pk, at=now)
@@ -862,7 +826,7 @@ def dossier_register_in_person(
     cleaned = eform_validate(procedure=procedure, data=form_data)
     checked = _check_uploads(procedure=procedure, files=files, require_all=False)
     start = _start_step(procedure)
-    with _atomic_with_files() as stored:
+    with atomic_with_files() as stored:
         dossier = Dossier.objects.create(
             procedure=procedure,
             process=start.process,
@@ -1032,7 +996,7 @@ def dossier_act(
     ``request_fee`` action follows in the same transaction (status 6, clock paused).
     ``post_ref``: the tracking reference for ``send_post``."""
     comment = (comment or "").strip()
-    with _atomic_with_files() as stored:
+    with atomic_with_files() as stored:
         dossier = _lock_dossier(dossier_id)
         if (
             dossier is None
@@ -1378,7 +1342,7 @@ def dossier_result_prepare(
 
     if (upload is None) == (not generate):
         raise ValidationError(_("Hãy chọn tệp kết quả (PDF) hoặc tạo kết quả từ mẫu."))
-    with _atomic_with_files() as stored:
+    with atomic_with_files() as stored:
         dossier = _lock_dossier(dossier_id)
         if dossier is None or not dossier_visible(user=user, dossier=dossier):
             raise PermissionDenied(_("Không tìm thấy hồ sơ."))

@@ -13,6 +13,7 @@ from django.db import OperationalError, connection
 
 from tinhso.audit.models import AuditEntry
 from tinhso.audit.selectors import audit_chain_verify
+from tinhso.files import atomic_with_files
 from tinhso.services import services as svc
 from tinhso.services.models import (
     Dossier,
@@ -281,7 +282,7 @@ def test_commit_failure_with_unknown_outcome_keeps_the_files(settings, monkeypat
         stored.append((default_storage, name))
         return name
 
-    with pytest.raises(RuntimeError), svc._atomic_with_files() as stored:
+    with pytest.raises(RuntimeError), atomic_with_files() as stored:
         before = write(stored, "a.txt")
         raise RuntimeError
     assert not default_storage.exists(before)
@@ -290,7 +291,7 @@ def test_commit_failure_with_unknown_outcome_keeps_the_files(settings, monkeypat
         raise OperationalError("server closed the connection unexpectedly")
 
     monkeypatch.setattr(connection, "commit", commit_fails)
-    with pytest.raises(OperationalError), svc._atomic_with_files() as stored:
+    with pytest.raises(OperationalError), atomic_with_files() as stored:
         kept = write(stored, "b.txt")
     assert default_storage.exists(kept)
 

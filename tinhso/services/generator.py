@@ -43,7 +43,7 @@ from typing import Any, TextIO
 
 from django.contrib.auth import get_user_model
 from django.db import connection, transaction
-from django.db.models import Max, Model
+from django.db.models import ForeignObjectRel, Max, Model
 from django.utils import timezone
 
 from tinhso.audit.services import audit_record
@@ -548,16 +548,36 @@ def _applicant_name(rng: random.Random, business: bool) -> str:
 # ---------------------------------------------------------------------------------------
 
 
+def _referencing_models(models: Sequence[type[Model]]) -> set[type[Model]]:
+    """Every other model whose rows point, directly or through another, at ``models``
+    (including relations declared with ``related_name="+"``)."""
+    found: set[type[Model]] = set()
+    todo = list(models)
+    while todo:
+        m = todo.pop()
+        for rel in m._meta.get_fields(include_hidden=True):
+            other = rel.related_model if isinstance(rel, ForeignObjectRel) else None
+            if isinstance(other, type) and other not in models and other not in found:
+                found.add(other)
+                todo.append(other)
+    return found
+
+
 def generated_delete() -> None:
     """Remove dossiers marked as demo (with their history), ``gen.`` applicants and ``GEN.``
     procedures; the aggregates are rebuilt by the next generation."""
     user_model = get_user_model()
     with transaction.atomic():
-        if _is_pg() and not Dossier.objects.filter(is_demo=False).exists():
-            tables = [
-                m._meta.db_table
-                for m in (DossierEvent, DossierPause, DossierFile, DossierCounter, Dossier)
-            ]
+        truncated = (DossierEvent, DossierPause, DossierFile, DossierCounter, Dossier)
+        # rows of other apps that point at dossiers or their history (the portal outbox,
+        # feedback about a dossier, …): TRUNCATE only when none exist
+        referencing = _referencing_models(truncated)
+        if (
+            _is_pg()
+            and not Dossier.objects.filter(is_demo=False).exists()
+            and not any(m._default_manager.exists() for m in referencing)
+        ):
+            tables = [m._meta.db_table for m in truncated] + [m._meta.db_table for m in referencing]
             with connection.cursor() as cur:
                 cur.execute("TRUNCATE " + ", ".join(f'"{t}"' for t in tables))
         else:

@@ -62,7 +62,8 @@ def test_payload_fields_as_the_portal_uses_them(submit_birth, user_named):
     assert sync["TrangThaiHoSo"] == Status.NEW and sync["HinhThuc"] == 2
     assert sync["LoaiDoiTuong"] in (1, 2) and sync["ChuHoSo"] == d.applicant_name
     assert re.fullmatch(r"\d{14}", sync["NgayTiepNhan"])
-    local = timezone.localtime(d.submitted_at)  # Asia/Ho_Chi_Minh, not UTC
+    # the dossier as it stands at delivery (already received), in Asia/Ho_Chi_Minh, not UTC
+    local = timezone.localtime(d.received_at or d.submitted_at)
     assert sync["NgayTiepNhan"] == local.strftime("%Y%m%d%H%M%S")
     assert sync["TaiLieuNop"] and sync["DonViXuLy"]
     progress = SandboxReceipt.objects.get(service="CapNhatTienDoHoSoMC").payload

@@ -24,8 +24,7 @@ from tinhso.accounts.oidc import Identity
 from tinhso.accounts.services import (
     IdentityError,
     IdentityLinkRequired,
-    business_register,
-    citizen_register,
+    applicant_register,
     identity_link,
     identity_login,
     identity_refusal_record,
@@ -57,16 +56,20 @@ def register(request: HttpRequest, kind: str = "citizen") -> HttpResponse:
         form.add_error(None, _("Bạn đã thử đăng ký quá nhiều lần, vui lòng thử lại sau."))
         return render(request, "accounts/register.html", {"form": form, "kind": kind}, status=429)
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
         try:
-            user = business_register(**data) if kind == "business" else citizen_register(**data)
+            applicant_register(kind=kind, data=form.cleaned_data)
         except ValidationError as exc:
             _apply_errors(form, exc)
         else:
-            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-            messages.success(request, _("Đăng ký tài khoản thành công."))
-            return redirect("web:dashboard")
+            # the same answer whether the account was created or the ID number already had
+            # one (its owner is told by e-mail): the form is no oracle of who has an account
+            return redirect("accounts:register_done")
     return render(request, "accounts/register.html", {"form": form, "kind": kind})
+
+
+@require_GET
+def register_done(request: HttpRequest) -> HttpResponse:
+    return render(request, "accounts/register_done.html")
 
 
 # --- Login through an OpenID Connect provider (VNeID, the province's directory) -------------

@@ -220,6 +220,18 @@ def official_create(
     )
 
 
+def membership_check(
+    *, user: User, role: str, valid_from: dt.date | None = None, valid_to: dt.date | None = None
+) -> None:
+    """The rules of a role grant (also asked by the admin's form before it saves)."""
+    if not user.is_official:
+        raise ValidationError(_("Chỉ tài khoản cán bộ mới được phân công vào đơn vị."))
+    if role not in Role.values:
+        raise ValidationError(_("Vai trò không hợp lệ."))
+    if valid_from is not None and valid_to is not None and valid_to <= valid_from:
+        raise ValidationError(_("Ngày kết thúc phân công phải sau ngày bắt đầu."))
+
+
 @transaction.atomic
 def membership_add(
     *,
@@ -228,13 +240,15 @@ def membership_add(
     org_unit: OrgUnit,
     role: str,
     title: str = "",
+    valid_from: dt.date | None = None,
+    valid_to: dt.date | None = None,
 ) -> Membership:
-    if not user.is_official:
-        raise ValidationError(_("Chỉ tài khoản cán bộ mới được phân công vào đơn vị."))
-    if role not in Role.values:
-        raise ValidationError(_("Vai trò không hợp lệ."))
+    membership_check(user=user, role=role, valid_from=valid_from, valid_to=valid_to)
     membership, created = Membership.objects.get_or_create(
-        user=user, org_unit=org_unit, role=role, defaults={"title": title}
+        user=user,
+        org_unit=org_unit,
+        role=role,
+        defaults={"title": title, "valid_from": valid_from, "valid_to": valid_to},
     )
     if created:
         audit_record(
@@ -242,7 +256,13 @@ def membership_add(
             action="membership.add",
             obj=membership,
             org_unit=org_unit,
-            after={"user": user.username, "role": role, "org_unit": org_unit.code},
+            after={
+                "user": user.username,
+                "role": role,
+                "org_unit": org_unit.code,
+                "valid_from": valid_from,
+                "valid_to": valid_to,
+            },
         )
     return membership
 

@@ -16,7 +16,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from tinhso.accounts.models import Role, User
+from tinhso.accounts.models import Role
 from tinhso.accounts.permissions import permission_register, user_can
 from tinhso.accounts.usertypes import AnyUser
 from tinhso.services.models import ActorRole, Process, ProcessAction, ProcessStep, Status
@@ -26,6 +26,15 @@ from tinhso.services.models import ActorRole, Process, ProcessAction, ProcessSte
 permission_register("services.act.officer", roles=[Role.OFFICER, Role.HEAD])
 permission_register("services.act.head", roles=[Role.HEAD])
 permission_register("services.queue", roles=[Role.OFFICER, Role.HEAD, Role.ADMIN])
+# A dossier: its applicant sees it; officials of its unit's scope see it once submitted
+# (never an applicant's draft). The applicant's own steps (withdraw, supplement, ...).
+permission_register(
+    "services.dossier.view",
+    roles=[Role.OFFICER, Role.HEAD, Role.ADMIN],
+    owner="applicant",
+    owner_only={"status": Status.DRAFT},
+)
+permission_register("services.act.applicant", roles=[], owner="applicant")
 permission_register("services.register_in_person", roles=[Role.OFFICER, Role.HEAD])
 permission_register("services.catalogue_manage", roles=[Role.ADMIN])
 # settling imported times and fees that the source left unclear (the catalogue review page)
@@ -315,11 +324,7 @@ def procedure_process(*, procedure: Any) -> Process:
 def action_allowed(*, user: AnyUser | None, action: ProcessAction, dossier: Any) -> bool:
     """May ``user`` take ``action`` on ``dossier`` (role and unit scope)?"""
     if action.role == ActorRole.APPLICANT:
-        return bool(
-            isinstance(user, User)
-            and dossier.applicant_id is not None
-            and dossier.applicant_id == user.pk
-        )
+        return user_can(user=user, action="services.act.applicant", obj=dossier)
     if action.role == ActorRole.SYSTEM:
         return False  # only integrations (payments, signing) call these, never a person
     perm = ROLE_PERMISSION.get(action.role)

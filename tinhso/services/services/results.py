@@ -228,7 +228,7 @@ def dossier_result_download(
         doc = signed_document_get(sha256=dossier.result_ref) if dossier.result_digital else None
         if doc is None or dossier.status not in (Status.PROCESSED, Status.RETURNED):
             raise ValidationError(_("Hồ sơ chưa có kết quả điện tử để tải về."))
-        is_applicant = dossier.applicant_id is not None and dossier.applicant_id == user.pk
+        is_applicant = user_can(user=user, action="services.act.applicant", obj=dossier)
         first = is_applicant and dossier.result_downloaded_at is None
         if first:
             Dossier.objects.filter(pk=dossier.pk).update(result_downloaded_at=timezone.now())

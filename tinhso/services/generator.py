@@ -73,6 +73,8 @@ from tinhso.services.workflow import DEFAULT_ACTIONS, procedure_process, process
 
 TZ_OFFSET = 7 * 3600  # Asia/Ho_Chi_Minh has no DST
 DAY = 86400
+# office hours, seconds after local midnight (morning and afternoon)
+OFFICE_PERIODS = ((7 * 3600 + 1800, 11 * 3600 + 1800), (13 * 3600, 17 * 3600))
 GEN_USER_PREFIX = "gen."
 GEN_PROCEDURE_PREFIX = "GEN."
 DEFAULT_BUDGET_MINUTES = 5 * 480
@@ -1072,6 +1074,23 @@ class _LegalClock:
     def _dt(sec: int) -> dt.datetime:
         return dt.datetime.fromtimestamp(sec, dt.UTC)
 
+    def office_time(self, sec: int) -> int:
+        """``sec`` itself when it falls in office hours (07:30–11:30, 13:00–17:00 local, on a
+        working day), else a moment early in the next office period: a head signs at work,
+        not at 3 a.m. or on a Sunday. The minutes after the opening vary with ``sec``."""
+        local = sec + TZ_OFFSET
+        day, clock = divmod(local, DAY)
+        jitter = sec % 5400  # up to 1 h 30 after opening
+        for _ in range(30):  # the next working day is never a month away
+            if self.cal.is_working_day(dt.date(1970, 1, 1) + dt.timedelta(days=day)):
+                for start, end in OFFICE_PERIODS:
+                    if clock < start:
+                        return day * DAY + start + min(jitter, end - start - 60) - TZ_OFFSET
+                    if clock < end:  # inside a period (on the first day: ``sec`` itself)
+                        return day * DAY + clock - TZ_OFFSET
+            day, clock = day + 1, 0
+        return sec
+
     def due(self, received: int, duration: Duration, pauses: Sequence[tuple[int, int, int]]) -> int:
         # a dossier asks up to three times (at receipt, before it finishes, at ``now``),
         # mostly with the same pauses: answer repeats from the last few questions
@@ -1336,7 +1355,7 @@ def _generate_dossiers(
                         finish = target - int(rand() * 8 * 3600)
                     else:
                         finish = t + int(rand() * max(60, target_day * DAY - TZ_OFFSET - t))
-                    finish = max(finish, t + 300)
+                    finish = legal.office_time(max(finish, t + 300))
                     if rand() < STOPPED_SHARE:
                         ev.append(
                             (

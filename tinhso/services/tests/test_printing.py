@@ -139,3 +139,34 @@ def test_the_overlap_check_catches_overprinting(tmp_path):
     c.drawString(150, 700, "Nguyễn Minh Khang")
     c.save()
     assert _overlaps(_words(buf.getvalue(), tmp_path))
+
+
+def test_generated_result_never_prints_the_parents_id_as_the_childs(
+    birth, submit_birth, user_named, tmp_path
+):
+    """A birth certificate drafted from the template: the child's data first; the parent's
+    ID number only on a line saying it is the applicant's."""
+    d = submit_birth()
+    d = dossier_act(
+        user=user_named("canbo.dian"), dossier_id=d.pk, action_code="receive", version=d.version
+    )
+    assert d.applicant_id_number  # the parent's (congdan's) ID number
+    draft = dossier_result_prepare(user=user_named("canbo.dian"), dossier_id=d.pk, generate=True)
+    if not shutil.which("pdftotext"):
+        cannot_run("pdftotext (poppler-utils) is not installed")
+    path = tmp_path / "ket-qua.pdf"
+    with draft.file.open("rb") as fh:
+        path.write_bytes(fh.read())
+    lines = [
+        line.strip()
+        for line in subprocess.run(
+            ["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, check=True
+        ).stdout.splitlines()
+        if line.strip()
+    ]
+    with_id = [line for line in lines if d.applicant_id_number in line]
+    assert with_id and all("người nộp" in line for line in with_id), with_id
+    child = next(i for i, line in enumerate(lines) if "Nguyễn Minh Khang" in line)
+    parent = next(i for i, line in enumerate(lines) if d.applicant_id_number in line)
+    assert parent > child  # the subject first, the applicant after
+    assert "05/01/2026" in "\n".join(lines)  # the child's birth date as people write it

@@ -14,6 +14,7 @@ from dataclasses import asdict, dataclass
 
 from django.conf import settings
 from django.core.mail import send_mail
+from django.utils.translation import gettext as _
 
 from tinhso.jobs.channels import sms_send
 
@@ -90,16 +91,17 @@ def notify_status_change(
 
     link = absolute_url(f"/dich-vu-cong/tra-cuu/?so={number}")
     body = [
-        f"Hồ sơ số {number}: {action_name}.",
-        f"Trạng thái hiện tại: {status_label}.",
+        _("Hồ sơ số %(number)s: %(action)s.") % {"number": number, "action": action_name},
+        _("Trạng thái hiện tại: %(status)s.") % {"status": status_label},
     ]
     if comment:
-        body.append(f"Ghi chú của cơ quan: {comment}")
-    body.append(f"Tra cứu: {link}")
+        body.append(_("Ghi chú của cơ quan: %(comment)s") % {"comment": comment})
+    body.append(_("Tra cứu: %(link)s") % {"link": link})
     n = Notification(
         email=email,
         phone=phone,
-        subject=f"[Tỉnh Số] Hồ sơ {number}: {status_label}",
+        subject=_("[Tỉnh Số] Hồ sơ %(number)s: %(status)s")
+        % {"number": number, "status": status_label},
         body="\n".join(body),
         dossier_number=number,
         sms=f"Ho so {number}: {status_label}. Tra cuu: {link}",

@@ -50,3 +50,13 @@ def num(value: Decimal | None) -> str:
 def procedure_guide(procedure: Procedure) -> ProcedureGuide:
     """``{% procedure_guide procedure as guide %}``: the procedure's short guide."""
     return guide_build(procedure=procedure)
+
+
+@register.filter
+def stored_label(value: str) -> str:
+    """A name stored in the platform's own words (a default process step or action, kept in
+    Vietnamese in the database) in the reader's language, when the catalogue has it; a name
+    an official typed stays as typed."""
+    from django.utils.translation import gettext
+
+    return gettext(value) if value else ""

@@ -521,3 +521,51 @@ def identity_link(*, identity: Identity, user: User, officials: bool, ip: str = 
             ip=ip or None,
         )
     return user
+
+
+# --- The user's own account: password, notification preferences --------------------------
+
+
+def user_password_change(*, user: User, old_password: str, new_password: str) -> User:
+    """Change the signed-in user's password after checking the current one; the new one
+    passes the password validators and differs from the old. The caller keeps the session
+    (``update_session_auth_hash``)."""
+    if not user.has_usable_password():
+        raise ValidationError(
+            {
+                "old_password": _(
+                    "Tài khoản này đăng nhập bằng định danh điện tử, không có mật khẩu."
+                )
+            }
+        )
+    if not user.check_password(old_password or ""):
+        raise ValidationError({"old_password": _("Mật khẩu hiện tại không đúng.")})
+    if not new_password:
+        raise ValidationError({"new_password1": _("Vui lòng nhập mật khẩu mới.")})
+    if new_password == old_password:
+        raise ValidationError({"new_password1": _("Mật khẩu mới phải khác mật khẩu hiện tại.")})
+    try:
+        validate_password(new_password, user)
+    except ValidationError as exc:
+        raise ValidationError({"new_password1": exc.messages}) from exc
+    with transaction.atomic():
+        user.set_password(new_password)
+        user.save(update_fields=["password"])
+        audit_record(actor=user, action="user.password_change", obj=user)
+    return user
+
+
+NOTIFY_FIELDS = {"email": "notify_email", "sms": "notify_sms"}
+
+
+def user_notify_prefs_set(*, user: User, email: bool, sms: bool) -> User:
+    """Which channels may carry the user's notifications (e-mail, SMS)."""
+    before = {name: getattr(user, field) for name, field in NOTIFY_FIELDS.items()}
+    after = {"email": bool(email), "sms": bool(sms)}
+    if before == after:
+        return user
+    with transaction.atomic():
+        user.notify_email, user.notify_sms = after["email"], after["sms"]
+        user.save(update_fields=["notify_email", "notify_sms"])
+        audit_record(actor=user, action="user.notify_prefs", obj=user, before=before, after=after)
+    return user

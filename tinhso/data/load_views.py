@@ -10,7 +10,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from tinhso.data.loads import datastore_load_get
+from tinhso.data.selectors import datastore_load_get
 
 
 @login_required

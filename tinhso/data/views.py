@@ -66,6 +66,7 @@ from tinhso.data.selectors import (
     usage_for_owner,
 )
 from tinhso.data.services import (
+    TABULAR_FORMATS,
     DatastoreLoadError,
     access_request_create,
     access_request_decide,
@@ -77,11 +78,13 @@ from tinhso.data.services import (
     dataset_create,
     dataset_delete,
     dataset_update,
+    datastore_load_request,
     grant_create,
     grant_revoke,
     resource_add_upload,
     resource_delete,
     resource_replace_upload,
+    upload_is_tabular,
 )
 from tinhso.dbrouter import reads_from_replica
 from tinhso.orgs.models import OrgUnit
@@ -743,6 +746,15 @@ def resource_add_view(request: HttpRequest, name: str) -> HttpResponse:
         if form.is_valid():
             data = form.cleaned_data
             try:
+                if upload_is_tabular(upload=data["file"]):  # loaded by a worker
+                    load = datastore_load_request(
+                        actor=request.user,
+                        dataset=dataset,
+                        name=data["name"],
+                        description=data["description"],
+                        upload=data["file"],
+                    )
+                    return redirect("data:load_status", name=dataset.name, load_id=load.uuid)
                 _resource, loaded = resource_add_upload(
                     actor=request.user,
                     dataset=dataset,
@@ -784,9 +796,15 @@ def resource_replace_view(request: HttpRequest, name: str, rid: str) -> HttpResp
     status = 200
     if request.method == "POST":
         if form.is_valid():
+            upload = form.cleaned_data["file"]
             try:
+                if resource.format in TABULAR_FORMATS:  # loaded by a worker
+                    load = datastore_load_request(
+                        actor=request.user, dataset=dataset, resource=resource, upload=upload
+                    )
+                    return redirect("data:load_status", name=dataset.name, load_id=load.uuid)
                 loaded = resource_replace_upload(
-                    actor=request.user, resource=resource, upload=form.cleaned_data["file"]
+                    actor=request.user, resource=resource, upload=upload
                 )
             except DatastoreLoadError as exc:
                 report = exc.report

@@ -14,10 +14,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django_tasks_db.models import DBTaskResult
 
 from tinhso.audit.models import AuditEntry
-from tinhso.data import loads, tabular
+from tinhso.data import tabular
 from tinhso.data.models import DatastoreLoad, DatastoreRow, DatastoreTable, Resource
 from tinhso.data.selectors import datastore_table
-from tinhso.data.services import datastore_load
+from tinhso.data.services import datastore_load, loads
 from tinhso.data.tests.conftest import make_dataset, make_resource
 from tinhso.jobs.testing import queue_drain
 from tinhso.testing import files_on_both
@@ -74,7 +74,7 @@ def test_worker_builds_the_new_version_while_the_old_one_stays_live(
     assert default_storage.exists(load.file.name)  # the upload waits in shared storage
 
     # batches of 2 rows, each committed with the progress; look at row 5 what others see
-    import tinhso.data.services as data_services
+    import tinhso.data.services.datastore as data_services
 
     monkeypatch.setattr(data_services, "BATCH", 2)
     seen: list[tuple[int, int, str, int | None]] = []
@@ -158,7 +158,7 @@ def test_a_crash_mid_load_removes_the_partial_version_and_the_retry_completes(
 ):
     from django.utils import timezone
 
-    import tinhso.data.services as data_services
+    import tinhso.data.services.datastore as data_services
 
     monkeypatch.setattr(data_services, "BATCH", 2)
     load = loads.datastore_load_request(

@@ -15,10 +15,9 @@ from typing import Any
 import pytest
 from django.core.files.uploadedfile import UploadedFile
 
-from tinhso.data import loads
 from tinhso.data.models import DatastoreLoad, DatastoreRow, Keyword
 from tinhso.data.selectors import datastore_table
-from tinhso.data.services import datastore_load
+from tinhso.data.services import datastore_load, loads
 from tinhso.data.tests.conftest import make_dataset, make_resource
 from tinhso.jobs.tests.test_engine import _worker
 

@@ -31,6 +31,11 @@ from django.utils.translation import gettext as _
 from tinhso.audit.services import audit_record
 from tinhso.data import tabular
 from tinhso.data.models import Dataset, DatastoreLoad, DatastoreRow, DatastoreTable, Resource
+from tinhso.data.services import datastore as _datastore
+from tinhso.data.services.catalogue import _hash_file, resource_add, resource_delete
+from tinhso.data.services.common import _require
+from tinhso.data.services.datastore import TABULAR_FORMATS, _upload_to
+from tinhso.data.services.uploads import _check_upload_size
 from tinhso.data.text import fold
 from tinhso.files import atomic_with_files
 
@@ -44,12 +49,6 @@ class LoadRefusedError(Exception):
         super().__init__(message)
         self.message = message
         self.bad_rows = bad_rows or []
-
-
-def _svc() -> Any:
-    from tinhso.data import services
-
-    return services
 
 
 def datastore_load_request(
@@ -68,14 +67,13 @@ def datastore_load_request(
     from tinhso.data.tasks import datastore_load_run
     from tinhso.jobs.engine import enqueue
 
-    svc = _svc()
-    svc._require(actor, "data.manage", dataset.org_unit)
-    svc._check_upload_size(upload)
+    _require(actor, "data.manage", dataset.org_unit)
+    _check_upload_size(upload)
     try:
         fmt = tabular.format_from_filename(upload.name or "")
     except tabular.TabularError as exc:
         raise ValidationError({"file": exc.message}) from exc
-    if fmt not in svc.TABULAR_FORMATS:
+    if fmt not in TABULAR_FORMATS:
         raise ValidationError({"file": _("Chỉ tệp CSV, XLSX, JSON được nạp vào kho dữ liệu.")})
     if resource is not None and fmt != resource.format:
         raise ValidationError(
@@ -88,7 +86,7 @@ def datastore_load_request(
             }
         )
     with tempfile.TemporaryDirectory() as tmp:
-        target = svc._upload_to(upload, Path(tmp))
+        target = _upload_to(upload, Path(tmp))
         try:
             tabular.check_content(target, fmt)
         except tabular.TabularError as exc:
@@ -96,7 +94,7 @@ def datastore_load_request(
         with atomic_with_files() as stored:
             new_resource = resource is None
             if resource is None:
-                resource = svc.resource_add(
+                resource = resource_add(
                     actor=actor, dataset=dataset, name=name, format=fmt, description=description
                 )
             load = DatastoreLoad(
@@ -182,7 +180,7 @@ def _fail(load: DatastoreLoad, message: str, bad_rows: list[tabular.BadRow] | No
             and not resource.tables.filter(is_current=True).exists()
         ):
             # the resource was added for this load: all or nothing, as before the worker
-            _svc().resource_delete(actor=None, resource=resource)
+            resource_delete(actor=None, resource=resource)
 
 
 def _bad_rows_message(bad_count: int, bad_rows: list[tabular.BadRow]) -> str:
@@ -195,7 +193,6 @@ def _bad_rows_message(bad_count: int, bad_rows: list[tabular.BadRow]) -> str:
 
 
 def _build(load: DatastoreLoad, path: Path) -> None:
-    svc = _svc()
     resource = load.resource
     assert resource is not None
     try:
@@ -206,7 +203,7 @@ def _build(load: DatastoreLoad, path: Path) -> None:
         raise LoadRefusedError(_bad_rows_message(scan.bad_count, scan.bad_rows), scan.bad_rows)
     columns = [c.as_dict() for c in scan.columns]
     DatastoreLoad.objects.filter(pk=load.pk).update(rows_total=scan.rows)
-    size, digest = svc._hash_file(path)
+    size, digest = _hash_file(path)
     with transaction.atomic():
         locked = Resource.objects.select_for_update().get(pk=resource.pk)
         version = (locked.tables.aggregate(m=Max("version"))["m"] or 0) + 1
@@ -243,7 +240,7 @@ def _build(load: DatastoreLoad, path: Path) -> None:
             batch.append(
                 DatastoreRow(table=table, row_no=row_no, data=record, search=search, folded=folded)
             )
-            if len(batch) >= svc.BATCH:
+            if len(batch) >= _datastore.BATCH:
                 flush()
         if batch:
             flush()
@@ -300,10 +297,10 @@ def _make_current(
     )
 
 
-def datastore_load_get(*, dataset: Dataset, load_uuid: Any) -> DatastoreLoad | None:
-    """A dataset's load by its public id (for the progress page)."""
-    return (
-        DatastoreLoad.objects.select_related("resource")
-        .filter(dataset=dataset, uuid=load_uuid)
-        .first()
-    )
+def upload_is_tabular(*, upload: Any) -> bool:
+    """Whether an upload goes to the datastore (through a worker) by its name; its content
+    is checked by ``datastore_load_request``."""
+    try:
+        return tabular.format_from_filename(upload.name or "") in TABULAR_FORMATS
+    except tabular.TabularError:
+        return False

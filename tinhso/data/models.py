@@ -442,3 +442,61 @@ class AccessLog(models.Model):
     @property
     def org_unit(self) -> object:
         return self.owner_unit
+
+
+class DatastoreLoad(models.Model):
+    """A datastore load run by a worker: the uploaded file waits in storage, the worker
+    builds the new version in batches (each committed, with the progress) and makes it
+    current in one short transaction at the end; until then the previous version stays live."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Đang chờ")
+        RUNNING = "running", _("Đang nạp")
+        DONE = "done", _("Đã nạp xong")
+        FAILED = "failed", _("Không nạp được")
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    resource = models.ForeignKey(
+        Resource, on_delete=models.SET_NULL, null=True, blank=True, related_name="loads"
+    )
+    dataset = models.ForeignKey(Dataset, on_delete=models.CASCADE, related_name="loads")
+    new_resource = models.BooleanField(default=False)  # the resource was added for this load
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True
+    )
+    file = models.FileField(upload_to="data/loads/%Y/%m/", max_length=255)
+    filename = models.CharField(max_length=255)
+    types = models.JSONField(default=dict, blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
+    rows_total = models.PositiveIntegerField(null=True, blank=True)
+    rows_done = models.PositiveIntegerField(default=0)
+    table = models.ForeignKey(
+        DatastoreTable, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    version = models.PositiveIntegerField(null=True, blank=True)
+    bad_count = models.PositiveIntegerField(default=0)
+    bad_rows = models.JSONField(default=list, blank=True)  # [[line, reason], ...]
+    error = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("lượt nạp dữ liệu")
+        verbose_name_plural = _("lượt nạp dữ liệu")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.filename} ({self.status})"
+
+    @property
+    def finished(self) -> bool:
+        return self.status in (self.Status.DONE, self.Status.FAILED)
+
+    @property
+    def percent(self) -> int:
+        if self.status == self.Status.DONE:
+            return 100
+        if not self.rows_total:
+            return 0
+        return min(99, self.rows_done * 100 // self.rows_total)

@@ -24,6 +24,7 @@ from tinhso.data.models import (
     AccessRequest,
     ClientSystem,
     Dataset,
+    DatastoreLoad,
     DatastoreRow,
     DatastoreTable,
     Grant,
@@ -535,3 +536,12 @@ def accesslog_verify(*, batch_size: int = 2000) -> list[LogProblem]:
     if head is not None and (head.seq != last or head.last_hash != prev_hash):
         problems.append(LogProblem(head.seq, "mục cuối của chuỗi bị xóa hoặc thay đổi"))
     return problems
+
+
+def datastore_load_get(*, dataset: Dataset, load_uuid: Any) -> DatastoreLoad | None:
+    """A dataset's load by its public id (for the progress page)."""
+    return (
+        DatastoreLoad.objects.select_related("resource")
+        .filter(dataset=dataset, uuid=load_uuid)
+        .first()
+    )

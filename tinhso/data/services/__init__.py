@@ -34,6 +34,11 @@ from tinhso.data.services.gateway import (
     lgsp_token_scopes,
     rate_limit,
 )
+from tinhso.data.services.loads import (
+    datastore_load_execute,
+    datastore_load_request,
+    upload_is_tabular,
+)
 from tinhso.data.services.sharing import (
     KEY_PREFIX,
     access_request_create,
@@ -72,6 +77,8 @@ __all__ = [
     "dataset_delete",
     "dataset_update",
     "datastore_load",
+    "datastore_load_execute",
+    "datastore_load_request",
     "datastore_load_upload",
     "grant_create",
     "grant_revoke",
@@ -85,4 +92,5 @@ __all__ = [
     "resource_add_upload",
     "resource_delete",
     "resource_replace_upload",
+    "upload_is_tabular",
 ]

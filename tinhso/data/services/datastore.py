@@ -99,11 +99,40 @@ def datastore_load(
             % {"f": resource.format},
             report,
         )
-    new_file = path is not None
-    if path is None:
-        if not resource.file:
-            raise DatastoreLoadError(_("Tài nguyên chưa có tệp để nạp."), report)
-        path = Path(resource.file.path)
+    options: dict[str, Any] = {
+        "encoding": encoding,
+        "types": types,
+        "max_bad_rows": max_bad_rows,
+        "progress": progress,
+        "on_total": on_total,
+    }
+    if path is not None:
+        return _load_file(actor, resource, report, path=path, new_file=True, **options)
+    if not resource.file:
+        raise DatastoreLoadError(_("Tài nguyên chưa có tệp để nạp."), report)
+    # the stored file may be in object storage (no local path): load a local copy
+    with tempfile.TemporaryDirectory() as tmp:
+        local = Path(tmp) / (get_valid_filename(Path(resource.file.name).name) or "tai-lieu")
+        with resource.file.open("rb") as src, local.open("wb") as out:
+            shutil.copyfileobj(src, out, 1 << 20)
+        resource.file.close()
+        return _load_file(actor, resource, report, path=local, new_file=False, **options)
+
+
+def _load_file(
+    actor: Any,
+    resource: Resource,
+    report: LoadReport,
+    *,
+    path: Path,
+    new_file: bool,
+    encoding: str | None,
+    types: dict[str, str] | None,
+    max_bad_rows: int,
+    progress: Callable[[int], None] | None,
+    on_total: Callable[[int], None] | None,
+) -> LoadReport:
+    dataset = resource.dataset
     try:
         scan = tabular.scan(path, resource.format, encoding=encoding, types=types)
     except tabular.TabularError as exc:

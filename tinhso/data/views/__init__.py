@@ -1,6 +1,7 @@
 """Portal pages (catalogue, dataset, agency, access requests, client systems, usage) and the
 DCAT-AP endpoints. Views only translate HTTP; rules live in services and selectors."""
 
+from tinhso.data.views.loads import load_status
 from tinhso.data.views.portal import (
     FACETS,
     PAGE_SIZE,
@@ -50,6 +51,7 @@ __all__ = [
     "dataset_rdf",
     "grant_create_view",
     "grant_revoke_view",
+    "load_status",
     "manage_clients",
     "manage_datasets",
     "manage_requests",

@@ -34,14 +34,17 @@ from tinhso.data.selectors import (
     units_managed,
 )
 from tinhso.data.services import (
+    TABULAR_FORMATS,
     DatastoreLoadError,
     dataset_archive,
     dataset_create,
     dataset_delete,
     dataset_update,
+    datastore_load_request,
     resource_add_upload,
     resource_delete,
     resource_replace_upload,
+    upload_is_tabular,
 )
 from tinhso.data.views.common import _apply_errors
 from tinhso.orgs.selectors import orgunit_list
@@ -210,6 +213,15 @@ def resource_add_view(request: HttpRequest, name: str) -> HttpResponse:
         if form.is_valid():
             data = form.cleaned_data
             try:
+                if upload_is_tabular(upload=data["file"]):  # loaded by a worker
+                    load = datastore_load_request(
+                        actor=request.user,
+                        dataset=dataset,
+                        name=data["name"],
+                        description=data["description"],
+                        upload=data["file"],
+                    )
+                    return redirect("data:load_status", name=dataset.name, load_id=load.uuid)
                 _resource, loaded = resource_add_upload(
                     actor=request.user,
                     dataset=dataset,
@@ -251,9 +263,15 @@ def resource_replace_view(request: HttpRequest, name: str, rid: str) -> HttpResp
     status = 200
     if request.method == "POST":
         if form.is_valid():
+            upload = form.cleaned_data["file"]
             try:
+                if resource.format in TABULAR_FORMATS:  # loaded by a worker
+                    load = datastore_load_request(
+                        actor=request.user, dataset=dataset, resource=resource, upload=upload
+                    )
+                    return redirect("data:load_status", name=dataset.name, load_id=load.uuid)
                 loaded = resource_replace_upload(
-                    actor=request.user, resource=resource, upload=form.cleaned_data["file"]
+                    actor=request.user, resource=resource, upload=upload
                 )
             except DatastoreLoadError as exc:
                 report = exc.report

@@ -26,6 +26,7 @@ from tinhso.monitoring.services import (
     value_save,
     value_submit,
 )
+from tinhso.testing import files_on_both
 
 from .conftest import pdf_upload, unit
 
@@ -298,6 +299,7 @@ def test_evidence_is_checked_by_content_and_size(users, hscv, dian, settings):
         evidence_add(actor=users["canbo.dian"], value=v, upload=pdf_upload())
 
 
+@files_on_both
 def test_evidence_download_is_permission_checked(client, users, hscv, dian):
     v = draft(users, hscv, dian)
     ev = v.evidence.get()

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from tinhso.accounts.models import User
 from tinhso.accounts.permissions import scope_paths
+from tinhso.data.fields import DATASET_FIELD_NAMES
 from tinhso.data.forms import (
     DatasetForm,
     ResourceReplaceForm,
@@ -84,25 +85,7 @@ def _dataset_form(request: HttpRequest, *, editing: bool, **kw: Any) -> DatasetF
 
 
 def _dataset_changes(data: dict[str, Any]) -> dict[str, Any]:
-    keys = (
-        "title",
-        "title_en",
-        "description",
-        "description_en",
-        "theme",
-        "contact_name",
-        "contact_email",
-        "frequency",
-        "licence",
-        "access_level",
-        "spatial_unit",
-        "spatial_label",
-        "temporal_start",
-        "temporal_end",
-        "source",
-        "steward",
-    )
-    return {k: data[k] for k in keys}
+    return {k: data[k] for k in DATASET_FIELD_NAMES}
 
 
 @login_required

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from tinhso.accounts.models import User
 from tinhso.data.fields import DATASET_FIELD_NAMES, DATASET_FK_FIELDS
 from tinhso.data.models import AccessLevel, ClientSystem, Frequency, Licence, Resource, Theme
-from tinhso.data.tabular import TabularError, format_from_filename, max_file_bytes
+from tinhso.data.tabular import TabularError, format_from_filename, size_error
 from tinhso.orgs.models import OrgUnit
 
 
@@ -211,15 +211,8 @@ class ResourceUploadForm(forms.Form):
 
     def clean_file(self) -> Any:
         upload = self.cleaned_data["file"]
-        limit = max_file_bytes()
-        if upload.size > limit:
-            raise forms.ValidationError(
-                _("Tệp quá lớn: %(size)s byte, giới hạn %(limit)s byte.")
-                % {
-                    "size": f"{upload.size:,}".replace(",", "."),
-                    "limit": f"{limit:,}".replace(",", "."),
-                }
-            )
+        if (error := size_error(upload.size)) is not None:
+            raise forms.ValidationError(error)
         try:
             format_from_filename(upload.name)
         except TabularError as exc:

@@ -44,7 +44,7 @@ from tinhso.data.services import (
     resource_delete,
     resource_replace_upload,
 )
-from tinhso.data.views.common import _apply_errors
+from tinhso.forms import form_errors_apply
 from tinhso.orgs.selectors import orgunit_list
 
 # --- publishing: datasets and resources maintained by their owner units -----------------------
@@ -116,7 +116,7 @@ def dataset_create_view(request: HttpRequest) -> HttpResponse:
                 **_dataset_changes(data),
             )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            form_errors_apply(form, exc)
         else:
             messages.success(request, _("Đã tạo bộ dữ liệu. Hãy thêm tài nguyên (tệp dữ liệu)."))
             return redirect("data:resource_add", name=dataset.name)
@@ -142,7 +142,7 @@ def dataset_edit_view(request: HttpRequest, name: str) -> HttpResponse:
                 **changes,
             )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            form_errors_apply(form, exc)
         else:
             messages.success(request, _("Đã lưu thông tin bộ dữ liệu."))
             return redirect("data:detail", name=dataset.name)
@@ -204,7 +204,7 @@ def resource_add_view(request: HttpRequest, name: str) -> HttpResponse:
                 report = exc.report
                 form.add_error("file", exc.messages)
             except ValidationError as exc:
-                _apply_errors(form, exc)
+                form_errors_apply(form, exc)
             else:
                 if loaded is not None:
                     messages.success(
@@ -242,7 +242,7 @@ def resource_replace_view(request: HttpRequest, name: str, rid: str) -> HttpResp
                 report = exc.report
                 form.add_error("file", exc.messages)
             except ValidationError as exc:
-                _apply_errors(form, exc)
+                form_errors_apply(form, exc)
             else:
                 if loaded is not None:
                     messages.success(

@@ -167,6 +167,7 @@ class AccessLogAdmin(ReadOnlyAdmin):
     """The signed, hash-chained access log: append-only, nobody edits or deletes entries."""
 
     list_display = (
+        "chain",
         "seq",
         "created_at",
         "client_code",

@@ -403,11 +403,14 @@ class AccessLogHead(models.Model):
 
 
 class AccessLog(models.Model):
-    """One request of a client system. Hash-chained (``prev_hash`` → ``hash``) and signed
-    (``signature`` = HMAC-SHA256 of ``hash`` with the data log key). The hash covers the
-    snapshot fields (codes, names), never the foreign keys, which only serve queries."""
+    """One request of a client system. Hash-chained (``prev_hash`` → ``hash``, by
+    ``tinhso.audit.chain`` like the audit log: one chain per shard of the client system) and
+    signed (``signature`` = HMAC-SHA256 of ``hash`` with the data log key). The hash covers
+    the snapshot fields (codes, names), never the foreign keys, which only serve queries.
+    Entries written before the log was sharded form the one chain ``lgsp``."""
 
-    seq = models.BigIntegerField(unique=True)
+    chain = models.CharField(max_length=40, default="lgsp", editable=False)
+    seq = models.BigIntegerField()
     prev_hash = models.CharField(max_length=64)
     hash = models.CharField(max_length=64)
     signature = models.CharField(max_length=64)
@@ -434,10 +437,13 @@ class AccessLog(models.Model):
     ip_address = models.CharField(max_length=45, blank=True)
 
     class Meta:
-        ordering = ["-seq"]
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["chain", "seq"], name="data_accesslog_chain_seq")
+        ]
 
     def __str__(self) -> str:
-        return f"#{self.seq} {self.client_code} {self.action} {self.outcome}"
+        return f"{self.chain}#{self.seq} {self.client_code} {self.action} {self.outcome}"
 
     @property
     def org_unit(self) -> object:

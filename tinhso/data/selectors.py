@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from tinhso.accounts.permissions import scope_paths, user_can, user_units, visible_q
 from tinhso.accounts.usertypes import AnyUser
+from tinhso.audit.chain import ChainProblem, chain_verify
 from tinhso.data import permissions as _permissions  # noqa: F401
 from tinhso.data.models import (
     AccessLevel,
@@ -31,7 +32,7 @@ from tinhso.data.models import (
     Keyword,
     Resource,
 )
-from tinhso.data.services import LOG_CHAIN, accesslog_digest, accesslog_sign
+from tinhso.data.services import accesslog_digest_of, accesslog_sign
 from tinhso.data.text import fold, fold_terms
 
 # --- visibility -----------------------------------------------------------------------------
@@ -485,57 +486,31 @@ def usage_for_owner(*, user: AnyUser) -> QuerySet[Any]:
 
 
 def accesslog_for_owner(*, user: AnyUser, limit: int = 100) -> QuerySet[AccessLog]:
-    return AccessLog.objects.filter(visible_q(user, "data.usage")).order_by("-seq")[:limit]
+    # newest first across the chains (seq counts within one chain only)
+    return AccessLog.objects.filter(visible_q(user, "data.usage")).order_by("-created_at", "-id")[
+        :limit
+    ]
 
 
-@dataclass(frozen=True)
-class LogProblem:
-    seq: int
-    reason: str
+LogProblem = ChainProblem  # the access log's problems are the audit log's
 
 
-def accesslog_verify(*, batch_size: int = 2000) -> list[LogProblem]:
-    """Walk the access log: sequence, links, hashes and HMAC signatures."""
-    problems: list[LogProblem] = []
-    expected = 1
-    prev_hash = "0" * 64
-    last = 0
-    while True:
-        batch = list(AccessLog.objects.filter(seq__gt=last).order_by("seq")[:batch_size])
-        if not batch:
-            break
-        for e in batch:
-            if e.seq != expected:
-                problems.append(LogProblem(expected, f"thiếu mục {expected}–{e.seq - 1}"))
-            if e.prev_hash != prev_hash:
-                problems.append(LogProblem(e.seq, "liên kết với mục trước bị sai"))
-            digest = accesslog_digest(
-                seq=e.seq,
-                prev_hash=e.prev_hash,
-                created_at=e.created_at,
-                client_code=e.client_code,
-                key_prefix=e.key_prefix,
-                dataset_name=e.dataset_name,
-                resource_id=e.resource_id,
-                grant_id=e.grant_id,
-                action=e.action,
-                outcome=e.outcome,
-                status=e.status,
-                rows=e.rows,
-                params=e.params,
-                ip_address=e.ip_address,
-            )
-            if digest != e.hash:
-                problems.append(LogProblem(e.seq, "nội dung đã bị sửa (hash không khớp)"))
-            if not hmac.compare_digest(accesslog_sign(e.hash), e.signature):
-                problems.append(LogProblem(e.seq, "chữ ký HMAC không hợp lệ"))
-            prev_hash = e.hash
-            expected = e.seq + 1
-            last = e.seq
-    head = AccessLogHead.objects.filter(name=LOG_CHAIN).first()
-    if head is not None and (head.seq != last or head.last_hash != prev_hash):
-        problems.append(LogProblem(head.seq, "mục cuối của chuỗi bị xóa hoặc thay đổi"))
-    return problems
+def _signed(entry: AccessLog, previous: AccessLog | None) -> list[str]:
+    if not hmac.compare_digest(accesslog_sign(entry.hash), entry.signature):
+        return ["chữ ký HMAC không hợp lệ"]
+    return []
+
+
+def accesslog_verify(*, batch_size: int = 2000) -> list[ChainProblem]:
+    """Walk every chain of the access log (the audit log's verifier): sequence, links,
+    hashes, heads, and each entry's HMAC signature."""
+    return chain_verify(
+        entries=AccessLog.objects.all(),
+        heads=AccessLogHead.objects.all(),
+        digest_of=accesslog_digest_of,
+        check=_signed,
+        batch_size=batch_size,
+    )
 
 
 def datastore_load_get(*, dataset: Dataset, load_uuid: Any) -> DatastoreLoad | None:

@@ -8,6 +8,7 @@ from django.http import HttpRequest
 
 from tinhso.data.ckan.base import NotFound
 from tinhso.data.dcat import LICENCE_URIS
+from tinhso.data.fields import DATASET_FIELDS, ckan_extra_value
 from tinhso.data.models import Dataset, Licence, Resource, Theme
 from tinhso.data.selectors import (
     org_name,
@@ -95,19 +96,15 @@ def package_dict(request: HttpRequest, ds: Dataset) -> dict[str, Any]:
         for k in ds.keywords.all()
     ]
     resources = [resource_dict(request, ds, r) for r in ds.resources.all()]
-    extras = [
-        {"key": "access_level", "value": ds.access_level},
-        {"key": "frequency", "value": ds.frequency},
-        {"key": "is_demo", "value": "true" if ds.is_demo else "false"},
-        {"key": "spatial_text", "value": ds.spatial_label},
-        {
-            "key": "temporal_start",
-            "value": ds.temporal_start.isoformat() if ds.temporal_start else "",
-        },
-        {"key": "temporal_end", "value": ds.temporal_end.isoformat() if ds.temporal_end else ""},
-        {"key": "title_en", "value": ds.title_en},
-        {"key": "source", "value": ds.source},
-    ]
+    extras = sorted(
+        [{"key": "is_demo", "value": "true" if ds.is_demo else "false"}]
+        + [
+            {"key": f.ckan.removeprefix("extras:"), "value": ckan_extra_value(getattr(ds, f.name))}
+            for f in DATASET_FIELDS
+            if f.ckan.startswith("extras:")
+        ],
+        key=lambda extra: extra["key"],
+    )
     return {
         "id": str(ds.uuid),
         "name": ds.name,

@@ -6,6 +6,7 @@ from tinhso.data.services.accesslog import (
     LOG_CHAIN,
     accesslog_append,
     accesslog_digest,
+    accesslog_digest_of,
     accesslog_key,
     accesslog_sign,
 )
@@ -65,6 +66,7 @@ __all__ = [
     "access_request_decide",
     "accesslog_append",
     "accesslog_digest",
+    "accesslog_digest_of",
     "accesslog_key",
     "accesslog_sign",
     "apikey_hash",

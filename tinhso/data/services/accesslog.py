@@ -12,6 +12,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from tinhso.audit.chain import canonical_hash, chain_append, chain_shard, utc_stamp
 from tinhso.data.models import (
     AccessLog,
     AccessLogHead,
@@ -23,7 +24,7 @@ from tinhso.data.models import (
 
 # --- the signed access log ------------------------------------------------------------------
 
-LOG_CHAIN = "lgsp"
+LOG_CHAIN = "lgsp"  # the one chain of the entries written before the log was sharded
 
 
 def accesslog_key() -> bytes:
@@ -52,11 +53,11 @@ def accesslog_digest(
     params: dict[str, Any],
     ip_address: str,
 ) -> str:
-    payload = json.dumps(
+    return canonical_hash(
         [
             seq,
             prev_hash,
-            created_at.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ"),
+            utc_stamp(created_at),
             client_code,
             key_prefix,
             dataset_name,
@@ -68,12 +69,28 @@ def accesslog_digest(
             rows,
             params,
             ip_address,
-        ],
-        ensure_ascii=False,
-        sort_keys=True,
-        separators=(",", ":"),
+        ]
     )
-    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+
+
+def accesslog_digest_of(entry: AccessLog) -> str:
+    """The hash an entry's stored columns give."""
+    return accesslog_digest(
+        seq=entry.seq,
+        prev_hash=entry.prev_hash,
+        created_at=entry.created_at,
+        client_code=entry.client_code,
+        key_prefix=entry.key_prefix,
+        dataset_name=entry.dataset_name,
+        resource_id=entry.resource_id,
+        grant_id=entry.grant_id,
+        action=entry.action,
+        outcome=entry.outcome,
+        status=entry.status,
+        rows=entry.rows,
+        params=entry.params,
+        ip_address=entry.ip_address,
+    )
 
 
 def accesslog_sign(digest: str) -> str:
@@ -97,14 +114,16 @@ def accesslog_append(
     """Append one request to the hash chain, signed. Runs in its own transaction so that a
     refused request is logged too."""
     clean_params = json.loads(json.dumps(params or {}, default=str))
-    with transaction.atomic():
-        head, _created = AccessLogHead.objects.get_or_create(name=LOG_CHAIN)
-        head = AccessLogHead.objects.select_for_update().get(pk=head.pk)
+    client_code = client.code if client else ""
+    # the entries of one client system stay in order in one chain (the audit log's shards)
+    chain = chain_shard(f"client:{client_code}")
+
+    def write(seq: int, prev_hash: str) -> tuple[AccessLog, str]:
         fields: dict[str, Any] = {
-            "seq": head.seq + 1,
-            "prev_hash": head.last_hash,
+            "seq": seq,
+            "prev_hash": prev_hash,
             "created_at": timezone.now(),
-            "client_code": client.code if client else "",
+            "client_code": client_code,
             "key_prefix": key_prefix,
             "dataset_name": dataset.name if dataset else "",
             "resource_id": str(resource.uuid) if resource else "",
@@ -119,13 +138,14 @@ def accesslog_append(
         digest = accesslog_digest(**fields)
         entry = AccessLog.objects.create(
             **fields,
+            chain=chain,
             hash=digest,
             signature=accesslog_sign(digest),
             client=client,
             dataset=dataset,
             owner_unit=dataset.org_unit if dataset else None,
         )
-        head.seq = fields["seq"]
-        head.last_hash = digest
-        head.save(update_fields=["seq", "last_hash"])
-    return entry
+        return entry, digest
+
+    with transaction.atomic():
+        return chain_append(head_model=AccessLogHead, chain=chain, write=write)

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from tinhso.audit.services import audit_record
 from tinhso.data import tabular
+from tinhso.data.fields import DATASET_FIELD_NAMES
 from tinhso.data.models import (
     AccessLevel,
     Dataset,
@@ -57,26 +58,6 @@ def keywords_get_or_create(*, names: Iterable[str]) -> list[Keyword]:
         kw, _created = Keyword.objects.get_or_create(name=name, defaults={"folded": fold(name)})
         result.append(kw)
     return result
-
-
-_DATASET_FIELDS = (
-    "title",
-    "title_en",
-    "description",
-    "description_en",
-    "theme",
-    "contact_name",
-    "contact_email",
-    "frequency",
-    "licence",
-    "access_level",
-    "spatial_unit",
-    "spatial_label",
-    "temporal_start",
-    "temporal_end",
-    "source",
-    "steward",
-)
 
 
 def _validate_dataset(dataset: Dataset) -> None:
@@ -137,7 +118,7 @@ def dataset_create(
     **extra: Any,
 ) -> Dataset:
     _require(actor, "data.manage", org_unit)
-    unknown = set(extra) - set(_DATASET_FIELDS)
+    unknown = set(extra) - set(DATASET_FIELD_NAMES)
     if unknown:
         raise TypeError(f"unknown dataset fields: {sorted(unknown)}")
     now = timezone.now()
@@ -187,7 +168,7 @@ def dataset_update(
     """Change catalogue fields. ``org_unit`` (a transfer) needs ``data.manage`` on both the
     current and the new owner; ``is_demo`` is for the system's own publishers."""
     _require(actor, "data.manage", dataset.org_unit)
-    unknown = set(changes) - set(_DATASET_FIELDS) - {"org_unit", "is_demo"}
+    unknown = set(changes) - set(DATASET_FIELD_NAMES) - {"org_unit", "is_demo"}
     if unknown:
         raise TypeError(f"unknown dataset fields: {sorted(unknown)}")
     if "org_unit" in changes:

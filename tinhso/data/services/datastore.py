@@ -245,12 +245,8 @@ def datastore_load_upload(
     *, actor: Any, resource: Resource, upload: Any, **options: Any
 ) -> LoadReport:
     """Load an uploaded file (Django ``UploadedFile``): size-checked before it is read."""
-    limit = tabular.max_file_bytes()
-    if upload.size is not None and upload.size > limit:
-        raise DatastoreLoadError(
-            _("Tệp quá lớn: %(size)s byte, giới hạn %(limit)s byte.")
-            % {"size": upload.size, "limit": limit}
-        )
+    if (error := tabular.size_error(upload.size)) is not None:
+        raise DatastoreLoadError(error)
     with tempfile.TemporaryDirectory() as tmp:
         target = _upload_to(upload, Path(tmp))
         try:

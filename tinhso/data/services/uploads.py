@@ -29,17 +29,8 @@ from tinhso.data.services.datastore import (
 
 
 def _check_upload_size(upload: Any) -> None:
-    limit = tabular.max_file_bytes()
-    if upload.size is not None and upload.size > limit:
-        raise ValidationError(
-            {
-                "file": _("Tệp quá lớn: %(size)s byte, giới hạn %(limit)s byte.")
-                % {
-                    "size": f"{upload.size:,}".replace(",", "."),
-                    "limit": f"{limit:,}".replace(",", "."),
-                }
-            }
-        )
+    if (error := tabular.size_error(upload.size)) is not None:
+        raise ValidationError({"file": error})
 
 
 def resource_add_upload(

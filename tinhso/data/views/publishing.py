@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from tinhso.accounts.models import User
 from tinhso.accounts.permissions import scope_paths
+from tinhso.data.fields import DATASET_FIELD_NAMES
 from tinhso.data.forms import (
     DatasetForm,
     ResourceReplaceForm,
@@ -46,7 +47,7 @@ from tinhso.data.services import (
     resource_replace_upload,
     upload_is_tabular,
 )
-from tinhso.data.views.common import _apply_errors
+from tinhso.forms import form_errors_apply
 from tinhso.orgs.selectors import orgunit_list
 
 # --- publishing: datasets and resources maintained by their owner units -----------------------
@@ -87,25 +88,7 @@ def _dataset_form(request: HttpRequest, *, editing: bool, **kw: Any) -> DatasetF
 
 
 def _dataset_changes(data: dict[str, Any]) -> dict[str, Any]:
-    keys = (
-        "title",
-        "title_en",
-        "description",
-        "description_en",
-        "theme",
-        "contact_name",
-        "contact_email",
-        "frequency",
-        "licence",
-        "access_level",
-        "spatial_unit",
-        "spatial_label",
-        "temporal_start",
-        "temporal_end",
-        "source",
-        "steward",
-    )
-    return {k: data[k] for k in keys}
+    return {k: data[k] for k in DATASET_FIELD_NAMES}
 
 
 @login_required
@@ -136,7 +119,7 @@ def dataset_create_view(request: HttpRequest) -> HttpResponse:
                 **_dataset_changes(data),
             )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            form_errors_apply(form, exc)
         else:
             messages.success(request, _("Đã tạo bộ dữ liệu. Hãy thêm tài nguyên (tệp dữ liệu)."))
             return redirect("data:resource_add", name=dataset.name)
@@ -162,7 +145,7 @@ def dataset_edit_view(request: HttpRequest, name: str) -> HttpResponse:
                 **changes,
             )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            form_errors_apply(form, exc)
         else:
             messages.success(request, _("Đã lưu thông tin bộ dữ liệu."))
             return redirect("data:detail", name=dataset.name)
@@ -233,7 +216,7 @@ def resource_add_view(request: HttpRequest, name: str) -> HttpResponse:
                 report = exc.report
                 form.add_error("file", exc.messages)
             except ValidationError as exc:
-                _apply_errors(form, exc)
+                form_errors_apply(form, exc)
             else:
                 if loaded is not None:
                     messages.success(
@@ -277,7 +260,7 @@ def resource_replace_view(request: HttpRequest, name: str, rid: str) -> HttpResp
                 report = exc.report
                 form.add_error("file", exc.messages)
             except ValidationError as exc:
-                _apply_errors(form, exc)
+                form_errors_apply(form, exc)
             else:
                 if loaded is not None:
                     messages.success(

@@ -47,7 +47,7 @@ from tinhso.data.services import (
     grant_create,
     grant_revoke,
 )
-from tinhso.data.views.common import _apply_errors
+from tinhso.forms import form_errors_apply
 
 
 @login_required
@@ -77,7 +77,7 @@ def access_request_view(request: HttpRequest, name: str) -> HttpResponse:
                 client=client,
             )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            form_errors_apply(form, exc)
         else:
             messages.success(
                 request, _("Đã gửi yêu cầu. Lãnh đạo đơn vị chủ quản sẽ xem xét và phê duyệt.")
@@ -182,7 +182,7 @@ def manage_clients(request: HttpRequest) -> HttpResponse:
                 contact_email=data["contact_email"],
             )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            form_errors_apply(form, exc)
         else:
             messages.success(request, _("Đã đăng ký hệ thống. Hãy cấp khóa API."))
             return redirect("data:client", pk=client.pk)

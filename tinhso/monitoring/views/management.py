@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from tinhso.accounts.permissions import user_can, user_roles
+from tinhso.forms import form_errors_apply
 from tinhso.monitoring import selectors, services
 from tinhso.monitoring.forms import (
     TargetForm,
@@ -25,7 +26,7 @@ from tinhso.monitoring.models import (
     PlanTask,
     Target,
 )
-from tinhso.monitoring.views.common import _errors, _form_errors, _int, _managed_unit, _years
+from tinhso.monitoring.views.common import _errors, _int, _managed_unit, _years
 from tinhso.orgs.models import OrgUnit
 
 
@@ -145,7 +146,7 @@ def target_edit(request: HttpRequest, unit_pk: int, code: str) -> HttpResponse:
                 )
                 return redirect(request.path)
         except ValidationError as exc:
-            _form_errors(form, exc)
+            form_errors_apply(form, exc)
     return render(
         request,
         "monitoring/target_edit.html",
@@ -194,7 +195,7 @@ def task_new(request: HttpRequest) -> HttpResponse:
         try:
             task = services.task_create(actor=request.user, **_task_fields(form))
         except ValidationError as exc:
-            _form_errors(form, exc)
+            form_errors_apply(form, exc)
         except PermissionDenied as exc:
             form.add_error("org_unit", str(exc))
         else:
@@ -240,7 +241,7 @@ def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
             try:
                 services.task_edit(actor=user, task=task, **_task_fields(form))
             except ValidationError as exc:
-                _form_errors(form, exc)
+                form_errors_apply(form, exc)
             except PermissionDenied as exc:
                 form.add_error("org_unit", str(exc))
             else:

@@ -83,6 +83,12 @@ def _overlay_fees(proc: Procedure, demo: dict[str, Any]) -> None:
         proc.channels.filter(fee_amount__isnull=True, fee_is_free=False).update(
             fee_amount=demo["fee_amount"], fee_currency="VND"
         )
+    if demo.get("fee_per_copy"):
+        # the fee is per copy (e.g. 8.000 đồng per certified copy): copies are whole numbers
+        proc.channels.filter(fee_per_copy=False).update(fee_per_copy=True)
+        proc.form_fields.filter(name="so_ban").exclude(kind=FormField.Kind.COPIES).update(
+            kind=FormField.Kind.COPIES
+        )
     if demo.get("fee_timing") and proc.fee_timing != demo["fee_timing"]:
         proc.fee_timing = demo["fee_timing"]
         proc.save(update_fields=["fee_timing"])

@@ -41,6 +41,7 @@ from tinhso.files import StoredFiles, atomic_with_files
 from tinhso.orgs.models import OrgUnit
 from tinhso.orgs.selectors import valid_on_q
 from tinhso.services import deadlines
+from tinhso.services.applying import applicant_may_file_check, fee_for
 from tinhso.services.eform import eform_validate
 from tinhso.services.models import (
     PAUSING_STATUSES,
@@ -481,6 +482,7 @@ def _online_checks(
             _("Cần định danh điện tử mức %(n)s (đăng nhập bằng VNeID) để nộp hồ sơ trực tuyến.")
             % {"n": identity_required_level()}
         )
+    applicant_may_file_check(user=user, procedure=procedure)
     errors: dict[str, list[str]] = {}
     online = procedure_channel(procedure=procedure, channel=Channel.ONLINE)
     if online is not None and online.needs_review:
@@ -950,7 +952,11 @@ def _apply_effects(
         dossier.received_at = now
         channel = procedure_channel(procedure=dossier.procedure, channel=dossier.channel)
         _set_duration(dossier, channel.duration if channel else None, cal)
-        fee = channel.fee_amount if channel and channel.fee_currency == "VND" else None
+        fee = (
+            fee_for(dossier=dossier, amount=channel.fee_amount, per_copy=channel.fee_per_copy)
+            if channel and channel.fee_currency == "VND"
+            else None
+        )
         dossier.fee_amount = dossier.fee_amount or fee
         _recompute_due(dossier, cal, now)
         _stats_for(dossier, now, **_received_increments(dossier))

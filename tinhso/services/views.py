@@ -6,6 +6,7 @@ import secrets
 from typing import Any, cast
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -25,6 +26,11 @@ from tinhso.accounts.permissions import (
 )
 from tinhso.http import client_address
 from tinhso.services import deadlines
+from tinhso.services.applying import (
+    applicant_may_file_check,
+    dossier_duplicates_today,
+    procedure_applicant_label,
+)
 from tinhso.services.eform import eform_display
 from tinhso.services.forms import (
     ActionForm,
@@ -35,6 +41,11 @@ from tinhso.services.forms import (
     submission_form,
 )
 from tinhso.services.models import Procedure, Status
+from tinhso.services.procedure_page import (
+    agencies_by_district,
+    legal_basis_documents,
+    units_at_procedure_level,
+)
 from tinhso.services.receipt import receipt_pdf
 from tinhso.services.selectors import (
     channel_review_list,
@@ -118,12 +129,19 @@ def _procedure_or_404(code: str) -> Procedure:
 @require_GET
 def procedure_detail(request: HttpRequest, code: str) -> HttpResponse:
     procedure = _procedure_or_404(code)
+    agencies = units_at_procedure_level(
+        procedure=procedure, units=procedure_agency_units(procedure=procedure)
+    )
     return render(
         request,
         "services/procedure_detail.html",
         {
             "procedure": procedure,
-            "agencies": procedure_agency_units(procedure=procedure),
+            "agencies": agencies,
+            "agency_groups": agencies_by_district(units=agencies),
+            "legal_documents": legal_basis_documents(procedure.legal_basis),
+            "applicant_label": procedure_applicant_label(procedure=procedure),
+            "max_upload": settings.TINHSO_MAX_UPLOAD_BYTES,
             "channels": procedure.channels.all(),
             "parts": procedure.parts.all(),
         },
@@ -144,7 +162,14 @@ def submit_start(request: HttpRequest, code: str) -> HttpResponse:
             % {"n": identity_required_level()},
         )
         return redirect("services:procedure", code=code)
-    units = procedure_agency_units(procedure=procedure)
+    try:
+        applicant_may_file_check(user=request.user, procedure=procedure)
+    except PermissionDenied as exc:
+        messages.error(request, str(exc))
+        return redirect("services:procedure", code=code)
+    units = units_at_procedure_level(
+        procedure=procedure, units=procedure_agency_units(procedure=procedure)
+    )
     form = submission_form(
         procedure=procedure,
         units=units,
@@ -176,6 +201,9 @@ def submit_start(request: HttpRequest, code: str) -> HttpResponse:
             )
         except ValidationError as exc:
             form_errors_apply(form, exc)
+        except PermissionDenied as exc:
+            messages.error(request, str(exc))
+            return redirect("services:procedure", code=code)
         else:
             return redirect("services:review", pk=dossier.pk)
     return render(
@@ -211,6 +239,7 @@ def review(request: HttpRequest, pk: int) -> HttpResponse:
         "services/review.html",
         {
             "dossier": dossier,
+            "duplicates": dossier_duplicates_today(dossier=dossier),
             "form_rows": eform_display(procedure=dossier.procedure, data=dossier.form_data),
             "files": dossier.files.select_related("part"),
         },

@@ -14,6 +14,7 @@ from tinhso.orgs.models import OrgUnit
 from tinhso.services.eform import eform_form_class
 from tinhso.services.models import Channel, Procedure, ProcedureChannel, Status
 from tinhso.services.procedure_page import agencies_by_district, home_unit_ids
+from tinhso.services.queues import AWAITING_APPROVAL
 
 
 class UnitChoiceField(forms.ModelChoiceField):
@@ -124,6 +125,7 @@ def _unit_field(*, units: list[OrgUnit], applicant: Any) -> UnitChoiceField:
         choices.append((g.name or str(_("Cấp tỉnh")), options))
     field.choices = choices
     field.widget.attrs["data-searchable"] = "1"
+    field.widget.attrs["data-search-label"] = _("Tìm cơ quan theo tên xã, phường, huyện")
     home = [u for g in groups if g.is_home for u in g.units[:1]]
     if home and len(units) > 1:
         field.initial = home[0].pk
@@ -154,13 +156,15 @@ class ActionForm(forms.Form):
 
 
 class QueueFilterForm(forms.Form):
-    q = forms.CharField(label=_("Số hồ sơ hoặc người nộp"), required=False, max_length=60)
+    q = forms.CharField(
+        label=_("Số hồ sơ, người nộp, số định danh hoặc điện thoại"), required=False, max_length=60
+    )
     status = forms.TypedChoiceField(
         label=_("Trạng thái"),
         required=False,
-        coerce=int,
+        coerce=lambda v: v if v == AWAITING_APPROVAL else int(v),
         empty_value=None,
-        choices=[("", _("Đang giải quyết"))]
+        choices=[("", _("Đang giải quyết")), (AWAITING_APPROVAL, _("Chờ phê duyệt, ký số"))]
         + [(s.value, s.label) for s in Status if s != Status.DRAFT],
     )
     sort = forms.ChoiceField(

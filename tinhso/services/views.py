@@ -46,6 +46,11 @@ from tinhso.services.procedure_page import (
     legal_basis_documents,
     units_at_procedure_level,
 )
+from tinhso.services.queues import (
+    AWAITING_APPROVAL,
+    dossier_awaiting_my_approval,
+    dossier_queue_list,
+)
 from tinhso.services.receipt import receipt_pdf
 from tinhso.services.selectors import (
     channel_review_list,
@@ -59,7 +64,6 @@ from tinhso.services.selectors import (
     dossier_get_for_user,
     dossier_is_official_view,
     dossier_list_for_applicant,
-    dossier_queue,
     dossier_result_info,
     dossier_track,
     dossier_track_throttled,
@@ -386,7 +390,7 @@ def queue(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied
     form = QueueFilterForm(request.GET or None)
     params = form.cleaned_data if form.is_valid() else {}
-    qs = dossier_queue(
+    qs = dossier_queue_list(
         user=request.user,
         status=params.get("status"),
         q=params.get("q", ""),
@@ -396,7 +400,20 @@ def queue(request: HttpRequest) -> HttpResponse:
     cal = deadlines.calendar_load()
     now = timezone.now()
     rows = [(d, dossier_deadline(dossier=d, now=now, cal=cal)) for d in page]
-    return render(request, "services/queue.html", {"form": form, "page": page, "rows": rows})
+    mine = dossier_awaiting_my_approval(user=request.user)
+    approval_rows = [(d, dossier_deadline(dossier=d, now=now, cal=cal)) for d in mine[:10]]
+    return render(
+        request,
+        "services/queue.html",
+        {
+            "form": form,
+            "page": page,
+            "rows": rows,
+            "approval_rows": approval_rows,
+            "approval_count": mine.count() if approval_rows else 0,
+            "awaiting_value": AWAITING_APPROVAL,
+        },
+    )
 
 
 @login_required

@@ -103,7 +103,7 @@ def test_the_head_signs_what_waits_first_on_desktop_and_phone(
     _no_horizontal_scroll(page)
     # the queue's rows are cards: every cell is within the screen
     _in_view_horizontally(page.locator("#queue-table tbody tr").first)
-    page.goto(page.base_url + "/dich-vu-cong/ho-so/%d/" % second.pk)
+    page.goto(f"{page.base_url}/dich-vu-cong/ho-so/{second.pk}/")
     next_action = page.locator("#next-action a").first
     assert next_action.is_visible()
     box = next_action.bounding_box()
@@ -123,7 +123,7 @@ def test_the_head_signs_what_waits_first_on_desktop_and_phone(
     download = card.get_by_role("link", name="Tải kết quả (đã ký số)")
     assert download.is_visible()
     _in_view_horizontally(download)
-    page.goto(page.base_url + "/dich-vu-cong/ho-so/%d/" % second.pk)
+    page.goto(f"{page.base_url}/dich-vu-cong/ho-so/{second.pk}/")
     top = page.locator("#next-action").get_by_role("link", name="Tải kết quả")
     assert top.is_visible()
     _in_view_horizontally(top)

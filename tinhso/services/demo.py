@@ -174,12 +174,18 @@ def demo_history(*, stdout: TextIO | None = None) -> int:
     public tracking, the service statistics and the dashboards rest on real dossiers (the
     monitoring demo's invented statistics are no longer needed). Run by ``load_demo`` after
     the catalogue; nothing happens when generated dossiers exist. Returns the number made."""
+    from tinhso.services.demo_queues import demo_open_queues
     from tinhso.services.generator import province_generate
     from tinhso.services.models import Dossier
 
-    if Dossier.objects.filter(is_demo=True).exists():
-        return 0
-    report = province_generate(dossiers=DEMO_HISTORY_DOSSIERS, seed=2022, years=4, progress=False)
-    if stdout:
-        stdout.write(f"  hồ sơ lịch sử (sinh minh họa): {report.dossiers}\n")
-    return report.dossiers
+    made = 0
+    if not Dossier.objects.filter(is_demo=True).exists():
+        report = province_generate(
+            dossiers=DEMO_HISTORY_DOSSIERS, seed=2022, years=4, progress=False
+        )
+        made = report.dossiers
+        if stdout:
+            stdout.write(f"  hồ sơ lịch sử (sinh minh họa): {report.dossiers}\n")
+    # the history ends at midnight: fill every demo unit's queue with open dossiers
+    demo_open_queues(stdout=stdout)
+    return made

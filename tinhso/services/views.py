@@ -301,6 +301,7 @@ def dossier_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "sign_approve": sign_approve,
             "can_post": "send_post" in codes,
             "can_prepare": dossier_can_prepare_result(user=request.user, dossier=dossier),
+            "max_upload": settings.TINHSO_MAX_UPLOAD_BYTES,
             "ratings": [
                 (code, label)
                 for code, label in zip(

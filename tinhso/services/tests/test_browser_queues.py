@@ -134,3 +134,15 @@ def test_the_head_signs_what_waits_first_on_desktop_and_phone(
     assert page.locator("#agency-groups details").count() >= 1
     _no_horizontal_scroll(page)
     _clean(page)
+    # choosing the agency by place: the applicant's own commune first, a search box
+    page.goto(f"{page.base_url}/dich-vu-cong/thu-tuc/{first.procedure.code}/nop/")
+    _no_horizontal_scroll(page)
+    _clean(page)
+    assert page.locator("#id_org_unit").input_value() == str(first.org_unit_id)
+    page.get_by_label("Tìm cơ quan theo tên xã, phường, huyện").fill("lai thieu")
+    hidden = page.evaluate(
+        "() => Object.fromEntries([...document.querySelectorAll('#id_org_unit option')]"
+        ".map((o) => [o.textContent, o.hidden]))"
+    )
+    assert hidden["UBND phường Lái Thiêu"] is False
+    assert hidden["UBND phường Dĩ An"] is True

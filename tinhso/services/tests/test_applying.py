@@ -189,3 +189,11 @@ def test_the_same_request_twice_in_a_day_is_warned_not_refused(
     assert r.status_code == 302
     again.refresh_from_db()
     assert again.number
+
+
+def test_the_procedure_page_says_the_fee_is_per_copy(client, copy_proc):
+    page = client.get(f"/dich-vu-cong/thu-tuc/{copy_proc.code}/").content.decode()
+    assert "8.000 ₫ mỗi bản" in page
+    copy_proc.channels.update(fee_per_copy=False)
+    page = client.get(f"/dich-vu-cong/thu-tuc/{copy_proc.code}/").content.decode()
+    assert "mỗi bản" not in page

@@ -22,7 +22,9 @@ from tinhso.accounts.usertypes import AnyUser
 from tinhso.apierrors import ApiError, Id, Offset
 from tinhso.http import client_address
 from tinhso.orgs.models import OrgUnit
+from tinhso.services.applying import procedure_applicant_kinds
 from tinhso.services.models import Dossier, Procedure, Status
+from tinhso.services.procedure_page import legal_basis_documents
 from tinhso.services.selectors import (
     dossier_by_idempotency_key,
     dossier_deadline,
@@ -63,6 +65,8 @@ class ChannelOut(Schema):
     fee_amount: int | None
     fee_currency: str
     fee_is_free: bool
+    fee_per_copy: bool
+    time_label: str
 
 
 class PartOut(Schema):
@@ -95,10 +99,17 @@ class ProcedureOut(Schema):
     service_class: str
 
 
+class LegalDocumentOut(Schema):
+    name: str
+    code: str
+
+
 class ProcedureDetailOut(ProcedureOut):
     applicants: str
+    applicant_kinds: list[str]
     result: str
     legal_basis: str
+    legal_documents: list[LegalDocumentOut]
     channels: list[ChannelOut]
     parts: list[PartOut]
     form: list[FieldOut]
@@ -231,8 +242,12 @@ def procedure(request: HttpRequest, code: str) -> dict[str, Any]:
     return {
         **_procedure_out(p),
         "applicants": p.applicants,
+        "applicant_kinds": sorted(procedure_applicant_kinds(procedure=p)),
         "result": p.result_name,
         "legal_basis": p.legal_basis,
+        "legal_documents": [
+            {"name": d.name, "code": d.code} for d in legal_basis_documents(p.legal_basis)
+        ],
         "channels": [
             {
                 "channel": c.channel,
@@ -242,6 +257,8 @@ def procedure(request: HttpRequest, code: str) -> dict[str, Any]:
                 "fee_amount": c.fee_amount,
                 "fee_currency": c.fee_currency,
                 "fee_is_free": c.fee_is_free,
+                "fee_per_copy": c.fee_per_copy,
+                "time_label": c.time_label,
             }
             for c in p.channels.all()
         ],

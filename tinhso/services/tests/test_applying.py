@@ -197,3 +197,14 @@ def test_the_procedure_page_says_the_fee_is_per_copy(client, copy_proc):
     copy_proc.channels.update(fee_per_copy=False)
     page = client.get(f"/dich-vu-cong/thu-tuc/{copy_proc.code}/").content.decode()
     assert "mỗi bản" not in page
+
+
+def test_the_api_says_who_may_apply_and_lists_the_legal_bases(client, birth, copy_proc):
+    birth.legal_basis = "Luật Hộ tịch60/2014/QH13Nghị định 123/2015/NĐ-CP123/2015/NĐ-CP"
+    birth.save(update_fields=["legal_basis"])
+    body = client.get(f"/api/v1/procedures/{birth.code}").json()
+    assert body["applicant_kinds"] == ["citizen"]
+    assert [d["code"] for d in body["legal_documents"]] == ["60/2014/QH13", "123/2015/NĐ-CP"]
+    assert all(c["time_label"] for c in body["channels"])
+    copy = client.get(f"/api/v1/procedures/{copy_proc.code}").json()
+    assert all(c["fee_per_copy"] for c in copy["channels"] if c["fee_amount"])

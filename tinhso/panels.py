@@ -18,6 +18,8 @@ class Panel:
     links: list[tuple[str, str]] = field(default_factory=list)  # (label, url)
     figures: list[tuple[str, Any]] = field(default_factory=list)  # (label, value)
     order: int = 50
+    list_id: str = ""  # an id for the links' list (a page or a test finds it by it)
+    lead: bool = False  # shown as the page's first, emphasised panel
 
 
 _PROVIDERS: list[Callable[[Any], list[Panel]]] = []

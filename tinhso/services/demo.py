@@ -83,6 +83,12 @@ def _overlay_fees(proc: Procedure, demo: dict[str, Any]) -> None:
         proc.channels.filter(fee_amount__isnull=True, fee_is_free=False).update(
             fee_amount=demo["fee_amount"], fee_currency="VND"
         )
+    if demo.get("fee_per_copy"):
+        # the fee is per copy (e.g. 8.000 đồng per certified copy): copies are whole numbers
+        proc.channels.filter(fee_per_copy=False).update(fee_per_copy=True)
+        proc.form_fields.filter(name="so_ban").exclude(kind=FormField.Kind.COPIES).update(
+            kind=FormField.Kind.COPIES
+        )
     if demo.get("fee_timing") and proc.fee_timing != demo["fee_timing"]:
         proc.fee_timing = demo["fee_timing"]
         proc.save(update_fields=["fee_timing"])
@@ -168,12 +174,18 @@ def demo_history(*, stdout: TextIO | None = None) -> int:
     public tracking, the service statistics and the dashboards rest on real dossiers (the
     monitoring demo's invented statistics are no longer needed). Run by ``load_demo`` after
     the catalogue; nothing happens when generated dossiers exist. Returns the number made."""
+    from tinhso.services.demo_queues import demo_open_queues
     from tinhso.services.generator import province_generate
     from tinhso.services.models import Dossier
 
-    if Dossier.objects.filter(is_demo=True).exists():
-        return 0
-    report = province_generate(dossiers=DEMO_HISTORY_DOSSIERS, seed=2022, years=4, progress=False)
-    if stdout:
-        stdout.write(f"  hồ sơ lịch sử (sinh minh họa): {report.dossiers}\n")
-    return report.dossiers
+    made = 0
+    if not Dossier.objects.filter(is_demo=True).exists():
+        report = province_generate(
+            dossiers=DEMO_HISTORY_DOSSIERS, seed=2022, years=4, progress=False
+        )
+        made = report.dossiers
+        if stdout:
+            stdout.write(f"  hồ sơ lịch sử (sinh minh họa): {report.dossiers}\n")
+    # the history ends at midnight: fill every demo unit's queue with open dossiers
+    demo_open_queues(stdout=stdout)
+    return made

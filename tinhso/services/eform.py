@@ -24,6 +24,13 @@ def _django_field(f: FormField) -> forms.Field:
         return forms.DateField(widget=forms.DateInput(attrs={"type": "date"}), **common)
     if f.kind == FormField.Kind.NUMBER:
         return forms.DecimalField(min_value=0, max_digits=14, decimal_places=2, **common)
+    if f.kind == FormField.Kind.COPIES:
+        return forms.IntegerField(
+            min_value=1,
+            max_value=100,
+            error_messages={"invalid": _("Số bản phải là số nguyên (1, 2, 3…).")},
+            **common,
+        )
     if f.kind == FormField.Kind.CHOICE:
         choices = [("", "—")] + [(c, c) for c in f.choices]
         return forms.ChoiceField(choices=choices, **common)

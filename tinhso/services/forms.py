@@ -5,12 +5,16 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
 from tinhso.orgs.models import OrgUnit
 from tinhso.services.eform import eform_form_class
 from tinhso.services.models import Channel, Procedure, ProcedureChannel, Status
+from tinhso.services.procedure_page import agencies_by_district, home_unit_ids
+from tinhso.services.queues import AWAITING_APPROVAL
 
 
 class UnitChoiceField(forms.ModelChoiceField):
@@ -60,11 +64,7 @@ def submission_form(
             )
     form.fields = {
         **verified,
-        "org_unit": UnitChoiceField(
-            queryset=OrgUnit.objects.filter(pk__in=[u.pk for u in units]).order_by("path"),
-            label=_("Cơ quan tiếp nhận"),
-            empty_label=None if len(units) == 1 else "—",
-        ),
+        "org_unit": _unit_field(units=units, applicant=applicant),
         **(
             {
                 "applicant_name": forms.CharField(label=_("Họ tên người nộp"), max_length=255),
@@ -94,11 +94,42 @@ def submission_form(
         form.fields[f"part_{part.pk}"] = forms.FileField(
             label=part.name[:300],
             required=part.required and not in_person,
-            help_text=_("Định dạng: %(t)s. Bắt buộc: %(r)s.")
-            % {"t": ", ".join(part.type_list), "r": _("có") if part.required else _("không")},
+            help_text=_("Định dạng: %(t)s; tối đa %(s)s mỗi tệp. Bắt buộc: %(r)s.")
+            % {
+                "t": ", ".join(t.upper() for t in part.type_list),
+                "s": filesizeformat(settings.TINHSO_MAX_UPLOAD_BYTES),
+                "r": _("có") if part.required else _("không"),
+            },
             widget=forms.ClearableFileInput(attrs={"accept": accept}),
         )
     return form
+
+
+def _unit_field(*, units: list[OrgUnit], applicant: Any) -> UnitChoiceField:
+    """The receiving agency, chosen by place: grouped by district (``<optgroup>``), the
+    applicant's own commune's district first and that commune preselected; the page's
+    script adds a search box over the options."""
+    groups = agencies_by_district(
+        units=units,
+        home_ids=home_unit_ids(applicant=applicant, units=units) if applicant else (),
+    )
+    field = UnitChoiceField(
+        queryset=OrgUnit.objects.filter(pk__in=[u.pk for u in units]).order_by("path"),
+        label=_("Cơ quan tiếp nhận"),
+        empty_label=None if len(units) == 1 else "—",
+        help_text=_("Chọn theo địa bàn: huyện/thành phố, rồi xã/phường. Gõ tên để tìm."),
+    )
+    choices: list[Any] = [] if len(units) == 1 else [("", "—")]
+    for g in groups:
+        options = [(u.pk, u.agency_name) for u in g.units]
+        choices.append((g.name or str(_("Cấp tỉnh")), options))
+    field.choices = choices
+    field.widget.attrs["data-searchable"] = "1"
+    field.widget.attrs["data-search-label"] = _("Tìm cơ quan theo tên xã, phường, huyện")
+    home = [u for g in groups if g.is_home for u in g.units[:1]]
+    if home and len(units) > 1:
+        field.initial = home[0].pk
+    return field
 
 
 def form_errors_apply(form: forms.Form, exc: ValidationError) -> None:
@@ -125,13 +156,15 @@ class ActionForm(forms.Form):
 
 
 class QueueFilterForm(forms.Form):
-    q = forms.CharField(label=_("Số hồ sơ hoặc người nộp"), required=False, max_length=60)
+    q = forms.CharField(
+        label=_("Số hồ sơ, người nộp, số định danh hoặc điện thoại"), required=False, max_length=60
+    )
     status = forms.TypedChoiceField(
         label=_("Trạng thái"),
         required=False,
-        coerce=int,
+        coerce=lambda v: v if v == AWAITING_APPROVAL else int(v),
         empty_value=None,
-        choices=[("", _("Đang giải quyết"))]
+        choices=[("", _("Đang giải quyết")), (AWAITING_APPROVAL, _("Chờ phê duyệt, ký số"))]
         + [(s.value, s.label) for s in Status if s != Status.DRAFT],
     )
     sort = forms.ChoiceField(

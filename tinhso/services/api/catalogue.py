@@ -10,7 +10,9 @@ from pydantic import Field
 from tinhso.apierrors import ApiError, Id, Offset
 from tinhso.services.api.base import router
 from tinhso.services.api.schemas import ProcedureDetailOut, ProcedurePage
+from tinhso.services.applying import procedure_applicant_kinds
 from tinhso.services.models import Procedure
+from tinhso.services.procedure_page import legal_basis_documents
 from tinhso.services.selectors import (
     procedure_agency_units,
     procedure_get,
@@ -56,8 +58,12 @@ def procedure(request: HttpRequest, code: str) -> dict[str, Any]:
     return {
         **_procedure_out(p),
         "applicants": p.applicants,
+        "applicant_kinds": sorted(procedure_applicant_kinds(procedure=p)),
         "result": p.result_name,
         "legal_basis": p.legal_basis,
+        "legal_documents": [
+            {"name": d.name, "code": d.code} for d in legal_basis_documents(p.legal_basis)
+        ],
         "channels": [
             {
                 "channel": c.channel,
@@ -67,6 +73,8 @@ def procedure(request: HttpRequest, code: str) -> dict[str, Any]:
                 "fee_amount": c.fee_amount,
                 "fee_currency": c.fee_currency,
                 "fee_is_free": c.fee_is_free,
+                "fee_per_copy": c.fee_per_copy,
+                "time_label": c.time_label,
             }
             for c in p.channels.all()
         ],

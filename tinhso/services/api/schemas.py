@@ -15,6 +15,8 @@ class ChannelOut(Schema):
     fee_amount: int | None
     fee_currency: str
     fee_is_free: bool
+    fee_per_copy: bool
+    time_label: str
 
 
 class PartOut(Schema):
@@ -47,10 +49,17 @@ class ProcedureOut(Schema):
     service_class: str
 
 
+class LegalDocumentOut(Schema):
+    name: str
+    code: str
+
+
 class ProcedureDetailOut(ProcedureOut):
     applicants: str
+    applicant_kinds: list[str]
     result: str
     legal_basis: str
+    legal_documents: list[LegalDocumentOut]
     channels: list[ChannelOut]
     parts: list[PartOut]
     form: list[FieldOut]

@@ -179,6 +179,11 @@ class ProcedureChannel(models.Model):
     fee_amount_max = models.PositiveBigIntegerField(_("phí tối đa"), null=True, blank=True)
     fee_currency = models.CharField(_("đơn vị tiền"), max_length=3, blank=True)
     fee_is_free = models.BooleanField(_("miễn phí"), default=False)
+    fee_per_copy = models.BooleanField(
+        _("thu theo số bản"),
+        default=False,
+        help_text=_("Mức phí tính cho mỗi bản: phí phải nộp = mức phí × số bản yêu cầu."),
+    )
     description = models.TextField(_("mô tả"), blank=True)
     raw = models.TextField(_("văn bản gốc"), blank=True)
     order = models.PositiveSmallIntegerField(default=0)
@@ -275,6 +280,7 @@ class FormField(models.Model):
         CITIZEN_ID = "citizen_id", _("Số định danh cá nhân")
         PHONE = "phone", _("Số điện thoại")
         EMAIL = "email", _("Thư điện tử")
+        COPIES = "copies", _("Số bản (số nguyên)")
 
     procedure = models.ForeignKey(Procedure, on_delete=models.CASCADE, related_name="form_fields")
     name = models.SlugField(_("tên trường"), max_length=60)

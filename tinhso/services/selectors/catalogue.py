@@ -78,6 +78,8 @@ _SUBMISSION_PROCEDURE: tuple[str, ...] = (
     "service_class",
 )
 _SUBMISSION_PROCEDURE += ("process_id", "fee_timing", "is_active")
+# who may apply (``applying.applicant_may_file_check``, issue 15)
+_SUBMISSION_PROCEDURE += ("applicants",)
 _SUBMISSION_PART: tuple[str, ...] = (
     "id",
     "order",

@@ -17,6 +17,7 @@ from tinhso.accounts.usertypes import AnyUser
 from tinhso.audit.services import audit_record
 from tinhso.files import atomic_with_files
 from tinhso.services import deadlines
+from tinhso.services.applying import fee_for
 from tinhso.services.models import (
     PAUSING_STATUSES,
     DocumentPart,
@@ -118,7 +119,11 @@ def _apply_effects(
         dossier.received_at = now
         channel = procedure_channel(procedure=dossier.procedure, channel=dossier.channel)
         _set_duration(dossier, channel.duration if channel else None, cal)
-        fee = channel.fee_amount if channel and channel.fee_currency == "VND" else None
+        fee = (
+            fee_for(dossier=dossier, amount=channel.fee_amount, per_copy=channel.fee_per_copy)
+            if channel and channel.fee_currency == "VND"
+            else None
+        )
         dossier.fee_amount = dossier.fee_amount or fee
         _recompute_due(dossier, cal, now)
         _stats_for(dossier, now, **_received_increments(dossier))

@@ -24,6 +24,7 @@ from tinhso.audit.services import audit_record
 from tinhso.files import atomic_with_files
 from tinhso.orgs.models import OrgUnit
 from tinhso.orgs.selectors import valid_on_q
+from tinhso.services.applying import applicant_may_file_check
 from tinhso.services.eform import eform_validate
 from tinhso.services.models import (
     Channel,
@@ -122,6 +123,7 @@ def _online_checks(
             _("Cần định danh điện tử mức %(n)s (đăng nhập bằng VNeID) để nộp hồ sơ trực tuyến.")
             % {"n": identity_required_level()}
         )
+    applicant_may_file_check(user=user, procedure=procedure)
     errors: dict[str, list[str]] = {}
     online = procedure_channel(procedure=procedure, channel=Channel.ONLINE)
     if online is not None and online.needs_review:

@@ -46,6 +46,23 @@ def num(value: Decimal | None) -> str:
     return text.replace(".", ",")
 
 
+# Action buttons by weight: the step forward is primary, a detour secondary, an ending that
+# refuses or abandons the dossier destructive (issue 15: never the largest red button).
+_DESTRUCTIVE = {"refuse", "reject", "withdraw", "stop", "cancel"}
+_PRIMARY = {"receive", "assign", "forward", "approve", "return_result", "deliver_online", "paid"}
+
+
+@register.filter
+def action_weight(code: str) -> str:
+    """The CSS class of an action's button: ``button-primary``, ``button-secondary`` or
+    ``button-destructive``."""
+    if code in _DESTRUCTIVE:
+        return "button-destructive"
+    if code in _PRIMARY:
+        return "button-primary"
+    return "button-secondary"
+
+
 @register.simple_tag
 def procedure_guide(procedure: Procedure) -> ProcedureGuide:
     """``{% procedure_guide procedure as guide %}``: the procedure's short guide."""

@@ -129,7 +129,7 @@ def pki(settings, pki_dir, demo_users):
 COPY_CODE = "2.000635"  # certified copy of a civil-status extract: 8.000 ₫, paid at receipt
 COPY_FORM = {
     "loai_giay": "Giấy khai sinh",
-    "so_ban": "2",
+    "so_ban": "1",
     "ho_ten_nguoi_duoc_cap": "Nguyễn Minh Khang",
 }
 

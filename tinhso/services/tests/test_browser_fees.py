@@ -37,7 +37,7 @@ def test_fee_paying_procedure_end_to_end(browser_page, services_demo, pki, tmp_p
     page.get_by_role("link", name="Nộp hồ sơ trực tuyến").click()
     page.select_option("#id_org_unit", label="UBND phường Dĩ An")
     page.select_option("#id_f_loai_giay", "Giấy khai sinh")
-    page.fill("#id_f_so_ban", "2")
+    page.fill("#id_f_so_ban", "1")
     page.fill("#id_f_ho_ten_nguoi_duoc_cap", "Nguyễn Minh Khang")
     page.get_by_role("button", name="Tiếp tục: xem lại hồ sơ").click()
     page.wait_for_url("**/xem-lai/")

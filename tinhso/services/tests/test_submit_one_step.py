@@ -302,6 +302,9 @@ def test_concurrent_one_step_submissions(birth, ward_dian, user_named, settings)
     """Several applicants at once (real row locks): distinct consecutive numbers, every
     dossier complete, the audit chains intact."""
     users = [user_named("congdan"), user_named("doanhnghiep")]
+    # two kinds of applicant: the procedure admits both (birth registration is for citizens)
+    birth.applicants = "Công dân Việt Nam, Doanh nghiệp"
+    birth.save(update_fields=["applicants"])
     required, _optional = _parts(birth)
     barrier = threading.Barrier(8)
     numbers, errors = [], []

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -14,11 +15,17 @@ from django.views.decorators.http import require_GET, require_http_methods
 from tinhso.accounts.permissions import (
     user_can,
 )
+from tinhso.services.applying import procedure_applicant_label
 from tinhso.services.forms import (
     ChannelSettleForm,
     form_errors_apply,
 )
 from tinhso.services.models import Procedure
+from tinhso.services.procedure_page import (
+    agencies_by_district,
+    legal_basis_documents,
+    units_at_procedure_level,
+)
 from tinhso.services.selectors import (
     channel_review_list,
     procedure_agency_units,
@@ -58,12 +65,19 @@ def catalogue(request: HttpRequest) -> HttpResponse:
 @require_GET
 def procedure_detail(request: HttpRequest, code: str) -> HttpResponse:
     procedure = _procedure_or_404(code)
+    agencies = units_at_procedure_level(
+        procedure=procedure, units=procedure_agency_units(procedure=procedure)
+    )
     return render(
         request,
         "services/procedure_detail.html",
         {
             "procedure": procedure,
-            "agencies": procedure_agency_units(procedure=procedure),
+            "agencies": agencies,
+            "agency_groups": agencies_by_district(units=agencies),
+            "legal_documents": legal_basis_documents(procedure.legal_basis),
+            "applicant_label": procedure_applicant_label(procedure=procedure),
+            "max_upload": settings.TINHSO_MAX_UPLOAD_BYTES,
             "channels": procedure.channels.all(),
             "parts": procedure.parts.all(),
         },

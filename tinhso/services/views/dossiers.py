@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import cast
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -27,6 +28,11 @@ from tinhso.services.forms import (
     QueueFilterForm,
 )
 from tinhso.services.models import Status
+from tinhso.services.queues import (
+    AWAITING_APPROVAL,
+    dossier_awaiting_my_approval,
+    dossier_queue_list,
+)
 from tinhso.services.receipt import receipt_pdf
 from tinhso.services.selectors import (
     dossier_applicant_todo,
@@ -38,7 +44,6 @@ from tinhso.services.selectors import (
     dossier_get_for_user,
     dossier_is_official_view,
     dossier_list_for_applicant,
-    dossier_queue,
     dossier_result_info,
 )
 from tinhso.services.services import (
@@ -102,6 +107,7 @@ def dossier_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "sign_approve": sign_approve,
             "can_post": "send_post" in codes,
             "can_prepare": dossier_can_prepare_result(user=request.user, dossier=dossier),
+            "max_upload": settings.TINHSO_MAX_UPLOAD_BYTES,
             "ratings": [
                 (code, label)
                 for code, label in zip(
@@ -191,7 +197,7 @@ def queue(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied
     form = QueueFilterForm(request.GET or None)
     params = form.cleaned_data if form.is_valid() else {}
-    qs = dossier_queue(
+    qs = dossier_queue_list(
         user=request.user,
         status=params.get("status"),
         q=params.get("q", ""),
@@ -201,4 +207,17 @@ def queue(request: HttpRequest) -> HttpResponse:
     cal = deadlines.calendar_load()
     now = timezone.now()
     rows = [(d, dossier_deadline(dossier=d, now=now, cal=cal)) for d in page]
-    return render(request, "services/queue.html", {"form": form, "page": page, "rows": rows})
+    mine = dossier_awaiting_my_approval(user=request.user)
+    approval_rows = [(d, dossier_deadline(dossier=d, now=now, cal=cal)) for d in mine[:10]]
+    return render(
+        request,
+        "services/queue.html",
+        {
+            "form": form,
+            "page": page,
+            "rows": rows,
+            "approval_rows": approval_rows,
+            "approval_count": mine.count() if approval_rows else 0,
+            "awaiting_value": AWAITING_APPROVAL,
+        },
+    )

@@ -19,12 +19,14 @@ from tinhso.accounts.permissions import (
     user_identity_sufficient,
     user_units,
 )
+from tinhso.services.applying import applicant_may_file_check, dossier_duplicates_today
 from tinhso.services.eform import eform_display
 from tinhso.services.forms import (
     form_errors_apply,
     submission_form,
 )
 from tinhso.services.models import Status
+from tinhso.services.procedure_page import units_at_procedure_level
 from tinhso.services.selectors import (
     dossier_by_idempotency_key,
     dossier_get_for_user,
@@ -55,7 +57,14 @@ def submit_start(request: HttpRequest, code: str) -> HttpResponse:
             % {"n": identity_required_level()},
         )
         return redirect("services:procedure", code=code)
-    units = procedure_agency_units(procedure=procedure)
+    try:
+        applicant_may_file_check(user=request.user, procedure=procedure)
+    except PermissionDenied as exc:
+        messages.error(request, str(exc))
+        return redirect("services:procedure", code=code)
+    units = units_at_procedure_level(
+        procedure=procedure, units=procedure_agency_units(procedure=procedure)
+    )
     form = submission_form(
         procedure=procedure,
         units=units,
@@ -87,6 +96,9 @@ def submit_start(request: HttpRequest, code: str) -> HttpResponse:
             )
         except ValidationError as exc:
             form_errors_apply(form, exc)
+        except PermissionDenied as exc:
+            messages.error(request, str(exc))
+            return redirect("services:procedure", code=code)
         else:
             return redirect("services:review", pk=dossier.pk)
     return render(
@@ -122,6 +134,7 @@ def review(request: HttpRequest, pk: int) -> HttpResponse:
         "services/review.html",
         {
             "dossier": dossier,
+            "duplicates": dossier_duplicates_today(dossier=dossier),
             "form_rows": eform_display(procedure=dossier.procedure, data=dossier.form_data),
             "files": dossier.files.select_related("part"),
         },

@@ -1,0 +1,210 @@
+"""Who may apply (enforced on the web and the API), whole numbers of copies, a fee per copy
+charged per copy, and the warning for the same request filed twice in a day (issue 15)."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+
+from tinhso.audit.models import AuditEntry
+from tinhso.services.applying import (
+    BUSINESS,
+    CITIZEN,
+    dossier_duplicates_today,
+    procedure_applicant_kinds,
+)
+from tinhso.services.models import Dossier, DossierFile, Procedure
+from tinhso.services.services import dossier_act, dossier_create_and_submit, dossier_draft_create
+
+from .conftest import BIRTH_FORM, COPY_FORM, upload
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.mark.parametrize(
+    ("text", "kinds"),
+    [
+        ("Công dân Việt Nam, Người Việt Nam định cư ở nước ngoài", {CITIZEN}),
+        ("Tổ chức (không bao gồm doanh nghiệp, HTX), Công dân Việt Nam", {CITIZEN, BUSINESS}),
+        ("Doanh nghiệp, Hợp tác xã", {BUSINESS}),
+        ("Tổ chức (không bao gồm doanh nghiệp, HTX)", {BUSINESS}),
+        ("", {CITIZEN, BUSINESS}),
+    ],
+)
+def test_who_may_apply_is_read_from_the_catalogue(text, kinds):
+    assert procedure_applicant_kinds(procedure=Procedure(applicants=text)) == kinds
+
+
+def _nothing_stored():
+    assert Dossier.objects.count() == 0
+    assert DossierFile.objects.count() == 0
+    assert not AuditEntry.objects.filter(object_type="services.dossier").exists()
+
+
+def test_a_business_cannot_file_a_citizens_only_procedure(birth, ward_dian, user_named):
+    """Birth registration is for citizens: refused to the business (service) and nothing kept."""
+    business = user_named("doanhnghiep")
+    required = birth.parts.filter(required=True).first()
+    for make in (dossier_draft_create, dossier_create_and_submit):
+        with pytest.raises(PermissionDenied, match="chỉ dành cho công dân"):
+            make(
+                user=business,
+                procedure=birth,
+                org_unit=ward_dian,
+                form_data=BIRTH_FORM,
+                files={required.pk: [upload()]},
+            )
+    _nothing_stored()
+
+
+def test_a_citizen_cannot_file_a_business_only_procedure(birth, ward_dian, user_named):
+    birth.applicants = "Doanh nghiệp, Hợp tác xã"
+    birth.save(update_fields=["applicants"])
+    required = birth.parts.filter(required=True).first()
+    with pytest.raises(PermissionDenied, match="chỉ dành cho doanh nghiệp"):
+        dossier_draft_create(
+            user=user_named("congdan"),
+            procedure=birth,
+            org_unit=ward_dian,
+            form_data=BIRTH_FORM,
+            files={required.pk: [upload()]},
+        )
+    _nothing_stored()
+
+
+def test_the_web_refuses_the_wrong_applicant_kind(client, birth, ward_dian, user_named):
+    client.force_login(user_named("doanhnghiep"))
+    page = client.get(f"/dich-vu-cong/thu-tuc/{birth.code}/nop/", follow=True)
+    assert "chỉ dành cho công dân" in page.content.decode()
+    required = birth.parts.filter(required=True).first()
+    r = client.post(
+        f"/dich-vu-cong/thu-tuc/{birth.code}/nop/",
+        {
+            "org_unit": ward_dian.pk,
+            **{f"f_{k}": v for k, v in BIRTH_FORM.items()},
+            f"part_{required.pk}": upload(),
+        },
+        follow=True,
+    )
+    assert "chỉ dành cho công dân" in r.content.decode()
+    _nothing_stored()
+    # the procedure page says who may apply
+    page = client.get(f"/dich-vu-cong/thu-tuc/{birth.code}/")
+    assert "Chỉ công dân (cá nhân)" in page.content.decode()
+
+
+def test_the_api_refuses_the_wrong_applicant_kind(client, birth, ward_dian, user_named):
+    client.force_login(user_named("doanhnghiep"))
+    required = birth.parts.filter(required=True).first()
+    r = client.post(
+        "/api/v1/dossiers",
+        {
+            "procedure_code": birth.code,
+            "org_unit_id": ward_dian.pk,
+            "form_json": json.dumps(BIRTH_FORM, ensure_ascii=False),
+            "part_ids": str(required.pk),
+            "files": [upload()],
+        },
+    )
+    assert r.status_code == 403
+    assert "chỉ dành cho công dân" in r.json()["message"]
+    _nothing_stored()
+
+
+def test_copies_are_whole_numbers(copy_proc, ward_dian, user_named):
+    for bad in ("1.5", "0", "abc"):
+        with pytest.raises(ValidationError) as err:
+            dossier_draft_create(
+                user=user_named("congdan"),
+                procedure=copy_proc,
+                org_unit=ward_dian,
+                form_data={**COPY_FORM, "so_ban": bad},
+                files={},
+            )
+        assert "so_ban" in err.value.message_dict
+    _nothing_stored()
+
+
+def test_a_fee_per_copy_is_charged_per_copy(copy_proc, ward_dian, user_named):
+    citizen = user_named("congdan")
+    d = dossier_create_and_submit(
+        user=citizen,
+        procedure=copy_proc,
+        org_unit=ward_dian,
+        form_data={**COPY_FORM, "so_ban": "3"},
+        files={},
+    )
+    d = dossier_act(
+        user=user_named("canbo.dian"), dossier_id=d.pk, action_code="receive", version=d.version
+    )
+    assert d.fee_amount == 3 * 8000
+    # a fee per filing is not multiplied
+    copy_proc.channels.update(fee_per_copy=False)
+    d2 = dossier_create_and_submit(
+        user=citizen,
+        procedure=copy_proc,
+        org_unit=ward_dian,
+        form_data={**COPY_FORM, "so_ban": "3"},
+        files={},
+    )
+    d2 = dossier_act(
+        user=user_named("canbo.dian"), dossier_id=d2.pk, action_code="receive", version=d2.version
+    )
+    assert d2.fee_amount == 8000
+
+
+def test_the_same_request_twice_in_a_day_is_warned_not_refused(
+    client, submit_birth, birth, ward_dian, user_named
+):
+    first = submit_birth()
+    citizen = user_named("congdan")
+    required = birth.parts.filter(required=True).first()
+    again = dossier_draft_create(
+        user=citizen,
+        procedure=birth,
+        org_unit=ward_dian,
+        form_data=BIRTH_FORM,
+        files={required.pk: [upload()]},
+    )
+    other_child = dossier_draft_create(
+        user=citizen,
+        procedure=birth,
+        org_unit=ward_dian,
+        form_data={**BIRTH_FORM, "ho_ten_tre": "Nguyễn Minh An"},
+        files={required.pk: [upload()]},
+    )
+    assert dossier_duplicates_today(dossier=again) == [first]
+    assert dossier_duplicates_today(dossier=other_child) == []
+    client.force_login(citizen)
+    page = client.get(f"/dich-vu-cong/ho-so/{again.pk}/xem-lai/").content.decode()
+    assert 'id="duplicate-warning"' in page and first.number in page
+    assert (
+        'id="duplicate-warning"'
+        not in client.get(f"/dich-vu-cong/ho-so/{other_child.pk}/xem-lai/").content.decode()
+    )
+    # not blocked: it can still be sent
+    r = client.post(f"/dich-vu-cong/ho-so/{again.pk}/xem-lai/")
+    assert r.status_code == 302
+    again.refresh_from_db()
+    assert again.number
+
+
+def test_the_procedure_page_says_the_fee_is_per_copy(client, copy_proc):
+    page = client.get(f"/dich-vu-cong/thu-tuc/{copy_proc.code}/").content.decode()
+    assert "8.000 ₫ mỗi bản" in page
+    copy_proc.channels.update(fee_per_copy=False)
+    page = client.get(f"/dich-vu-cong/thu-tuc/{copy_proc.code}/").content.decode()
+    assert "mỗi bản" not in page
+
+
+def test_the_api_says_who_may_apply_and_lists_the_legal_bases(client, birth, copy_proc):
+    birth.legal_basis = "Luật Hộ tịch60/2014/QH13Nghị định 123/2015/NĐ-CP123/2015/NĐ-CP"
+    birth.save(update_fields=["legal_basis"])
+    body = client.get(f"/api/v1/procedures/{birth.code}").json()
+    assert body["applicant_kinds"] == ["citizen"]
+    assert [d["code"] for d in body["legal_documents"]] == ["60/2014/QH13", "123/2015/NĐ-CP"]
+    assert all(c["time_label"] for c in body["channels"])
+    copy = client.get(f"/api/v1/procedures/{copy_proc.code}").json()
+    assert all(c["fee_per_copy"] for c in copy["channels"] if c["fee_amount"])

@@ -484,18 +484,23 @@ QD766_V2: dict[str, Any] = {
                     5,
                     "ratio",
                     {"of": 80},
-                    "digitised_received",
-                    basis=APPROX,
-                    definition="Hồ sơ tiếp nhận có đủ thành phần ở dạng điện tử / hồ sơ tiếp "
-                    "nhận; đủ điểm từ 80%. Xấp xỉ: chưa tính riêng số hóa kết quả.",
+                    "digitised_766",
+                    basis=CRITERION,
+                    definition="Hồ sơ giải quyết xong có cả thành phần hồ sơ (nộp trực tuyến "
+                    "hoặc cán bộ một cửa quét, đánh dấu số hóa khi tiếp nhận) và kết quả ở dạng "
+                    "điện tử (ký số) / hồ sơ giải quyết xong; đủ điểm từ 80%.",
                 ),
-                _unmeasured(
+                _c(
                     "C3",
                     "Tỷ lệ khai thác, sử dụng lại dữ liệu đã số hóa",
                     5,
-                    "reuse",
-                    "Thành phần hồ sơ lấy từ dữ liệu đã số hóa / thành phần hồ sơ; đủ điểm từ "
-                    "80% (chờ kho dữ liệu cá nhân).",
+                    "ratio",
+                    {"of": 80},
+                    "reuse_766",
+                    basis=CRITERION,
+                    definition="Thành phần hồ sơ lấy từ kho dữ liệu của người nộp (giấy tờ đã "
+                    "được tiếp nhận hoặc kết quả đã ký số của hồ sơ trước) / thành phần hồ sơ "
+                    "tiếp nhận; đủ điểm từ 80%.",
                 ),
                 _unmeasured(
                     "C4",

@@ -38,6 +38,12 @@ STAT_COUNTERS = (
     # finished early or on time after more than one supplement request: Decision 766 counts
     # these as late (its on-time rate excludes supplement time but not repeated requests)
     "finished_resupplied",
+    # Decision 766 digitisation group (issue 15): finished with both the submitted parts and
+    # the result in electronic form; document parts received, and of them taken from the
+    # applicant's store of already-digitised documents (counted at receipt)
+    "finished_digitised",
+    "parts_received",
+    "parts_reused",
 )
 
 
@@ -63,6 +69,9 @@ class StatCounters(models.Model):
     ratings_normal = models.PositiveIntegerField(default=0)
     ratings_unsatisfied = models.PositiveIntegerField(default=0)
     finished_resupplied = models.PositiveIntegerField(default=0)
+    finished_digitised = models.PositiveIntegerField(default=0)
+    parts_received = models.PositiveIntegerField(default=0)
+    parts_reused = models.PositiveIntegerField(default=0)
 
     class Meta:
         abstract = True
@@ -364,6 +373,9 @@ class Procedure(models.Model):
     legal_basis = models.TextField(_("căn cứ pháp lý"), blank=True)
     result_name = models.CharField(_("kết quả"), max_length=500, blank=True)
     result_code = models.CharField(_("mã kết quả"), max_length=40, blank=True)
+    # the kind of document the result is (``services.doctypes``): kept in the applicant's
+    # document store under this type
+    result_doc_type = models.CharField(_("loại giấy tờ của kết quả"), max_length=40, blank=True)
     service_class = models.CharField(
         _("dịch vụ công trực tuyến"), max_length=8, choices=ServiceClass.choices, blank=True
     )
@@ -537,6 +549,9 @@ class DocumentPart(models.Model):
     )
     form_name = models.CharField(_("mẫu đơn, tờ khai"), max_length=255, blank=True)
     raw = models.TextField(_("văn bản gốc"), blank=True)
+    # the kind of document (``services.doctypes``, e.g. "giay-khai-sinh"): a document of
+    # this type in the applicant's store can be reused instead of an upload
+    doc_type = models.CharField(_("loại giấy tờ"), max_length=40, blank=True)
 
     class Meta:
         verbose_name = _("thành phần hồ sơ")
@@ -670,6 +685,20 @@ class Dossier(models.Model):
     )
     returned_at = models.DateTimeField(_("ngày trả kết quả"), null=True, blank=True)
     received_digitised = models.BooleanField(default=False)
+    # when the parts became electronic (submission, or an official's scans of a paper
+    # dossier) and who marked a paper dossier digitised
+    digitised_at = models.DateTimeField(null=True, blank=True)
+    digitised_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("cán bộ số hóa"),
+    )
+    # document parts received, and of them reused from the applicant's store (at receipt)
+    parts_total = models.PositiveSmallIntegerField(default=0)
+    parts_reused = models.PositiveSmallIntegerField(default=0)
     # Hooks for the next issue (fees, signed results, ratings); services calls payments
     # and signing, never the other way round.
     fee_amount = models.PositiveBigIntegerField(_("phí, lệ phí (đồng)"), null=True, blank=True)
@@ -754,6 +783,12 @@ class DossierFile(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
     )
     uploaded_at = models.DateTimeField(auto_now_add=True)
+    # taken from the applicant's document store instead of uploaded
+    reused_from = models.ForeignKey(
+        "StoredDocument", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    # a scan of a paper part, uploaded by the official who digitised the dossier
+    is_scan = models.BooleanField(default=False)
 
     class Meta:
         ordering = ["dossier", "pk"]
@@ -840,3 +875,43 @@ class PortalOutbox(models.Model):
 
     def __str__(self) -> str:
         return f"{self.dossier_id}#{self.pk} {self.kind}"
+
+
+class StoredDocument(models.Model):
+    """An item of an applicant's document store ("Kho dữ liệu của tôi"): a signed result
+    they received or an attachment an official accepted, typed by ``services.doctypes``.
+    The file is the accepted one (same storage name, never copied)."""
+
+    class Source(models.TextChoices):
+        ATTACHMENT = "attachment", _("Giấy tờ đã được tiếp nhận")
+        RESULT = "result", _("Kết quả giải quyết (đã ký số)")
+
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="stored_documents"
+    )
+    doc_type = models.CharField(_("loại giấy tờ"), max_length=40)
+    title = models.CharField(_("tên giấy tờ"), max_length=300)
+    source = models.CharField(_("nguồn"), max_length=12, choices=Source.choices)
+    dossier = models.ForeignKey(
+        Dossier, on_delete=models.PROTECT, related_name="+", verbose_name=_("hồ sơ gốc")
+    )
+    file = models.FileField(max_length=255)
+    original_name = models.CharField(max_length=255)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveBigIntegerField()
+    sha256 = models.CharField(max_length=64)
+    accepted_at = models.DateTimeField(_("ngày tiếp nhận, cấp"))
+
+    class Meta:
+        verbose_name = _("giấy tờ trong kho dữ liệu")
+        verbose_name_plural = _("kho dữ liệu của người nộp")
+        ordering = ["owner", "-accepted_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["owner", "dossier", "sha256"], name="stored_document_unique"
+            )
+        ]
+        indexes = [models.Index(fields=["owner", "doc_type"], name="stored_document_type_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.owner_id} {self.doc_type} {self.title[:60]}"

@@ -41,6 +41,7 @@ from tinhso.files import StoredFiles, atomic_with_files
 from tinhso.orgs.models import OrgUnit
 from tinhso.orgs.selectors import valid_on_q
 from tinhso.services import deadlines
+from tinhso.services.drafts import draft_problems
 from tinhso.services.eform import eform_validate
 from tinhso.services.models import (
     PAUSING_STATUSES,
@@ -70,6 +71,7 @@ from tinhso.services.selectors import (
     procedure_channel,
     track_cache_keys,
 )
+from tinhso.services.store import store_on_receipt, store_on_result
 from tinhso.services.uploads import CheckedUpload, upload_check
 from tinhso.services.workflow import action_allowed, process_ensure_default
 
@@ -152,8 +154,17 @@ def _received_increments(dossier: Dossier) -> dict[str, int]:
             Channel.POST: "received_post",
         }[Channel(dossier.channel)]
     ] = 1
-    if dossier.received_digitised:
+    if dossier.received_digitised and (
+        # scanned later at the counter: counted on that day (``store.dossier_digitise``)
+        dossier.digitised_at is None
+        or dossier.received_at is None
+        or dossier.digitised_at <= dossier.received_at
+    ):
         inc["received_digitised"] = 1
+    if dossier.parts_total:
+        inc["parts_received"] = dossier.parts_total
+    if dossier.parts_reused:
+        inc["parts_reused"] = dossier.parts_reused
     return inc
 
 
@@ -162,6 +173,8 @@ def _finished_increments(dossier: Dossier, supplements: int) -> dict[str, int]:
     inc = {"finished_total": 1, f"finished_{dossier.outcome}": 1}
     if dossier.result_digital:
         inc["results_digital"] = 1
+        if dossier.received_digitised:  # the submitted parts and the result (Decision 766)
+            inc["finished_digitised"] = 1
     if supplements > 1 and dossier.outcome in (deadlines.EARLY, deadlines.ON_TIME):
         inc["finished_resupplied"] = 1
     return inc
@@ -212,6 +225,8 @@ def stats_rebuild() -> int:
     for d in qs.iterator(chunk_size=2000):
         if d.received_at:
             add(d, d.received_at, _received_increments(d))
+            if d.received_digitised and d.digitised_at and d.digitised_at > d.received_at:
+                add(d, d.digitised_at, {"received_digitised": 1})  # scanned at the counter
         add(d, d.refused_at, {"refused": 1})
         add(d, d.withdrawn_at, {"withdrawn": 1})
         if d.finished_at and d.outcome:
@@ -773,6 +788,10 @@ def dossier_submit(*, user: AnyUser, dossier_id: int) -> Dossier:
         user = cast(User, user)  # the draft's applicant
         if dossier.status != Status.DRAFT:
             raise DossierConflict(_("Hồ sơ này đã được nộp (số %s).") % dossier.number)
+        problems = draft_problems(dossier=dossier)
+        if problems:
+            raise ValidationError(problems)
+        dossier.form_data = eform_validate(procedure=dossier.procedure, data=dossier.form_data)
         now = timezone.now()
         # the same lock order as dossier_create_and_submit: applicant-year, then counter
         _applicant_year_note(org_unit_id=dossier.org_unit_id, applicant_id=user.pk, at=now)
@@ -953,6 +972,7 @@ def _apply_effects(
         fee = channel.fee_amount if channel and channel.fee_currency == "VND" else None
         dossier.fee_amount = dossier.fee_amount or fee
         _recompute_due(dossier, cal, now)
+        store_on_receipt(dossier=dossier, at=now)
         _stats_for(dossier, now, **_received_increments(dossier))
     if to == Status.NOT_ACCEPTED:
         dossier.refused_at = now
@@ -1022,7 +1042,7 @@ def dossier_act(
             )
         if not allowed:
             raise PermissionDenied(_("Bạn không có quyền thực hiện thao tác này với hồ sơ."))
-        if action.comment_required and not comment:
+        if (action.comment_required or action.code == "withdraw") and not comment:
             raise ValidationError({"comment": [_("Vui lòng ghi rõ lý do.")]})
         if action.code == "approve" and not dossier.result_ref and result_draft_get(dossier):
             raise ValidationError(
@@ -1459,13 +1479,15 @@ def dossier_approve_sign(
             prepared=prepared, purpose=RESULT_PURPOSE, object_ref=str(dossier.pk)
         )
         dossier_result_attach(dossier_id=dossier.pk, digital=True, ref=doc.sha256)
-        return dossier_act(
+        done = dossier_act(
             user=user,
             dossier_id=dossier.pk,
             action_code="approve",
             version=version,
             comment=comment,
         )
+        store_on_result(dossier=done, document=doc, at=done.finished_at or timezone.now())
+        return done
 
 
 def _post_ref_clean(post_ref: str) -> str:

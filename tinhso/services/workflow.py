@@ -204,7 +204,7 @@ DEFAULT_ACTIONS = [
     ("send_post", "Gửi kết quả qua bưu chính", "done", "returned", ActorRole.OFFICER, False),
 ]
 # actions the pages offer through their own forms (not the generic action buttons)
-SPECIAL_ACTIONS = frozenset({"send_post"})
+SPECIAL_ACTIONS = frozenset({"send_post", "withdraw"})  # withdraw: its confirmation page
 DEFAULT_CODE = "mac-dinh"
 
 

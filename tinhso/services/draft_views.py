@@ -124,7 +124,7 @@ def _posted(request: HttpRequest, form: forms.Form) -> dict[str, Any]:
     reuse = {
         int(k.removeprefix("reuse_")): v
         for k, v in request.POST.items()
-        if k.startswith("reuse_") and k.removeprefix("reuse_").isdigit() and v
+        if k.startswith("reuse_") and k.removeprefix("reuse_").isdigit()
     }
     data = {k.removeprefix("f_"): v for k, v in request.POST.items() if k.startswith("f_")}
     return {"files": files, "reuse": reuse, "form_data": data}

@@ -139,6 +139,12 @@ def dossier_draft_save(
         except ValidationError as exc:
             for k, msgs in exc.message_dict.items():
                 problems.setdefault(k, []).extend(msgs)
+    # an upload for a part wins over a store document chosen for it
+    uploaded = {p.pk for p, _c in checked}
+    picks = [(p, i) for p, i in picks if p.pk not in uploaded]
+    unpicked = {
+        int(k) for k, v in (reuse or {}).items() if v in (None, "") and str(k).isdigit()
+    } - uploaded
     with atomic_with_files() as stored:
         if draft_id is not None:
             dossier = (
@@ -173,6 +179,20 @@ def dossier_draft_save(
                 idempotency_key=idempotency_key or None,
             )
             created = True
+        # the same file or store document sent again by the next autosave: kept once
+        current = {
+            (f.part_id, f.sha256, f.reused_from_id)
+            for f in dossier.files.filter(kind=DossierFile.Kind.APPLICATION)
+        }
+        have = {(p, h) for p, h, _r in current}
+        checked = [(p, c) for p, c in checked if (p.pk, c.sha256) not in have]
+        picks = [(p, i) for p, i in picks if (p.pk, i.sha256, i.pk) not in current]
+        if unpicked:  # "upload a new file" chosen instead of the store document
+            dossier.files.filter(
+                kind=DossierFile.Kind.APPLICATION,
+                part_id__in=unpicked,
+                reused_from__isnull=False,
+            ).delete()
         replaced = {p.pk for p, _c in checked} | {p.pk for p, _i in picks}
         if replaced:
             dossier.files.filter(kind=DossierFile.Kind.APPLICATION, part_id__in=replaced).delete()

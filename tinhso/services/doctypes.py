@@ -10,12 +10,15 @@ not reusable. The type is stored on ``DocumentPart.doc_type`` and
 
 from __future__ import annotations
 
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from tinhso.text import fold
 
+StrOrPromise = str | Promise
+
 # code → (label, folded phrases that name it); the order breaks ties at the same position
-DOC_TYPES: dict[str, tuple[str, tuple[str, ...]]] = {
+DOC_TYPES: dict[str, tuple[StrOrPromise, tuple[str, ...]]] = {
     "can-cuoc": (
         _("Căn cước, căn cước công dân"),
         ("the can cuoc", "can cuoc cong dan", "can cuoc", "chung minh nhan dan", "cccd"),

@@ -263,7 +263,7 @@ def draft_autosave(request: HttpRequest, code: str) -> HttpResponse:
             )
         except PermissionDenied as exc:
             raise Http404 from exc
-    parts = []
+    parts: list[dict[str, Any]] = []
     if draft is not None:
         _form, parts = _draft_form(request, procedure, draft, bound=False)
     return render(

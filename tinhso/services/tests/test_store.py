@@ -215,7 +215,7 @@ def _citizen_two(user_named):
     found = User.objects.filter(username="congdan2").first()
     return found or citizen_register(
         username="congdan2",
-        password="x-Very-long-pass-9",  # noqa: S106
+        password="x-Very-long-pass-9",
         full_name="Trần Văn Hai",
         citizen_id="074190005678",
         check_password=False,

@@ -100,7 +100,7 @@ def _draft_form(
                     for i in items
                 ],
                 widget=forms.RadioSelect,
-                initial=str(items[0].pk) if part.pk not in current else "",
+                initial=_reuse_initial(current.get(part.pk), items),
             )
         parts.append(
             {
@@ -112,6 +112,14 @@ def _draft_form(
             }
         )
     return form, parts
+
+
+def _reuse_initial(current: DossierFile | None, items: list[Any]) -> str:
+    """The store document in use; none when a file was uploaded; else the newest one (the
+    store is offered first)."""
+    if current is None:
+        return str(items[0].pk)
+    return str(current.reused_from_id or "")
 
 
 def _posted(request: HttpRequest, form: forms.Form) -> dict[str, Any]:

@@ -845,6 +845,10 @@ def dossier_register_in_person(
     cleaned = eform_validate(procedure=procedure, data=form_data)
     checked = _check_uploads(procedure=procedure, files=files, require_all=False)
     start = _start_step(procedure)
+    # every required part scanned at the desk: the paper dossier is digitised at receipt
+    digitised = bool(checked) and {p.pk for p, _c in checked} >= {
+        p.pk for p in procedure.parts.all() if p.required
+    }
     with atomic_with_files() as stored:
         dossier = Dossier.objects.create(
             procedure=procedure,
@@ -860,8 +864,8 @@ def dossier_register_in_person(
             form_data=cleaned,
             registered_by=officer,
             submitted_at=now,
-            received_digitised=bool(checked)
-            and {p.pk for p, _c in checked} >= {p.pk for p in procedure.parts.all() if p.required},
+            received_digitised=digitised,
+            digitised_by=officer if digitised else None,
         )
         dossier.number = dossier_number_next(org_unit=org_unit, at=now)
         dossier.tracking_code = tracking_code_new()

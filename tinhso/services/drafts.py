@@ -54,7 +54,7 @@ def draft_problems(*, dossier: Dossier) -> dict[str, list[str]]:
     """What stops the draft from being sent (empty when complete): the e-form, the
     receiving agency, the required parts, the procedure's online channel."""
     from tinhso.services.selectors import procedure_channel
-    from tinhso.services.services import _validate_agency
+    from tinhso.services.services.submission import _validate_agency
 
     errors: dict[str, list[str]] = {}
     procedure = dossier.procedure
@@ -119,7 +119,8 @@ def dossier_draft_save(
     known = {f.name for f in eform_fields(procedure=procedure)}
     values = {k: str(v)[:4000] for k, v in form_data.items() if k in known}
     problems: dict[str, list[str]] = {}
-    from tinhso.services.services import _check_uploads, _start_step, _store_files
+    from tinhso.services.services.attachments import _check_uploads, _store_files
+    from tinhso.services.services.submission import _start_step
 
     checked = []
     for part_id, uploads in (files or {}).items():

@@ -263,14 +263,9 @@ def dossier_digitise(
     """The receiving unit's official uploads the scans of a paper dossier's parts and marks
     it digitised. Refused unless every required part then has an electronic copy."""
     from tinhso.files import atomic_with_files
-    from tinhso.services.services import (
-        DossierConflict,
-        _check_uploads,
-        _event,
-        _lock_dossier,
-        _stats_for,
-        _store_files,
-    )
+    from tinhso.services.services.attachments import _check_uploads, _store_files
+    from tinhso.services.services.changes import DossierConflict, _event, _lock_dossier
+    from tinhso.services.services.stats import _stats_for
 
     with atomic_with_files() as stored:
         dossier = _lock_dossier(dossier_id)

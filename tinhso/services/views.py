@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import secrets
 from typing import Any, cast
 
 from django import forms
@@ -18,9 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from tinhso.accounts.models import User
 from tinhso.accounts.permissions import (
-    identity_required_level,
     user_can,
-    user_identity_sufficient,
     user_units,
 )
 from tinhso.http import client_address
@@ -39,7 +36,6 @@ from tinhso.services.receipt import receipt_pdf
 from tinhso.services.selectors import (
     channel_review_list,
     dossier_applicant_todo,
-    dossier_by_idempotency_key,
     dossier_can_prepare_result,
     dossier_deadline,
     dossier_events,
@@ -63,7 +59,6 @@ from tinhso.services.services import (
     DossierConflict,
     dossier_act,
     dossier_approve_sign,
-    dossier_draft_create,
     dossier_fee_collect_at_counter,
     dossier_fee_pay_start,
     dossier_rate,
@@ -127,66 +122,6 @@ def procedure_detail(request: HttpRequest, code: str) -> HttpResponse:
             "agencies": procedure_agency_units(procedure=procedure),
             "channels": procedure.channels.all(),
             "parts": procedure.parts.all(),
-        },
-    )
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def submit_start(request: HttpRequest, code: str) -> HttpResponse:
-    procedure = _procedure_or_404(code)
-    if not cast(User, request.user).is_applicant:  # @login_required
-        messages.warning(request, _("Chỉ công dân, doanh nghiệp mới nộp hồ sơ trực tuyến."))
-        return redirect("services:procedure", code=code)
-    if not user_identity_sufficient(request.user):
-        messages.warning(
-            request,
-            _("Cần định danh điện tử mức %(n)s (đăng nhập bằng VNeID) để nộp hồ sơ trực tuyến.")
-            % {"n": identity_required_level()},
-        )
-        return redirect("services:procedure", code=code)
-    units = procedure_agency_units(procedure=procedure)
-    form = submission_form(
-        procedure=procedure,
-        units=units,
-        data=request.POST or None,
-        files=request.FILES or None,
-        applicant=request.user,
-    )
-    # a one-time token per rendered form: the form resent (a retry after a lost answer)
-    # finds the draft the first sending created instead of creating a second one
-    token = request.POST.get("form_token", "")
-    token = token if 16 <= len(token) <= 64 and token.isprintable() else ""
-    if request.method == "POST" and token:
-        first = dossier_by_idempotency_key(user=request.user, key=f"form:{token}")
-        if first is not None:
-            if first.status == Status.DRAFT:
-                return redirect("services:review", pk=first.pk)
-            return redirect("services:dossier", pk=first.pk)
-    if request.method == "POST" and form.is_valid():
-        files = _part_files(request, form)
-        data = {k.removeprefix("f_"): v for k, v in request.POST.items() if k.startswith("f_")}
-        try:
-            dossier = dossier_draft_create(
-                user=request.user,
-                procedure=procedure,
-                org_unit=form.cleaned_data["org_unit"],
-                form_data=data,
-                files=files,
-                idempotency_key=f"form:{token}" if token else None,
-            )
-        except ValidationError as exc:
-            form_errors_apply(form, exc)
-        else:
-            return redirect("services:review", pk=dossier.pk)
-    return render(
-        request,
-        "services/submit.html",
-        {
-            "procedure": procedure,
-            "form": form,
-            "units": units,
-            "form_token": token or secrets.token_urlsafe(24),
         },
     )
 

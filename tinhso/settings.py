@@ -223,6 +223,10 @@ TINHSO_MAX_UPLOAD_BYTES = int(os.environ.get("TINHSO_MAX_UPLOAD_BYTES", str(10 *
 TINHSO_FEEDBACK_OFFICE = os.environ.get("TINHSO_FEEDBACK_OFFICE", "")
 TINHSO_FEEDBACK_ANON_LIMIT = int(os.environ.get("TINHSO_FEEDBACK_ANON_LIMIT", "5"))
 TINHSO_FEEDBACK_USER_LIMIT = int(os.environ.get("TINHSO_FEEDBACK_USER_LIMIT", "20"))
+# The province's support hotline and its hours, shown on the help page and in the footer
+# (empty: not shown). The demo's number is illustrative.
+TINHSO_HOTLINE = os.environ.get("TINHSO_HOTLINE", "1900 0000" if DEMO else "")
+TINHSO_HOTLINE_HOURS = os.environ.get("TINHSO_HOTLINE_HOURS", "")
 
 # Security headers and cookies.
 SECURE_CONTENT_TYPE_NOSNIFF = True

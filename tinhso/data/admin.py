@@ -31,6 +31,8 @@ from tinhso.data.models import (
 class AuditedAdmin(admin.ModelAdmin):
     """Writes through the admin leave an entry in the audit chain."""
 
+    audits_writes = True  # checked for every admin by tinhso/audit/tests/test_admin_writes.py
+
     def _unit(self, obj: Any) -> Any:
         return getattr(obj, "org_unit", None)
 

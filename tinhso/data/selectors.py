@@ -14,7 +14,7 @@ from django.db.models.fields.json import KeyTextTransform, KeyTransform
 from django.db.models.functions import Cast
 from django.utils import timezone
 
-from tinhso.accounts.permissions import scope_paths, scope_q, user_can, user_units
+from tinhso.accounts.permissions import scope_paths, user_can, user_units, visible_q
 from tinhso.accounts.usertypes import AnyUser
 from tinhso.data import permissions as _permissions  # noqa: F401
 from tinhso.data.models import (
@@ -44,10 +44,10 @@ def dataset_visible_q(*, user: AnyUser) -> Q:
         return cond & Q(archived_at__isnull=True)
     if getattr(user, "is_official", False) or getattr(user, "is_superuser", False):
         cond |= Q(access_level=AccessLevel.SHARED)
-        cond |= Q(access_level=AccessLevel.INTERNAL) & scope_q(user, "data.view")
+        cond |= Q(access_level=AccessLevel.INTERNAL) & visible_q(user, "data.view")
         # archived datasets stay visible to the officials who maintain them
         return (cond & Q(archived_at__isnull=True)) | (
-            Q(archived_at__isnull=False) & scope_q(user, "data.manage")
+            Q(archived_at__isnull=False) & visible_q(user, "data.manage")
         )
     return cond & Q(archived_at__isnull=True)
 
@@ -60,7 +60,7 @@ def dataset_data_readable(*, user: AnyUser, dataset: Dataset) -> bool:
         return True
     if user is None or not getattr(user, "is_authenticated", False):
         return False
-    if Dataset.objects.filter(pk=dataset.pk).filter(scope_q(user, "data.view")).exists():
+    if user_can(user=user, action="data.view", obj=dataset):
         return True
     if dataset.access_level == AccessLevel.SHARED:
         shared_paths = [u.path for u in dataset.shared_with.all()]
@@ -95,7 +95,7 @@ def datasets_managed(*, user: AnyUser) -> QuerySet[Dataset]:
     if scope_paths(user, "data.manage") == []:
         return Dataset.objects.none()
     return (
-        Dataset.objects.filter(scope_q(user, "data.manage"))
+        Dataset.objects.filter(visible_q(user, "data.manage"))
         .select_related("org_unit")
         .annotate(resource_count=Count("resources"))
         .order_by("archived_at", "title")
@@ -431,12 +431,12 @@ def numeric_columns(*, table: DatastoreTable) -> list[dict[str, str]]:
 
 
 def clients_for(*, user: AnyUser) -> QuerySet[ClientSystem]:
-    return ClientSystem.objects.filter(scope_q(user, "data.client")).select_related("org_unit")
+    return ClientSystem.objects.filter(visible_q(user, "data.client")).select_related("org_unit")
 
 
 def grants_for_owner(*, user: AnyUser) -> QuerySet[Grant]:
     return (
-        Grant.objects.filter(scope_q(user, "data.grant", field="dataset__org_unit"))
+        Grant.objects.filter(visible_q(user, "data.grant"))
         .select_related("client__org_unit", "dataset", "resource")
         .order_by("-created_at")
     )
@@ -455,7 +455,7 @@ def grants_for_client(*, client: ClientSystem, on: dt.date | None = None) -> Que
 
 def requests_to_decide(*, user: AnyUser) -> QuerySet[AccessRequest]:
     return (
-        AccessRequest.objects.filter(scope_q(user, "data.grant", field="dataset__org_unit"))
+        AccessRequest.objects.filter(visible_q(user, "data.grant"))
         .select_related("dataset", "requesting_unit", "requested_by", "client")
         .order_by("status", "-created_at")
     )
@@ -463,7 +463,7 @@ def requests_to_decide(*, user: AnyUser) -> QuerySet[AccessRequest]:
 
 def requests_made(*, user: AnyUser) -> QuerySet[AccessRequest]:
     return (
-        AccessRequest.objects.filter(scope_q(user, "data.request", field="requesting_unit"))
+        AccessRequest.objects.filter(visible_q(user, "data.request"))
         .select_related("dataset", "requesting_unit", "client")
         .order_by("-created_at")
     )
@@ -472,7 +472,7 @@ def requests_made(*, user: AnyUser) -> QuerySet[AccessRequest]:
 def usage_for_owner(*, user: AnyUser) -> QuerySet[Any]:
     """Who used the data of the user's units: per client and dataset, requests and rows."""
     return (
-        AccessLog.objects.filter(scope_q(user, "data.usage", field="owner_unit"))
+        AccessLog.objects.filter(visible_q(user, "data.usage"))
         .values("client_code", "dataset_name")
         .annotate(
             requests=Count("pk"),
@@ -484,9 +484,7 @@ def usage_for_owner(*, user: AnyUser) -> QuerySet[Any]:
 
 
 def accesslog_for_owner(*, user: AnyUser, limit: int = 100) -> QuerySet[AccessLog]:
-    return AccessLog.objects.filter(scope_q(user, "data.usage", field="owner_unit")).order_by(
-        "-seq"
-    )[:limit]
+    return AccessLog.objects.filter(visible_q(user, "data.usage")).order_by("-seq")[:limit]
 
 
 @dataclass(frozen=True)

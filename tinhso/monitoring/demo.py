@@ -562,7 +562,8 @@ def demo_load(*, stdout: TextIO | None = None) -> None:
     population = _population()
     methodologies_install()
     for m in Methodology.objects.filter(status=Methodology.Status.ACTIVE):
-        for year in (2023, 2024):
+        # the synthetic years and every year since, up to this one (the dashboards open on now)
+        for year in range(2023, timezone.localdate().year + 1):
             index_compute(actor=None, methodology=m, year=year)
     if stdout:
         stdout.write(

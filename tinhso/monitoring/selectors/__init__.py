@@ -28,6 +28,14 @@ from tinhso.monitoring.selectors.index import (
     unit_group,
     unit_rank,
 )
+from tinhso.monitoring.selectors.indicator import (
+    UnitRow,
+    YearRow,
+    indicator_by_unit,
+    indicator_history,
+    indicator_units,
+    indicator_years,
+)
 from tinhso.monitoring.selectors.management import (
     TargetSummary,
     heads_managed,
@@ -76,6 +84,8 @@ __all__ = [
     "Progress",
     "S",
     "TargetSummary",
+    "UnitRow",
+    "YearRow",
     "computed_values",
     "dashboard_figures",
     "data_years",
@@ -86,8 +96,12 @@ __all__ = [
     "index_results",
     "index_subjects",
     "index_values",
+    "indicator_by_unit",
+    "indicator_history",
     "indicator_list",
+    "indicator_units",
     "indicator_values",
+    "indicator_years",
     "logger",
     "methodology_list",
     "overview",

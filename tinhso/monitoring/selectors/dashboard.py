@@ -41,7 +41,7 @@ class Progress:
     value: IndicatorValue
     target: Target | None
     progress: Decimal | None  # % of the target reached
-    light: str  # "green" | "amber" | "red" | "none"
+    light: str  # "green" | "amber" | "red" | "none" (no data) | "no_target" (data, no target)
     final: Target | None = None  # the 2030 target
 
     @property
@@ -52,6 +52,7 @@ class Progress:
                 "amber": _("Gần đạt"),
                 "red": _("Chưa đạt"),
                 "none": _("Chưa có số liệu"),
+                "no_target": _("Chưa giao chỉ tiêu"),
             }[self.light]
         )
 
@@ -60,11 +61,12 @@ def progress_compute(
     *, indicator: Indicator, value: Decimal | None, target: Target | None
 ) -> tuple[Decimal | None, str]:
     """(progress % of the target, traffic light). Green: target met; amber: ≥ 80 % of the
-    way; red: below."""
+    way; red: below; "none": no value yet; "no_target": a value but no target to judge it by
+    (two different gaps: one is the reporting's, the other the plan's)."""
     if value is None:
         return None, "none"
     if target is None:
-        return None, "none"
+        return None, "no_target"
     t = target.value
     lower = indicator.direction == Indicator.Direction.LOWER or target.comparator in ("<", "<=")
     if lower:
@@ -87,7 +89,7 @@ class PillarBlock:
 
     @property
     def counts(self) -> dict[str, int]:
-        c = {"green": 0, "amber": 0, "red": 0, "none": 0}
+        c = {"green": 0, "amber": 0, "red": 0, "none": 0, "no_target": 0}
         for r in self.rows:
             c[r.light] += 1
         return c
@@ -122,14 +124,9 @@ def data_years(*, unit: OrgUnit | None = None) -> list[int]:
 
 
 def default_year() -> int:
-    """The latest year with accepted values or index results (else this year)."""
-    latest = (
-        ReportedValue.objects.filter(status=S.ACCEPTED)
-        .order_by("-year")
-        .values_list("year", flat=True)
-        .first()
-    )
-    return latest or common.today().year
+    """The year the dashboards open on: now (Asia/Ho_Chi_Minh), even before its first
+    accepted value; earlier years are one choice away."""
+    return common.today().year
 
 
 # --- trends ------------------------------------------------------------------------------------

@@ -140,7 +140,7 @@ def index_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def transparency(request: HttpRequest) -> HttpResponse:
     """Public: the Decision 766 index and on-time rate of every unit."""
     m = Methodology.objects.filter(code=QD766).first()
-    period = request.GET.get("nam") or (selectors.index_latest_period(methodology=m) if m else "")
+    period = request.GET.get("nam") or str(selectors.default_year())
     results = list(selectors.index_results(methodology=m, period=period)) if m and period else []
     ontime = {}
     if results:
@@ -169,12 +169,21 @@ def indicator_detail(request: HttpRequest, code: str) -> HttpResponse:
         Indicator.objects.prefetch_related("responsible_units"), code=code
     )
     province = _province(None)
+    years = selectors.indicator_years()
+    year = _int(request, "nam", selectors.default_year())
+    units = selectors.indicator_units(indicator=indicator, province=province)
     return render(
         request,
         "monitoring/indicator.html",
         {
             "indicator": indicator,
             "province": province,
+            "year": year,
+            "years": years,
+            "history": selectors.indicator_history(indicator=indicator, unit=province, years=years),
+            "by_unit": selectors.indicator_by_unit(
+                indicator=indicator, units=units, year=year, province=province
+            ),
             "path": selectors.target_path(indicator=indicator, unit=province),
             "metric_name": rollup.METRIC_NAMES.get(indicator.computation, ""),
         },

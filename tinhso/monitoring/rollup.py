@@ -113,6 +113,21 @@ METRICS: dict[str, Metric] = {
             ("results_digital",),
             ("finished_total",),
         ),
+        # Decision 766 digitisation group: dossiers whose submitted parts and result are
+        # both electronic (parts submitted online or scanned at the counter, signed result)
+        Metric(
+            "digitised_766",
+            "Tỷ lệ hồ sơ được số hóa (thành phần hồ sơ và kết quả)",
+            ("finished_digitised",),
+            ("finished_total",),
+        ),
+        # document parts taken from the applicant's store of already-digitised documents
+        Metric(
+            "reuse_766",
+            "Tỷ lệ thành phần hồ sơ sử dụng lại dữ liệu đã số hóa",
+            ("parts_reused",),
+            ("parts_received",),
+        ),
         Metric("withdrawn", "Tỷ lệ hồ sơ rút", ("withdrawn",), ("received_total",)),
         # Decision 766 as the national portal computes it: supplement time is excluded (the
         # deadlines already stop the clock) and more than one supplement request is late

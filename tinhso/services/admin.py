@@ -112,7 +112,7 @@ class ChannelInline(admin.TabularInline):
 class PartInline(admin.TabularInline):
     model = DocumentPart
     extra = 0
-    fields = ("order", "name", "required", "copies", "accepted_types")
+    fields = ("order", "name", "required", "copies", "accepted_types", "doc_type")
 
 
 class FormFieldInline(admin.TabularInline):

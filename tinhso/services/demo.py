@@ -12,6 +12,7 @@ from typing import Any, TextIO
 from django.db import transaction
 
 from tinhso.orgs.models import OrgUnit
+from tinhso.services.doctypes import doctype_of
 from tinhso.services.importer import ImportReport, tthc_import_data
 from tinhso.services.models import (
     DocumentPart,
@@ -67,6 +68,7 @@ def _overlay(proc: Procedure, demo: dict[str, Any]) -> None:
                 copies=1,
                 copy_kind="bản điện tử",
                 accepted_types=p.get("types", DocumentPart.DEFAULT_TYPES),
+                doc_type=doctype_of(p["name"]),
                 group="Giấy tờ phải nộp (rút gọn cho bản trình diễn)",
             )
         # keep the overlay when the catalogue is re-imported: mark the record as local

@@ -21,6 +21,7 @@ from django.db import transaction
 
 from tinhso.audit.services import audit_record
 from tinhso.services import tthc
+from tinhso.services.doctypes import doctype_of
 from tinhso.services.models import (
     DocumentPart,
     Procedure,
@@ -145,6 +146,7 @@ def _apply(proc: Procedure, data: dict[str, Any], rec: tthc.ParsedRecord, minist
     proc.legal_basis = tthc.legal_basis_text(data.get("can_cu_phap_ly"))
     proc.result_name = "; ".join(r.name for r in rec.results)[:500]
     proc.result_code = rec.results[0].code[:40] if rec.results else ""
+    proc.result_doc_type = doctype_of(rec.results[0].name) if rec.results else ""
     url = data.get("detail_url")
     proc.source_url = url[:500] if isinstance(url, str) and url.startswith("https://") else ""
     local_parts = bool(proc.raw.get("_local_parts")) if proc.raw else False
@@ -188,6 +190,7 @@ def _apply(proc: Procedure, data: dict[str, Any], rec: tthc.ParsedRecord, minist
             "copy_kind": p.copy_kind,
             "form_name": p.form_name,
             "raw": p.raw,
+            "doc_type": doctype_of(p.name),
         }
         if i < len(existing):
             for k, v in values.items():

@@ -1,12 +1,19 @@
 from django.urls import path
 
-from tinhso.services import views
+from tinhso.services import draft_views, views
 
 app_name = "services"
 urlpatterns = [
     path("", views.catalogue, name="catalogue"),
     path("thu-tuc/<str:code>/", views.procedure_detail, name="procedure"),
-    path("thu-tuc/<str:code>/nop/", views.submit_start, name="submit"),
+    path("thu-tuc/<str:code>/nop/", draft_views.submit_start, name="submit"),
+    path("thu-tuc/<str:code>/luu-nhap/", draft_views.draft_autosave, name="draft_autosave"),
+    path("ho-so/<int:pk>/khai-lai/", draft_views.draft_edit, name="draft_edit"),
+    path("ho-so/<int:pk>/xoa-nhap/", draft_views.draft_delete, name="draft_delete"),
+    path("ho-so/<int:pk>/rut/", draft_views.dossier_withdraw, name="withdraw"),
+    path("ho-so/<int:pk>/so-hoa/", draft_views.dossier_digitise_view, name="digitise"),
+    path("kho-du-lieu/", draft_views.store, name="store"),
+    path("kho-du-lieu/<int:pk>/tep/", draft_views.store_file, name="store_file"),
     path("ho-so/<int:pk>/xem-lai/", views.review, name="review"),
     path("ho-so/<int:pk>/", views.dossier_detail, name="dossier"),
     path("ho-so/<int:pk>/thao-tac/", views.dossier_action, name="action"),

@@ -291,7 +291,7 @@ DEFAULT_ACTIONS = [
     ),
 ]
 # actions the pages offer through their own forms (not the generic action buttons)
-SPECIAL_ACTIONS = frozenset({"send_post"})
+SPECIAL_ACTIONS = frozenset({"send_post", "withdraw"})  # withdraw: its confirmation page
 DEFAULT_CODE = "mac-dinh"
 
 

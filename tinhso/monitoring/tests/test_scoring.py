@@ -183,27 +183,31 @@ def test_766_without_the_services_procedure_selector_scores_d1_zero(demo_orgs, m
 # --- Decision 766 on its published criteria (version 2), hand-computed ----------------------
 #
 # The same department and counters, with 5 dossiers finished in time after more than one
-# supplement request (Decision 766 counts them late).
+# supplement request (Decision 766 counts them late), 40 finished with both their parts and
+# their result electronic, and 60 of 300 parts received taken from the applicants' stores.
 #                                   value      rule                         points
 # B1 on time (30+60−5)/100          85 %       ratio × 14                    11.90
 # C1 electronic results 45/100      45 %       ratio × 5                      2.25
-# C2 digitised 133/190              70 %       ratio, full at 80 %, × 5       4.38 (4.375)
+# C2 digitised 40/100               40 %       ratio, full at 80 %, × 5       2.50
+# C3 reused parts 60/300            20 %       ratio, full at 80 %, × 5       1.25
 # D1 offered online 15/20           75 %       ratio, full at 80 %, × 5       4.69 (4.6875)
 # D3 submitted online 152/190       80 %       ratio, full at 50 %, × 5       5.00
 # D5 paid online 30/50              60 %       ratio × 4                      2.40
 # E3 100 − (10+5+2)/100             83 %       ratio, full at 90 %, × 6       5.53 (5.5333)
-#                                   measured criteria: 44 points max       total 36.15
-# A1–A3, B2, C3–C5, D2, D4, E1, E2: not measured (no points, not zero): score 36.15/44.
+#                                   measured criteria: 49 points max       total 35.52
+# A1–A3, B2, C4, C5, D2, D4, E1, E2: not measured (no points, not zero): score 35.52/49.
 EXPECTED_766_V2 = {
     "B1": D("11.90"),
     "C1": D("2.25"),
-    "C2": D("4.38"),
+    "C2": D("2.50"),
+    "C3": D("1.25"),
     "D1": D("4.69"),
     "D3": D("5.00"),
     "D5": D("2.40"),
     "E3": D("5.53"),
 }
-UNMEASURED_766_V2 = {"A1", "A2", "A3", "B2", "C3", "C4", "C5", "D2", "D4", "E1", "E2"}
+UNMEASURED_766_V2 = {"A1", "A2", "A3", "B2", "C4", "C5", "D2", "D4", "E1", "E2"}
+DIGITISATION_766 = {"finished_digitised": 40, "parts_received": 300, "parts_reused": 60}
 
 
 def test_766_on_its_published_criteria(demo_orgs, monkeypatch):
@@ -220,7 +224,7 @@ def test_766_on_its_published_criteria(demo_orgs, monkeypatch):
         "E2",
     }
     stttt = unit("74.STTTT")
-    stat(stttt, dt.date(2024, 3, 4), **COUNTERS_766, finished_resupplied=5)
+    stat(stttt, dt.date(2024, 3, 4), **COUNTERS_766, **DIGITISATION_766, finished_resupplied=5)
     monkeypatch.setattr(
         rollup, "procedure_counts", lambda *, on: {stttt.pk: {"total": 20, "full_process": 15}}
     )
@@ -231,9 +235,9 @@ def test_766_on_its_published_criteria(demo_orgs, monkeypatch):
     assert measured == EXPECTED_766_V2
     assert {c.component.code for c in rows if not c.measured} == UNMEASURED_766_V2
     assert all(c.raw_value is None for c in rows if not c.measured)
-    assert result.points == D("36.15")
-    assert result.measured_max == D("44")
-    assert result.score == D("0.8216")  # 36.15 / 44, not 36.15 / 100
+    assert result.points == D("35.52")
+    assert result.measured_max == D("49")
+    assert result.score == D("0.7249")  # 35.52 / 49, not 35.52 / 100
 
 
 # With the unit's feedback of the year: 10 handled (8 on time), 4 ratings (3 satisfied), and
@@ -241,14 +245,14 @@ def test_766_on_its_published_criteria(demo_orgs, monkeypatch):
 # E1 feedback on time 8/10               80 %   ratio × 6                       4.80
 # E2 satisfied with the answers 3/4      75 %   ratio × 6                       4.50
 # E3 100 − (10+5+2+2)/100                81 %   ratio, full at 90 %, × 6        5.40
-# total 36.15 − 5.53 + 5.40 + 4.80 + 4.50 = 45.32 over 44 + 12 = 56 measured points.
+# total 35.52 − 5.53 + 5.40 + 4.80 + 4.50 = 44.69 over 49 + 12 = 61 measured points.
 def test_766_feedback_criteria_from_the_feedback_counters(demo_orgs, monkeypatch):
     from tinhso.feedback.models import FeedbackMonthlyStat
 
     methodologies_install(codes=[QD766])
     m = Methodology.objects.get(code=QD766)
     stttt = unit("74.STTTT")
-    stat(stttt, dt.date(2024, 3, 4), **COUNTERS_766, finished_resupplied=5)
+    stat(stttt, dt.date(2024, 3, 4), **COUNTERS_766, **DIGITISATION_766, finished_resupplied=5)
     FeedbackMonthlyStat.objects.create(
         org_unit=stttt,
         month=dt.date(2024, 3, 1),
@@ -282,9 +286,9 @@ def test_766_feedback_criteria_from_the_feedback_counters(demo_orgs, monkeypatch
         D("5.40"),
     )
     assert rows["E1"].measured and rows["E2"].measured
-    assert result.points == D("45.32")
-    assert result.measured_max == D("56")
-    assert result.score == D("0.8093")
+    assert result.points == D("44.69")
+    assert result.measured_max == D("61")
+    assert result.score == D("0.7326")
 
 
 def test_dti_best_performer_over_reported_values(catalogue, user_named):

@@ -42,6 +42,7 @@ from tinhso.services.models.stats import (
     ServiceMonthlyStat,
     StatCounters,
 )
+from tinhso.services.models.store import StoredDocument
 from tinhso.services.models.workcalendar import (
     CalendarDay,
 )
@@ -73,4 +74,5 @@ __all__ = [
     "ServiceMonthlyStat",
     "StatCounters",
     "Status",
+    "StoredDocument",
 ]

@@ -76,6 +76,9 @@ class Procedure(models.Model):
     legal_basis = models.TextField(_("căn cứ pháp lý"), blank=True)
     result_name = models.CharField(_("kết quả"), max_length=500, blank=True)
     result_code = models.CharField(_("mã kết quả"), max_length=40, blank=True)
+    # the kind of document the result is (``services.doctypes``): kept in the applicant's
+    # document store under this type
+    result_doc_type = models.CharField(_("loại giấy tờ của kết quả"), max_length=40, blank=True)
     service_class = models.CharField(
         _("dịch vụ công trực tuyến"), max_length=8, choices=ServiceClass.choices, blank=True
     )
@@ -254,6 +257,9 @@ class DocumentPart(models.Model):
     )
     form_name = models.CharField(_("mẫu đơn, tờ khai"), max_length=255, blank=True)
     raw = models.TextField(_("văn bản gốc"), blank=True)
+    # the kind of document (``services.doctypes``, e.g. "giay-khai-sinh"): a document of
+    # this type in the applicant's store can be reused instead of an upload
+    doc_type = models.CharField(_("loại giấy tờ"), max_length=40, blank=True)
 
     class Meta:
         verbose_name = _("thành phần hồ sơ")

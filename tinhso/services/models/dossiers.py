@@ -95,6 +95,20 @@ class Dossier(models.Model):
     )
     returned_at = models.DateTimeField(_("ngày trả kết quả"), null=True, blank=True)
     received_digitised = models.BooleanField(default=False)
+    # when the parts became electronic (submission, or an official's scans of a paper
+    # dossier) and who marked a paper dossier digitised
+    digitised_at = models.DateTimeField(null=True, blank=True)
+    digitised_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("cán bộ số hóa"),
+    )
+    # document parts received, and of them reused from the applicant's store (at receipt)
+    parts_total = models.PositiveSmallIntegerField(default=0)
+    parts_reused = models.PositiveSmallIntegerField(default=0)
     # Hooks for the next issue (fees, signed results, ratings); services calls payments
     # and signing, never the other way round.
     fee_amount = models.PositiveBigIntegerField(_("phí, lệ phí (đồng)"), null=True, blank=True)
@@ -179,6 +193,12 @@ class DossierFile(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
     )
     uploaded_at = models.DateTimeField(auto_now_add=True)
+    # taken from the applicant's document store instead of uploaded
+    reused_from = models.ForeignKey(
+        "StoredDocument", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    # a scan of a paper part, uploaded by the official who digitised the dossier
+    is_scan = models.BooleanField(default=False)
 
     class Meta:
         ordering = ["dossier", "pk"]

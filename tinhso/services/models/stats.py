@@ -29,6 +29,12 @@ STAT_COUNTERS = (
     # finished early or on time after more than one supplement request: Decision 766 counts
     # these as late (its on-time rate excludes supplement time but not repeated requests)
     "finished_resupplied",
+    # Decision 766 digitisation group (issue 15): finished with both the submitted parts and
+    # the result in electronic form; document parts received, and of them taken from the
+    # applicant's store of already-digitised documents (counted at receipt)
+    "finished_digitised",
+    "parts_received",
+    "parts_reused",
 )
 
 
@@ -54,6 +60,9 @@ class StatCounters(models.Model):
     ratings_normal = models.PositiveIntegerField(default=0)
     ratings_unsatisfied = models.PositiveIntegerField(default=0)
     finished_resupplied = models.PositiveIntegerField(default=0)
+    finished_digitised = models.PositiveIntegerField(default=0)
+    parts_received = models.PositiveIntegerField(default=0)
+    parts_reused = models.PositiveIntegerField(default=0)
 
     class Meta:
         abstract = True

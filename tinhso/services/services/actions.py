@@ -41,6 +41,7 @@ from tinhso.services.services.stats import (
     _stats_for,
     _supplement_requests,
 )
+from tinhso.services.store import store_on_receipt
 from tinhso.services.uploads import CheckedUpload
 from tinhso.services.workflow import action_allowed
 
@@ -126,6 +127,7 @@ def _apply_effects(
         )
         dossier.fee_amount = dossier.fee_amount or fee
         _recompute_due(dossier, cal, now)
+        store_on_receipt(dossier=dossier, at=now)
         _stats_for(dossier, now, **_received_increments(dossier))
     if to == Status.NOT_ACCEPTED:
         dossier.refused_at = now
@@ -195,7 +197,7 @@ def dossier_act(
             )
         if not allowed:
             raise PermissionDenied(_("Bạn không có quyền thực hiện thao tác này với hồ sơ."))
-        if action.comment_required and not comment:
+        if (action.comment_required or action.code == "withdraw") and not comment:
             raise ValidationError({"comment": [_("Vui lòng ghi rõ lý do.")]})
         if action.code == "approve" and not dossier.result_ref and result_draft_get(dossier):
             raise ValidationError(

@@ -34,6 +34,7 @@ from tinhso.services.services.attachments import result_draft_get
 from tinhso.services.services.changes import DossierConflict, _event, _lock_dossier
 from tinhso.services.services.fees import RESULT_PURPOSE
 from tinhso.services.services.hooks import dossier_result_attach
+from tinhso.services.store import store_on_result
 from tinhso.services.uploads import upload_check
 from tinhso.services.workflow import action_allowed
 
@@ -202,13 +203,15 @@ def dossier_approve_sign(
             prepared=prepared, purpose=RESULT_PURPOSE, object_ref=str(dossier.pk)
         )
         dossier_result_attach(dossier_id=dossier.pk, digital=True, ref=doc.sha256)
-        return dossier_act(
+        done = dossier_act(
             user=user,
             dossier_id=dossier.pk,
             action_code="approve",
             version=version,
             comment=comment,
         )
+        store_on_result(dossier=done, document=doc, at=done.finished_at or timezone.now())
+        return done
 
 
 @dataclass(frozen=True)

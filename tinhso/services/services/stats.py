@@ -94,8 +94,17 @@ def _received_increments(dossier: Dossier) -> dict[str, int]:
             Channel.POST: "received_post",
         }[Channel(dossier.channel)]
     ] = 1
-    if dossier.received_digitised:
+    if dossier.received_digitised and (
+        # scanned later at the counter: counted on that day (``store.dossier_digitise``)
+        dossier.digitised_at is None
+        or dossier.received_at is None
+        or dossier.digitised_at <= dossier.received_at
+    ):
         inc["received_digitised"] = 1
+    if dossier.parts_total:
+        inc["parts_received"] = dossier.parts_total
+    if dossier.parts_reused:
+        inc["parts_reused"] = dossier.parts_reused
     return inc
 
 
@@ -104,6 +113,8 @@ def _finished_increments(dossier: Dossier, supplements: int) -> dict[str, int]:
     inc = {"finished_total": 1, f"finished_{dossier.outcome}": 1}
     if dossier.result_digital:
         inc["results_digital"] = 1
+        if dossier.received_digitised:  # the submitted parts and the result (Decision 766)
+            inc["finished_digitised"] = 1
     if supplements > 1 and dossier.outcome in (deadlines.EARLY, deadlines.ON_TIME):
         inc["finished_resupplied"] = 1
     return inc
@@ -154,6 +165,8 @@ def stats_rebuild() -> int:
     for d in qs.iterator(chunk_size=2000):
         if d.received_at:
             add(d, d.received_at, _received_increments(d))
+            if d.received_digitised and d.digitised_at and d.digitised_at > d.received_at:
+                add(d, d.digitised_at, {"received_digitised": 1})  # scanned at the counter
         add(d, d.refused_at, {"refused": 1})
         add(d, d.withdrawn_at, {"withdrawn": 1})
         if d.finished_at and d.outcome:

@@ -25,6 +25,7 @@ from tinhso.files import atomic_with_files
 from tinhso.orgs.models import OrgUnit
 from tinhso.orgs.selectors import valid_on_q
 from tinhso.services.applying import applicant_may_file_check
+from tinhso.services.drafts import draft_problems
 from tinhso.services.eform import eform_validate
 from tinhso.services.models import (
     Channel,
@@ -331,6 +332,11 @@ def dossier_submit(*, user: AnyUser, dossier_id: int) -> Dossier:
         user = cast(User, user)  # the draft's applicant
         if dossier.status != Status.DRAFT:
             raise DossierConflict(_("Hồ sơ này đã được nộp (số %s).") % dossier.number)
+        # a draft saved as the applicant went may be incomplete (``drafts``)
+        problems = draft_problems(dossier=dossier)
+        if problems:
+            raise ValidationError(problems)
+        dossier.form_data = eform_validate(procedure=dossier.procedure, data=dossier.form_data)
         now = timezone.now()
         # the same lock order as dossier_create_and_submit: applicant-year, then counter
         _applicant_year_note(org_unit_id=dossier.org_unit_id, applicant_id=user.pk, at=now)
@@ -384,6 +390,10 @@ def dossier_register_in_person(
     cleaned = eform_validate(procedure=procedure, data=form_data)
     checked = _check_uploads(procedure=procedure, files=files, require_all=False)
     start = _start_step(procedure)
+    # every required part scanned at the desk: the paper dossier is digitised at receipt
+    digitised = bool(checked) and {p.pk for p, _c in checked} >= {
+        p.pk for p in procedure.parts.all() if p.required
+    }
     with atomic_with_files() as stored:
         dossier = Dossier.objects.create(
             procedure=procedure,
@@ -399,8 +409,8 @@ def dossier_register_in_person(
             form_data=cleaned,
             registered_by=officer,
             submitted_at=now,
-            received_digitised=bool(checked)
-            and {p.pk for p, _c in checked} >= {p.pk for p in procedure.parts.all() if p.required},
+            received_digitised=digitised,
+            digitised_by=officer if digitised else None,
         )
         dossier.number = dossier_number_next(org_unit=org_unit, at=now)
         dossier.tracking_code = tracking_code_new()

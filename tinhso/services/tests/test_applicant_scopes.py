@@ -41,9 +41,7 @@ def _counters() -> dict[tuple[int, int], int]:
     }
 
 
-def test_counters_equal_the_distinct_count_and_the_rebuild(
-    birth_for_all, submit_birth, user_named
-):
+def test_counters_equal_the_distinct_count_and_the_rebuild(birth_for_all, submit_birth, user_named):
     dian_ward = orgunit_get(code="25942")
     dian = dian_ward.parent
     other_dian_ward = orgunit_children(unit=dian).exclude(pk=dian_ward.pk).order_by("code")[0]

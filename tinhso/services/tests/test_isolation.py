@@ -46,7 +46,8 @@ def test_applicant_never_sees_anothers(submit_birth, user_named, client):
     assert client.get(f"/dich-vu-cong/ho-so/{mine.pk}/tep/{f.pk}/").status_code == 404
     assert client.get(f"/dich-vu-cong/ho-so/{mine.pk}/giay-hen.pdf").status_code == 404
     r = client.post(
-        f"/dich-vu-cong/ho-so/{mine.pk}/thao-tac/", {"action": "withdraw", "version": mine.version}
+        f"/dich-vu-cong/ho-so/{mine.pk}/thao-tac/",
+        {"action": "withdraw", "version": mine.version, "comment": "x"},
     )
     assert r.status_code == 404
 

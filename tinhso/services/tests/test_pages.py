@@ -37,11 +37,15 @@ def test_online_submission_pages(
     part = birth.parts.filter(required=True).first()
     url = "/dich-vu-cong/thu-tuc/1.001193/nop/"
     assert client.get(url).status_code == 200
-    # missing required part: the form comes back with a message, nothing created
+    # missing required part: the form comes back with a message; the typed values are kept
+    # in a draft (issue 15: work is never lost), nothing is sent
     data = {"org_unit": ward_dian.pk, **{f"f_{k}": v for k, v in BIRTH_FORM.items()}}
     r = client.post(url, data)
-    assert r.status_code == 200 and Dossier.objects.count() == 0
-    r = client.post(url, {**data, f"part_{part.pk}": upload()})
+    assert r.status_code == 200 and "Thiếu thành phần hồ sơ bắt buộc" in r.content.decode()
+    d = Dossier.objects.get()
+    assert d.status == Status.DRAFT and d.number is None
+    assert d.form_data["ho_ten_tre"] == BIRTH_FORM["ho_ten_tre"]
+    r = client.post(url, {**data, "draft": d.pk, f"part_{part.pk}": upload()})
     assert r.status_code == 302
     d = Dossier.objects.get()
     assert d.status == Status.DRAFT

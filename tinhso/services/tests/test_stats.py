@@ -44,7 +44,7 @@ def test_rebuild_equals_incremental(submit_birth, ward_thuanan, user_named):
     a = go(officer, a, "return_result")
     dossier_rate(user=user_named("congdan"), dossier_id=a.pk, rating="satisfied")
     go(officer, submit_birth(), "refuse", comment="Sai cơ quan")
-    go(user_named("congdan"), submit_birth(), "withdraw")
+    go(user_named("congdan"), submit_birth(), "withdraw", comment="Nộp nhầm")
     c = go(officer, submit_birth(), "receive", "assign", "request_payment")
     from tinhso.services.services import dossier_payment_confirmed
 

@@ -92,7 +92,7 @@ def dossiers(submit_birth, user_named, frozen_now) -> dict[str, Dossier]:
     out["refused"] = _act(officer, submit_birth(), "refuse", comment="Hồ sơ không hợp lệ")
     d = _act(officer, _act(officer, _act(officer, submit_birth(), "receive"), "assign"), "forward")
     out["stopped"] = _act(head, d, "reject", comment="Không đủ điều kiện")
-    out["withdrawn"] = _act(citizen, submit_birth(), "withdraw")
+    out["withdrawn"] = _act(citizen, submit_birth(), "withdraw", comment="Nộp nhầm")
     # a receiving agency (not an administrative unit, whose name becomes "UBND …")
     d = _act(officer, submit_birth(), "receive")
     agency = OrgUnit.objects.filter(category=OrgUnit.Category.AGENCY).first()

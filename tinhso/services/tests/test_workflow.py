@@ -152,7 +152,9 @@ def test_withdraw_by_applicant_only(submit_birth, user_named):
         act(user_named("doanhnghiep"), d, "withdraw")
     with pytest.raises(PermissionDenied):
         act(user_named("canbo.dian"), d, "withdraw")
-    d = act(user_named("congdan"), d, "withdraw")
+    with pytest.raises(ValidationError):  # a reason is required (issue 15)
+        act(user_named("congdan"), d, "withdraw")
+    d = act(user_named("congdan"), d, "withdraw", comment="Nộp nhầm thủ tục")
     assert d.status == Status.WITHDRAWN and d.withdrawn_at
 
 

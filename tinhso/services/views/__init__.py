@@ -30,7 +30,6 @@ from tinhso.services.views.fees_results import (
 from tinhso.services.views.submission import (
     register_in_person,
     review,
-    submit_start,
 )
 from tinhso.services.views.tracking import (
     track,
@@ -55,6 +54,5 @@ __all__ = [
     "queue",
     "register_in_person",
     "review",
-    "submit_start",
     "track",
 ]

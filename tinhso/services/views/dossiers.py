@@ -51,6 +51,7 @@ from tinhso.services.services import (
     DossierConflict,
     dossier_act,
 )
+from tinhso.services.store import dossier_can_digitise, reuse_notes
 from tinhso.services.workflow import SPECIAL_ACTIONS, actions_available
 
 
@@ -87,6 +88,7 @@ def dossier_detail(request: HttpRequest, pk: int) -> HttpResponse:
         for a in actions
         if a.code not in SPECIAL_ACTIONS and not (sign_approve and a.code == "approve")
     ]
+    files = list(dossier_files_for_user(user=request.user, dossier=dossier))
     return render(
         request,
         "services/dossier_detail.html",
@@ -94,7 +96,12 @@ def dossier_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "dossier": dossier,
             "deadline": dossier_deadline(dossier=dossier),
             "events": dossier_events(dossier=dossier),
-            "files": dossier_files_for_user(user=request.user, dossier=dossier),
+            "files": files,
+            # document store, digitisation, withdrawal (issue 15: tinhso.services.store)
+            "reuse": reuse_notes(files=files),
+            "can_digitise": dossier_can_digitise(user=request.user, dossier=dossier),
+            "can_withdraw": "withdraw" in codes,
+            "can_request_new": "request_supplement" in codes,
             "form_rows": eform_display(procedure=dossier.procedure, data=dossier.form_data),
             "actions": generic,
             "parts": dossier.procedure.parts.all(),

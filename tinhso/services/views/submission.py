@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import secrets
-from typing import cast
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -13,22 +10,17 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from tinhso.accounts.models import User
 from tinhso.accounts.permissions import (
-    identity_required_level,
-    user_identity_sufficient,
     user_units,
 )
-from tinhso.services.applying import applicant_may_file_check, dossier_duplicates_today
+from tinhso.services.applying import dossier_duplicates_today
 from tinhso.services.eform import eform_display
 from tinhso.services.forms import (
     form_errors_apply,
     submission_form,
 )
 from tinhso.services.models import Status
-from tinhso.services.procedure_page import units_at_procedure_level
 from tinhso.services.selectors import (
-    dossier_by_idempotency_key,
     dossier_get_for_user,
     procedure_agency_units,
     procedure_search,
@@ -36,81 +28,10 @@ from tinhso.services.selectors import (
 from tinhso.services.services import (
     ApplicantInfo,
     DossierConflict,
-    dossier_draft_create,
     dossier_register_in_person,
     dossier_submit,
 )
 from tinhso.services.views.common import _part_files, _procedure_or_404
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def submit_start(request: HttpRequest, code: str) -> HttpResponse:
-    procedure = _procedure_or_404(code)
-    if not cast(User, request.user).is_applicant:  # @login_required
-        messages.warning(request, _("Chỉ công dân, doanh nghiệp mới nộp hồ sơ trực tuyến."))
-        return redirect("services:procedure", code=code)
-    if not user_identity_sufficient(request.user):
-        messages.warning(
-            request,
-            _("Cần định danh điện tử mức %(n)s (đăng nhập bằng VNeID) để nộp hồ sơ trực tuyến.")
-            % {"n": identity_required_level()},
-        )
-        return redirect("services:procedure", code=code)
-    try:
-        applicant_may_file_check(user=request.user, procedure=procedure)
-    except PermissionDenied as exc:
-        messages.error(request, str(exc))
-        return redirect("services:procedure", code=code)
-    units = units_at_procedure_level(
-        procedure=procedure, units=procedure_agency_units(procedure=procedure)
-    )
-    form = submission_form(
-        procedure=procedure,
-        units=units,
-        data=request.POST or None,
-        files=request.FILES or None,
-        applicant=request.user,
-    )
-    # a one-time token per rendered form: the form resent (a retry after a lost answer)
-    # finds the draft the first sending created instead of creating a second one
-    token = request.POST.get("form_token", "")
-    token = token if 16 <= len(token) <= 64 and token.isprintable() else ""
-    if request.method == "POST" and token:
-        first = dossier_by_idempotency_key(user=request.user, key=f"form:{token}")
-        if first is not None:
-            if first.status == Status.DRAFT:
-                return redirect("services:review", pk=first.pk)
-            return redirect("services:dossier", pk=first.pk)
-    if request.method == "POST" and form.is_valid():
-        files = _part_files(request, form)
-        data = {k.removeprefix("f_"): v for k, v in request.POST.items() if k.startswith("f_")}
-        try:
-            dossier = dossier_draft_create(
-                user=request.user,
-                procedure=procedure,
-                org_unit=form.cleaned_data["org_unit"],
-                form_data=data,
-                files=files,
-                idempotency_key=f"form:{token}" if token else None,
-            )
-        except ValidationError as exc:
-            form_errors_apply(form, exc)
-        except PermissionDenied as exc:
-            messages.error(request, str(exc))
-            return redirect("services:procedure", code=code)
-        else:
-            return redirect("services:review", pk=dossier.pk)
-    return render(
-        request,
-        "services/submit.html",
-        {
-            "procedure": procedure,
-            "form": form,
-            "units": units,
-            "form_token": token or secrets.token_urlsafe(24),
-        },
-    )
 
 
 @login_required

@@ -87,7 +87,9 @@ def receipt_pdf(*, dossier: Dossier, tracking_url: str) -> bytes:
     ]
     rows += [
         (label, value)
-        for label, value in eform_display(procedure=dossier.procedure, data=dossier.form_data)
+        for label, value in eform_display(
+            procedure=dossier.procedure, data=dossier.form_data, revision=dossier.form_revision
+        )
         if value
     ][:8]
     parts = list(dossier.files.select_related("part"))

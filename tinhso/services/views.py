@@ -25,7 +25,7 @@ from tinhso.accounts.permissions import (
 )
 from tinhso.http import client_address
 from tinhso.services import deadlines
-from tinhso.services.eform import eform_display
+from tinhso.services.eform import eform_display, eform_post_data
 from tinhso.services.forms import (
     ActionForm,
     ChannelSettleForm,
@@ -164,7 +164,7 @@ def submit_start(request: HttpRequest, code: str) -> HttpResponse:
             return redirect("services:dossier", pk=first.pk)
     if request.method == "POST" and form.is_valid():
         files = _part_files(request, form)
-        data = {k.removeprefix("f_"): v for k, v in request.POST.items() if k.startswith("f_")}
+        data = eform_post_data(request.POST)
         try:
             dossier = dossier_draft_create(
                 user=request.user,
@@ -211,7 +211,9 @@ def review(request: HttpRequest, pk: int) -> HttpResponse:
         "services/review.html",
         {
             "dossier": dossier,
-            "form_rows": eform_display(procedure=dossier.procedure, data=dossier.form_data),
+            "form_rows": eform_display(
+                procedure=dossier.procedure, data=dossier.form_data, revision=dossier.form_revision
+            ),
             "files": dossier.files.select_related("part"),
         },
     )
@@ -258,7 +260,9 @@ def dossier_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "deadline": dossier_deadline(dossier=dossier),
             "events": dossier_events(dossier=dossier),
             "files": dossier_files_for_user(user=request.user, dossier=dossier),
-            "form_rows": eform_display(procedure=dossier.procedure, data=dossier.form_data),
+            "form_rows": eform_display(
+                procedure=dossier.procedure, data=dossier.form_data, revision=dossier.form_revision
+            ),
             "actions": generic,
             "parts": dossier.procedure.parts.all(),
             "is_applicant": dossier.applicant_id == request.user.pk,
@@ -391,7 +395,7 @@ def register_in_person(request: HttpRequest) -> HttpResponse:
         if request.method == "POST" and form.is_valid():
             cd = form.cleaned_data
             files = _part_files(request, form)
-            data = {k.removeprefix("f_"): v for k, v in request.POST.items() if k.startswith("f_")}
+            data = eform_post_data(request.POST)
             try:
                 dossier = dossier_register_in_person(
                     officer=request.user,

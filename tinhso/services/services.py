@@ -59,6 +59,7 @@ from tinhso.services.models import (
     ProcedureChannel,
     ProcessAction,
     ProcessStep,
+    ResultTemplate,
     ServiceApplicantScopeYear,
     ServiceApplicantYear,
     ServiceDailyStat,
@@ -71,6 +72,7 @@ from tinhso.services.selectors import (
     procedure_channel,
     track_cache_keys,
 )
+from tinhso.services.studio.library import fee_for_unit, result_template_lines
 from tinhso.services.uploads import CheckedUpload, upload_check
 from tinhso.services.workflow import action_allowed, process_ensure_default
 
@@ -958,6 +960,10 @@ def _apply_effects(
         channel = procedure_channel(procedure=dossier.procedure, channel=dossier.channel)
         _set_duration(dossier, channel.duration if channel else None, cal)
         fee = channel.fee_amount if channel and channel.fee_currency == "VND" else None
+        # the receiving unit's adjusted fee, if any (procedure studio)
+        fee = fee_for_unit(
+            procedure_id=dossier.procedure_id, org_unit_id=dossier.org_unit_id, catalogue=fee
+        )
         dossier.fee_amount = dossier.fee_amount or fee
         _recompute_due(dossier, cal, now)
         _stats_for(dossier, now, **_received_increments(dossier))
@@ -1326,11 +1332,15 @@ def result_template_fields(dossier: Dossier) -> list[tuple[str, str]]:
         )
         if value
     ]
+    fields += result_template_lines(dossier=dossier)  # the procedure's result template
     fields.append((_("Thủ tục"), dossier.procedure.name))
     return fields
 
 
 def _result_title(procedure: Procedure) -> str:
+    template = ResultTemplate.objects.filter(procedure=procedure).first()
+    if template is not None:
+        return template.title[:150]
     # the catalogue's text runs several results together ("…Mã: KQ.G01.000064…"): keep
     # the first one's name
     first = re.split(r"Mã:|\n", procedure.result_name or "", maxsplit=1)[0]

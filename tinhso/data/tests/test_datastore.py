@@ -311,7 +311,7 @@ def test_upload_is_size_checked_and_loaded(dataset, tmp_path, settings):
 def test_failing_replace_keeps_the_old_file_downloadable(dataset, tmp_path, monkeypatch):
     """Issue 14 finding 1: a replace that fails after the new file is stored rolls the row
     back; the old file must still exist (it is deleted only after commit)."""
-    import tinhso.data.services as data_services
+    import tinhso.data.services.datastore as data_services
 
     res = make_resource(dataset, tmp_path, VI_CSV.encode())
     datastore_load(actor=None, resource=res)
@@ -322,7 +322,7 @@ def test_failing_replace_keeps_the_old_file_downloadable(dataset, tmp_path, monk
     def boom(**kwargs):
         raise RuntimeError("lock wait timeout")
 
-    monkeypatch.setattr(data_services, "audit_record", boom)
+    monkeypatch.setattr(data_services, "audit_record", boom)  # where datastore_load looks it up
     new = tmp_path / "moi.csv"
     new.write_bytes(b"x,y\n1,2\n")
     with pytest.raises(RuntimeError):

@@ -317,7 +317,7 @@ def test_late_list_and_reminders(users, hscv, dian, monkeypatch, catalogue):
     assert all(e.due < dt.date(2025, 5, 1) for e in late)
     assert v.status == S.SUBMITTED
     # five days before the Q2 deadline (10/07/2025) the units are reminded by email
-    monkeypatch.setattr(selectors, "today", lambda: dt.date(2025, 7, 5))
+    monkeypatch.setattr(selectors.common, "today", lambda: dt.date(2025, 7, 5))
     call_command("monitoring_remind", days=7)
     to = {addr for m in mail.outbox for addr in m.to}
     assert {"canbo.dian@example.vn", "lanhdao.dian@example.vn", "canbo.thuanan@example.vn"} <= to

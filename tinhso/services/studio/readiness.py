@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
 from tinhso.orgs.selectors import valid_on_q
@@ -29,6 +29,8 @@ from tinhso.services.models import (
     ProcedureAgency,
     ProcedureChannel,
     Process,
+    ProcessAction,
+    ProcessStep,
     ResultTemplate,
 )
 
@@ -62,13 +64,31 @@ class Readiness:
 
 
 def _process_ok() -> dict[int | None, bool]:
-    """Process id (None: the default) → valid; every process checked once."""
-    from tinhso.services.workflow import process_ensure_default, process_validate
+    """Process id (None: the default) → valid, for every active process, in three queries
+    (the graph checks of ``workflow.process_graph_errors``)."""
+    from tinhso.services.workflow import ActionSpec, StepSpec, process_graph_errors
 
-    default = process_ensure_default()
-    out: dict[int | None, bool] = {None: not process_validate(process=default)}
-    for p in Process.objects.filter(is_active=True).prefetch_related("steps"):
-        out[p.pk] = not process_validate(process=p)
+    procs = list(
+        Process.objects.filter(Q(is_active=True) | Q(is_default=True)).values_list(
+            "pk", "is_default"
+        )
+    )
+    ids = [pk for pk, _d in procs]
+    steps: dict[int, list[StepSpec]] = {pk: [] for pk in ids}
+    for pk, pid, name, start, end in ProcessStep.objects.filter(process_id__in=ids).values_list(
+        "pk", "process_id", "name", "is_start", "is_end"
+    ):
+        steps[pid].append(StepSpec(pk, name, start, end))
+    actions: dict[int, list[ActionSpec]] = {pk: [] for pk in ids}
+    for pid, name, src, dst in ProcessAction.objects.filter(process_id__in=ids).values_list(
+        "process_id", "name", "from_step_id", "to_step_id"
+    ):
+        actions[pid].append(ActionSpec(name, src, dst))
+    out: dict[int | None, bool] = {None: True}  # no default yet: created valid on first use
+    for pk, is_default in procs:
+        out[pk] = not process_graph_errors(steps[pk], actions[pk])
+        if is_default:
+            out[None] = out[pk]
     return out
 
 
@@ -87,25 +107,28 @@ def readiness_list(
         links = links.filter(org_unit_id__in=list(unit_ids))
     pairs = set(links.values_list("procedure_id", "org_unit_id"))
     proc_ids = {p for p, _u in pairs}
+    here = OuterRef("pk")
     procedures = {
         r["pk"]: r
-        for r in Procedure.objects.filter(pk__in=proc_ids).values(
-            "pk", "code", "name", "process_id", "process__is_active"
+        for r in Procedure.objects.filter(pk__in=proc_ids)
+        .annotate(
+            has_published=Exists(
+                FormRevision.objects.filter(procedure=here, state=FormRevision.State.PUBLISHED)
+            ),
+            has_typed=Exists(FormField.objects.filter(procedure=here)),
+            has_template=Exists(ResultTemplate.objects.filter(procedure=here).exclude(body="")),
+        )
+        .values(
+            "pk",
+            "code",
+            "name",
+            "process_id",
+            "process__is_active",
+            "has_published",
+            "has_typed",
+            "has_template",
         )
     }
-    published = set(
-        FormRevision.objects.filter(
-            procedure_id__in=proc_ids, state=FormRevision.State.PUBLISHED
-        ).values_list("procedure_id", flat=True)
-    )
-    typed = set(
-        FormField.objects.filter(procedure_id__in=proc_ids).values_list("procedure_id", flat=True)
-    )
-    templates = set(
-        ResultTemplate.objects.filter(procedure_id__in=proc_ids)
-        .exclude(body="")
-        .values_list("procedure_id", flat=True)
-    )
     channels: dict[int, ProcedureChannel] = {}
     for c in ProcedureChannel.objects.filter(procedure_id__in=proc_ids).order_by(
         "procedure_id", "-channel", "order"
@@ -123,7 +146,7 @@ def readiness_list(
         proc = procedures[proc_id]
         lacks: list[Any] = []
         channel = channels.get(proc_id)
-        has_form = proc_id in published or proc_id in typed
+        has_form = bool(proc["has_published"] or proc["has_typed"])
         if not has_form:
             lacks.append(LACK_FORM)
         in_review = channel is not None and channel.needs_review
@@ -139,7 +162,7 @@ def readiness_list(
         fee_applies = channel is not None and not channel.fee_is_free
         if fee_applies and not fee_known and channel is not None and channel.fee_currency:
             lacks.append(LACK_FEE)
-        if proc_id not in templates:
+        if not proc["has_template"]:
             lacks.append(LACK_RESULT)
         level = FULL if online and not lacks else (ONLINE if online else INFO)
         out.append(Readiness(proc_id, proc["code"], proc["name"], unit_id, level, lacks))

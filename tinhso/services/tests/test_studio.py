@@ -249,3 +249,44 @@ def test_published_revision_not_editable_and_permission(birth, user_named) -> No
     # a receiving unit's head edits the procedures its unit receives
     assert studio.studio_can_edit(user=user_named("lanhdao.dian"), procedure=birth)
     assert not studio.studio_can_edit(user=user_named("congdan"), procedure=birth)
+
+
+def test_prefill_from_verified_identity_and_address(user_named, ward_dian) -> None:
+    from tinhso.services.studio.render import studio_form_class
+    from tinhso.services.studio.spec import field_normalise
+
+    fields = [
+        field_normalise(
+            {"name": "ho_ten", "kind": "text", "label": "Họ tên", "prefill": "full_name"}
+        ),
+        field_normalise({"name": "dia_chi", "kind": "address", "label": "Nơi ở"}),
+        field_normalise(
+            {"name": "so_con", "kind": "number", "label": "Số con", "min_value": 0, "max_value": 9}
+        ),
+    ]
+    citizen = user_named("congdan")
+    form = studio_form_class(fields=fields)(applicant=citizen)
+    assert form.initial["f_ho_ten"] == citizen.full_name
+    # the communes are grouped by their province
+    groups = [label for label, opts in form.fields["f_dia_chi"].choices if isinstance(opts, list)]
+    assert groups and all(isinstance(g, str) for g in groups)
+    cleaned = studio_validate(
+        fields=fields,
+        data={
+            "ho_ten": "A",
+            "dia_chi": {"commune": ward_dian.code, "detail": "12 Lý Thường Kiệt"},
+            "so_con": "2",
+        },
+    )
+    assert cleaned["dia_chi"] == {
+        "commune": ward_dian.code,
+        "name": ward_dian.name,
+        "detail": "12 Lý Thường Kiệt",
+    }
+    with pytest.raises(ValidationError) as exc:
+        studio_validate(
+            fields=fields, data={"ho_ten": "A", "dia_chi": {"commune": "x"}, "so_con": "12"}
+        )
+    assert set(exc.value.message_dict) == {"dia_chi", "so_con"}
+    rows = dict(studio_display(fields=fields, data=cleaned))
+    assert rows["Nơi ở"] == f"12 Lý Thường Kiệt, {ward_dian.name}"

@@ -34,6 +34,22 @@ def units_valid(*, on: dt.date | None = None) -> QuerySet[OrgUnit]:
 # --- management pages: targets, tasks, population ------------------------------------------
 
 
+def reporting_units(*, province: OrgUnit | None) -> list[OrgUnit]:
+    """The province's current departments and districts: who reports the indicators that
+    every unit reports, and who gets the province's cascaded targets."""
+    if province is None:
+        return []
+    return list(
+        OrgUnit.objects.filter(parent=province, valid_to__isnull=True)
+        .filter(kind__in=["department"])
+        .order_by("code")
+    ) + list(
+        OrgUnit.objects.filter(
+            parent=province, valid_to__isnull=True, category="admin", level=2
+        ).order_by("code")
+    )
+
+
 def units_managed(*, user: AnyUser, action: str, on: dt.date | None = None) -> list[OrgUnit]:
     """Units a user may manage for ``action``: the top of each scope and its direct children,
     valid on the date (the province, its departments and districts for the DX office; a

@@ -1,5 +1,5 @@
 """Writes of the monitoring app: reported values and their approval workflow, evidence,
-targets and their yearly path, plan tasks, index computation.
+targets and their yearly path, plan tasks, index computation, the reference data.
 
 Every function runs in one transaction, checks permission through
 ``tinhso.accounts.permissions`` and writes an audit entry.
@@ -9,6 +9,12 @@ from tinhso.monitoring.services.common import S, figures_changed, logger, subjec
 from tinhso.monitoring.services.index import index_compute
 from tinhso.monitoring.services.plan_tasks import task_create, task_edit, task_update
 from tinhso.monitoring.services.population import population_save
+from tinhso.monitoring.services.reference import (
+    InstallReport,
+    indicators_install,
+    methodologies_install_from,
+    reference_install,
+)
 from tinhso.monitoring.services.targets import (
     COMPARATORS,
     TARGET_YEARS,
@@ -32,13 +38,17 @@ __all__ = [
     "ALLOWED_EVIDENCE",
     "COMPARATORS",
     "TARGET_YEARS",
+    "InstallReport",
     "S",
     "evidence_add",
     "evidence_validate",
     "figures_changed",
     "index_compute",
+    "indicators_install",
     "logger",
+    "methodologies_install_from",
     "population_save",
+    "reference_install",
     "subject_for",
     "target_path_interpolate",
     "target_set",

@@ -268,7 +268,8 @@ def test_prefill_from_verified_identity_and_address(user_named, ward_dian) -> No
     form = studio_form_class(fields=fields)(applicant=citizen)
     assert form.initial["f_ho_ten"] == citizen.full_name
     # the communes are grouped by their province
-    groups = [label for label, opts in form.fields["f_dia_chi"].choices if isinstance(opts, list)]
+    choices = form.fields["f_dia_chi"].choices  # type: ignore[attr-defined]
+    groups = [label for label, opts in choices if isinstance(opts, list)]
     assert groups and all(isinstance(g, str) for g in groups)
     cleaned = studio_validate(
         fields=fields,

@@ -14,7 +14,6 @@ from django.db import OperationalError, connection
 from tinhso.audit.models import AuditEntry
 from tinhso.audit.selectors import audit_chain_verify
 from tinhso.files import atomic_with_files
-from tinhso.services import services as svc
 from tinhso.services.models import (
     Dossier,
     DossierCounter,
@@ -24,6 +23,7 @@ from tinhso.services.models import (
     Status,
 )
 from tinhso.services.services import dossier_create_and_submit
+from tinhso.services.services import submission as svc  # where the steps are looked up
 
 from .conftest import BIRTH_FORM, EXE, PDF, PNG, upload
 

@@ -20,12 +20,11 @@ from tinhso.services import deadlines
 from tinhso.services.api import TrackOut
 from tinhso.services.models import CalendarDay, Dossier, DossierEvent, Status
 from tinhso.services.selectors import (
-    _dossier_track_public,
-    _dossier_track_read,
     dossier_deadline,
     dossier_track,
     track_cache_keys,
 )
+from tinhso.services.selectors.tracking import _dossier_track_public, _dossier_track_read
 from tinhso.services.services import dossier_act
 
 pytestmark = pytest.mark.django_db

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from tinhso.services.models import FormField, FormRevision, Procedure
 from tinhso.services.studio.render import studio_display, studio_form_class, studio_validate
+from tinhso.services.studio.spec import value_fields
 
 _ID = RegexValidator(r"^\d{12}$", _("Số định danh cá nhân gồm 12 chữ số."))
 _PHONE = RegexValidator(r"^0\d{9,10}$", _("Số điện thoại không hợp lệ."))
@@ -42,6 +43,26 @@ def _django_field(f: FormField) -> forms.Field:
 
 
 def eform_fields(*, procedure: Procedure) -> list[FormField]:
+    """The fields an applicant fills in (the API's description of the form): the published
+    studio revision's value fields (unsaved rows; a repeating block as one ``repeat``), else
+    the typed rows, else a free-text request."""
+    revision = eform_revision(procedure=procedure)
+    if revision is not None:
+        return [
+            FormField(
+                name=f["name"],
+                label=f["label"],
+                kind=f["kind"],
+                required=f["required"],
+                choices=f["choices"],
+                help_text=f["help"][:255],
+            )
+            for f in value_fields(revision.fields)
+        ]
+    return _typed_fields(procedure)
+
+
+def _typed_fields(procedure: Procedure) -> list[FormField]:
     fields = list(procedure.form_fields.all())
     if not fields:  # every procedure has at least a free-text request
         fields = [
@@ -74,7 +95,7 @@ def eform_form_class(*, procedure: Procedure, revision: Any = LOOKUP) -> type[fo
         revision = eform_revision(procedure=procedure)
     if revision is not None:
         return studio_form_class(fields=revision.fields, revision_id=revision.pk)
-    attrs = {f"f_{f.name}": _django_field(f) for f in eform_fields(procedure=procedure)}
+    attrs = {f"f_{f.name}": _django_field(f) for f in _typed_fields(procedure)}
     return type("EForm", (forms.Form,), attrs)
 
 
@@ -112,7 +133,7 @@ def eform_display(
     procedure's typed rows (dossiers submitted before any studio revision)."""
     if revision is not None:
         return studio_display(fields=revision.fields, data=data or {})
-    return [(f.label, str(data.get(f.name, ""))) for f in eform_fields(procedure=procedure)]
+    return [(f.label, str(data.get(f.name, ""))) for f in _typed_fields(procedure)]
 
 
 def eform_post_data(post: Any) -> dict[str, Any]:

@@ -291,3 +291,11 @@ def test_prefill_from_verified_identity_and_address(user_named, ward_dian) -> No
     assert set(exc.value.message_dict) == {"dia_chi", "so_con"}
     rows = dict(studio_display(fields=fields, data=cleaned))
     assert rows["Nơi ở"] == f"12 Lý Thường Kiệt, {ward_dian.name}"
+
+
+def test_api_describes_the_published_form(client, birth, user_named) -> None:
+    admin = user_named("vanphong.cds")
+    studio.revision_publish(user=admin, revision_id=_build(admin, birth).pk)
+    form = client.get(f"/api/v1/procedures/{birth.code}").json()["form"]
+    kinds = {f["name"]: f["kind"] for f in form}
+    assert kinds == {"ho_ten_tre": "text", "co_anh_chi_em": "yesno", "anh_chi_em": "repeat"}

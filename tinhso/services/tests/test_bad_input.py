@@ -28,7 +28,7 @@ def test_huge_ids_in_api_paths_answer_json(client, services_demo, user_named):
 
 
 def test_unexpected_api_errors_are_json(client, services_demo, monkeypatch):
-    from tinhso.services import api as services_api
+    from tinhso.services.api import catalogue as services_api  # where the search is looked up
 
     def boom(**kwargs):
         raise RuntimeError("worker died")

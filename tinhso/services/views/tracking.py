@@ -1,0 +1,36 @@
+"""Public tracking of a dossier by its number (and tracking code)."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from tinhso.services.forms import (
+    TrackForm,
+)
+from tinhso.services.selectors import (
+    dossier_track,
+    dossier_track_throttled,
+)
+from tinhso.services.views.common import _client_ip
+
+
+@require_GET
+def track(request: HttpRequest) -> HttpResponse:
+    form = TrackForm(request.GET or None)
+    result = None
+    searched = False
+    if form.is_valid():
+        number, code = form.cleaned_data["so"], form.cleaned_data["ma"]
+        if dossier_track_throttled(client=_client_ip(request), number=number, code=code):
+            form.add_error(None, _("Tra cứu quá nhiều lần, vui lòng thử lại sau."))
+            response = render(request, "services/track.html", {"form": form}, status=429)
+            response["Retry-After"] = "60"
+            return response
+        searched = True
+        result = dossier_track(number=number, code=code)
+    return render(
+        request, "services/track.html", {"form": form, "result": result, "searched": searched}
+    )

@@ -42,6 +42,10 @@ def demo_load(*, stdout: TextIO | None = None) -> None:
     draft = studio.revision_draft_get_or_create(user=office, procedure=birth)
     add: Any = studio.revision_field_add
     add(user=office, revision_id=draft.pk, kind="yesno", label="Trẻ có anh chị em ruột")
+    # optional: the other apps' demos file birth registrations with the typed fields only
+    studio.revision_field_update(
+        user=office, revision_id=draft.pk, name="tre_co_anh_chi_em_ruot", values={"required": False}
+    )
     add(user=office, revision_id=draft.pk, kind="repeat", label="Anh chị em ruột")
     studio.revision_field_update(
         user=office,

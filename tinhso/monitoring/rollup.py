@@ -478,11 +478,13 @@ def service_counters_monthly(
 
 
 def procedure_counts(*, on: dt.date) -> dict[int, dict[str, int]] | None:
-    """Procedures offered per agency, from the services app; None while it does not exist."""
+    """Procedures offered per agency and, of those, the ones full-process online as the
+    procedure studio's readiness computes it from what exists (online form, valid process,
+    fee payable online, electronic result); None while the services app lacks it."""
     try:
-        from tinhso.services import selectors as service_selectors
+        from tinhso.services.studio import readiness
 
-        fn = service_selectors.procedure_counts_by_agency
+        fn = readiness.readiness_counts_by_agency
     except (ImportError, AttributeError):
         return None
     return fn(on=on)

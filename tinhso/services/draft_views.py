@@ -20,6 +20,7 @@ from tinhso.accounts.permissions import identity_required_level, user_identity_s
 from tinhso.services.applying import applicant_may_file_check
 from tinhso.services.doctypes import doctype_label
 from tinhso.services.drafts import dossier_draft_delete, dossier_draft_save, draft_get_for_owner
+from tinhso.services.eform import eform_post_data
 from tinhso.services.forms import submission_form
 from tinhso.services.models import Dossier, DossierFile, Procedure, Status
 from tinhso.services.procedure_page import units_at_procedure_level
@@ -144,8 +145,9 @@ def _posted(request: HttpRequest, form: forms.Form) -> dict[str, Any]:
         for k, v in request.POST.items()
         if k.startswith("reuse_") and k.removeprefix("reuse_").isdigit()
     }
-    data = {k.removeprefix("f_"): v for k, v in request.POST.items() if k.startswith("f_")}
-    return {"files": files, "reuse": reuse, "form_data": data}
+    # a multiple choice keeps its several values; a studio form's rows and address parts
+    # keep their keys (``block__0__child``)
+    return {"files": files, "reuse": reuse, "form_data": eform_post_data(request.POST)}
 
 
 def _draft_id(request: HttpRequest) -> int | None:

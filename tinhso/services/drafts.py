@@ -25,7 +25,7 @@ from tinhso.accounts.usertypes import AnyUser
 from tinhso.audit.services import audit_record
 from tinhso.files import atomic_with_files
 from tinhso.orgs.models import OrgUnit
-from tinhso.services.eform import eform_fields, eform_validate
+from tinhso.services.eform import eform_fields, eform_revision, eform_validate
 from tinhso.services.models import Channel, Dossier, DossierFile, Procedure, Status
 from tinhso.services.store import store_reuse_attach, store_reuse_check
 
@@ -88,6 +88,14 @@ def draft_problems(*, dossier: Dossier) -> dict[str, list[str]]:
     return errors
 
 
+def _kept(value: Any) -> Any:
+    """A posted value as a draft keeps it: text (bounded), or a list of texts (a multiple
+    choice)."""
+    if isinstance(value, list | tuple):
+        return [str(v)[:4000] for v in value[:200]]
+    return str(value)[:4000]
+
+
 def dossier_draft_save(
     *,
     user: AnyUser,
@@ -116,8 +124,11 @@ def dossier_draft_save(
             .values_list("pk", flat=True)
             .first()
         )
+    revision = eform_revision(procedure=procedure)  # the form new dossiers are filled in
     known = {f.name for f in eform_fields(procedure=procedure)}
-    values = {k: str(v)[:4000] for k, v in form_data.items() if k in known}
+    values = {
+        k: _kept(v) for k, v in form_data.items() if k in known or k.split("__", 1)[0] in known
+    }
     problems: dict[str, list[str]] = {}
     from tinhso.services.services.attachments import _check_uploads, _store_files
     from tinhso.services.services.submission import _start_step
@@ -158,7 +169,8 @@ def dossier_draft_save(
             created = False
             dossier.org_unit = org_unit
             dossier.form_data = values
-            dossier.save(update_fields=["org_unit", "form_data"])
+            dossier.form_revision = revision
+            dossier.save(update_fields=["org_unit", "form_data", "form_revision"])
         else:
             start = _start_step(procedure)
             dossier = Dossier.objects.create(
@@ -175,6 +187,7 @@ def dossier_draft_save(
                 identity_source=user.identity_source if user.identity_verified else "",
                 identity_level=user.identity_level if user.identity_verified else None,
                 form_data=values,
+                form_revision=revision,
                 received_digitised=True,
                 status=Status.DRAFT,
                 idempotency_key=idempotency_key or None,

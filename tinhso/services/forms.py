@@ -15,6 +15,7 @@ from tinhso.services.eform import eform_form_class
 from tinhso.services.models import Channel, Procedure, ProcedureChannel, Status
 from tinhso.services.procedure_page import agencies_by_district, home_unit_ids
 from tinhso.services.queues import AWAITING_APPROVAL
+from tinhso.services.studio.render import StudioForm
 
 
 class UnitChoiceField(forms.ModelChoiceField):
@@ -36,7 +37,9 @@ def submission_form(
     read-only (disabled: a posted value is ignored; the dossier takes them from the
     account)."""
     base = eform_form_class(procedure=procedure)
-    form = base(data=data, files=files)
+    # a studio form pre-fills fields from the applicant's verified identity and profile
+    extra = {"applicant": applicant} if issubclass(base, StudioForm) else {}
+    form = base(data=data, files=files, **extra)
     verified: dict[str, forms.Field] = {}
     if applicant is not None and getattr(applicant, "identity_verified", False):
         source = _("định danh điện tử mức %(n)s") % {"n": applicant.identity_level}

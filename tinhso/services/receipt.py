@@ -68,7 +68,9 @@ def receipt_rows(dossier: Dossier) -> list[tuple[str, str]]:
     ]
     rows += [
         (label, value)
-        for label, value in eform_display(procedure=dossier.procedure, data=dossier.form_data)
+        for label, value in eform_display(
+            procedure=dossier.procedure, data=dossier.form_data, revision=dossier.form_revision
+        )
         if value
     ]
     return rows

@@ -34,3 +34,34 @@ urlpatterns = [
     path("tra-cuu/", views.track, name="track"),
     path("ra-soat-thoi-han/", views.catalogue_review, name="catalogue_review"),
 ]
+
+from tinhso.services.studio import views as studio_views  # noqa: E402
+
+urlpatterns += [
+    path("studio/", studio_views.studio_index, name="studio"),
+    path("san-sang/", studio_views.readiness, name="readiness"),
+    path("studio/<str:code>/", studio_views.studio_editor, name="studio_editor"),
+    path("studio/<str:code>/them-truong/", studio_views.studio_field_add, name="studio_field_add"),
+    path(
+        "studio/<str:code>/truong/<slug:name>/",
+        studio_views.studio_field_change,
+        name="studio_field_change",
+    ),
+    path("studio/<str:code>/cong-bo/", studio_views.studio_publish, name="studio_publish"),
+    path(
+        "studio/<str:code>/mau-ket-qua/",
+        studio_views.studio_result_template,
+        name="studio_result_template",
+    ),
+    path("studio/<str:code>/cau-hinh.json", studio_views.studio_export, name="studio_export"),
+    path("studio/<str:code>/nhap-cau-hinh/", studio_views.studio_import, name="studio_import"),
+    path("studio/<str:code>/quy-trinh/", studio_views.studio_process, name="studio_process"),
+    path("studio/<str:code>/phi/", studio_views.studio_fee, name="studio_fee"),
+    path("studio/<str:code>/ket-qua.pdf", studio_views.studio_result_pdf, name="studio_result_pdf"),
+    path("studio/<str:code>/xem-truoc/", studio_views.studio_preview, name="studio_preview"),
+    path(
+        "studio/<str:code>/phien-ban/<int:number>/",
+        studio_views.studio_revision,
+        name="studio_revision",
+    ),
+]

@@ -40,6 +40,10 @@ permission_register("services.register_in_person", roles=[Role.OFFICER, Role.HEA
 permission_register("services.catalogue_manage", roles=[Role.ADMIN])
 # settling imported times and fees that the source left unclear (the catalogue review page)
 permission_register("services.catalogue_review", roles=[Role.DX_OFFICE, Role.ADMIN])
+# the procedure studio (services.studio): a receiving unit's head acts as its procedure
+# administrator; the provincial DX office (its membership at the province) for every unit
+permission_register("services.studio_edit", roles=[Role.HEAD, Role.DX_OFFICE, Role.ADMIN])
+permission_register("services.readiness_view", roles=[Role.HEAD, Role.DX_OFFICE, Role.ADMIN])
 
 ROLE_PERMISSION: dict[str, str] = {
     ActorRole.OFFICER: "services.act.officer",

@@ -66,6 +66,9 @@ REAL_TABLE = {
     "services.act.officer": {"officer", "head"},
     "services.act.head": {"head"},
     "services.queue": {"officer", "head", "admin"},
+    # the procedure studio (issue 16): a unit's head as its procedure administrator
+    "services.studio_edit": {"head", "dx_office", "admin"},
+    "services.readiness_view": {"head", "dx_office", "admin"},
     "signing.sign": {"head"},
     "payments.counter_confirm": {"officer", "head", "admin"},
     "payments.reconcile": {"admin"},

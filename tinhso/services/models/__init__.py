@@ -47,6 +47,9 @@ from tinhso.services.models.workcalendar import (
     CalendarDay,
 )
 
+# the procedure studio's models (services.studio), registered in this app
+from tinhso.services.studio.models import FeeAdjustment, FormRevision, ResultTemplate
+
 __all__ = [
     "PAUSING_STATUSES",
     "STAT_COUNTERS",
@@ -59,7 +62,9 @@ __all__ = [
     "DossierEvent",
     "DossierFile",
     "DossierPause",
+    "FeeAdjustment",
     "FormField",
+    "FormRevision",
     "PortalOutbox",
     "Procedure",
     "ProcedureAgency",
@@ -68,6 +73,7 @@ __all__ = [
     "Process",
     "ProcessAction",
     "ProcessStep",
+    "ResultTemplate",
     "ServiceApplicantScopeYear",
     "ServiceApplicantYear",
     "ServiceDailyStat",

@@ -59,6 +59,15 @@ class Dossier(models.Model):
         _("mức định danh người nộp"), null=True, blank=True
     )
     form_data = models.JSONField(_("nội dung tờ khai"), default=dict, blank=True)
+    # the studio revision the form was filled in under (None: the typed FormField rows)
+    form_revision = models.ForeignKey(
+        "services.FormRevision",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="dossiers",
+        verbose_name=_("phiên bản biểu mẫu"),
+    )
     registered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,

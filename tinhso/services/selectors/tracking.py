@@ -398,7 +398,9 @@ def _dossier_track_read(*, number: str, code: str) -> TrackResult | None:
     if personal:
         from tinhso.services.eform import eform_display
 
-        form = eform_display(procedure=dossier.procedure, data=dossier.form_data)
+        form = eform_display(
+            procedure=dossier.procedure, data=dossier.form_data, revision=dossier.form_revision
+        )
     return TrackResult(
         number=dossier.number or "",
         procedure_code=dossier.procedure.code,

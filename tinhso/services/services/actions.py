@@ -42,6 +42,7 @@ from tinhso.services.services.stats import (
     _supplement_requests,
 )
 from tinhso.services.store import store_on_receipt
+from tinhso.services.studio.library import fee_for_unit
 from tinhso.services.uploads import CheckedUpload
 from tinhso.services.workflow import action_allowed
 
@@ -120,11 +121,12 @@ def _apply_effects(
         dossier.received_at = now
         channel = procedure_channel(procedure=dossier.procedure, channel=dossier.channel)
         _set_duration(dossier, channel.duration if channel else None, cal)
-        fee = (
-            fee_for(dossier=dossier, amount=channel.fee_amount, per_copy=channel.fee_per_copy)
-            if channel and channel.fee_currency == "VND"
-            else None
+        base = channel.fee_amount if channel and channel.fee_currency == "VND" else None
+        # the receiving unit's adjusted fee, if any (procedure studio), per copy when so charged
+        base = fee_for_unit(
+            procedure_id=dossier.procedure_id, org_unit_id=dossier.org_unit_id, catalogue=base
         )
+        fee = fee_for(dossier=dossier, amount=base, per_copy=bool(channel and channel.fee_per_copy))
         dossier.fee_amount = dossier.fee_amount or fee
         _recompute_due(dossier, cal, now)
         store_on_receipt(dossier=dossier, at=now)

@@ -24,6 +24,7 @@ from tinhso.services.models import (
     DossierFile,
     Procedure,
     ProcessAction,
+    ResultTemplate,
     Status,
 )
 from tinhso.services.selectors import (
@@ -35,6 +36,7 @@ from tinhso.services.services.changes import DossierConflict, _event, _lock_doss
 from tinhso.services.services.fees import RESULT_PURPOSE
 from tinhso.services.services.hooks import dossier_result_attach
 from tinhso.services.store import store_on_result
+from tinhso.services.studio.library import result_template_lines
 from tinhso.services.uploads import upload_check
 from tinhso.services.workflow import action_allowed
 
@@ -55,9 +57,12 @@ def result_template_fields(dossier: Dossier) -> list[tuple[str, str]]:
     fields = [(_("Số hồ sơ"), dossier.number or "")]
     fields += [
         (label, value)
-        for label, value in eform_display(procedure=dossier.procedure, data=dossier.form_data)
+        for label, value in eform_display(
+            procedure=dossier.procedure, data=dossier.form_data, revision=dossier.form_revision
+        )
         if value
     ]
+    fields += result_template_lines(dossier=dossier)  # the procedure's result template
     fields.append((_("Người nộp hồ sơ"), dossier.applicant_name))
     if dossier.applicant_id_number:
         fields.append((_("Số định danh người nộp"), dossier.applicant_id_number))
@@ -66,6 +71,9 @@ def result_template_fields(dossier: Dossier) -> list[tuple[str, str]]:
 
 
 def _result_title(procedure: Procedure) -> str:
+    template = ResultTemplate.objects.filter(procedure=procedure).first()
+    if template is not None:
+        return template.title[:150]
     # the catalogue's text runs several results together ("…Mã: KQ.G01.000064…"): keep
     # the first one's name
     first = re.split(r"Mã:|\n", procedure.result_name or "", maxsplit=1)[0]

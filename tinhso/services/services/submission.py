@@ -26,12 +26,13 @@ from tinhso.orgs.models import OrgUnit
 from tinhso.orgs.selectors import valid_on_q
 from tinhso.services.applying import applicant_may_file_check
 from tinhso.services.drafts import draft_problems
-from tinhso.services.eform import eform_validate
+from tinhso.services.eform import eform_revision, eform_validate
 from tinhso.services.models import (
     Channel,
     DocumentPart,
     Dossier,
     DossierFile,
+    FormRevision,
     Procedure,
     ProcedureAgency,
     ProcessStep,
@@ -113,10 +114,11 @@ def _online_checks(
     form_data: dict[str, Any],
     files: Mapping[int, Iterable[Any]],
     on: dt.date,
-) -> tuple[dict[str, str], list[tuple[DocumentPart, CheckedUpload]]]:
+) -> tuple[dict[str, Any], list[tuple[DocumentPart, CheckedUpload]], FormRevision | None]:
     """Every check of an online dossier before anything is written: an applicant's account,
     the receiving agency, the e-form, the required parts and each upload (type by content,
-    size). All problems are reported at once. Returns (cleaned form, checked uploads)."""
+    size). All problems are reported at once. Returns (cleaned form, checked uploads, the
+    studio revision the form was validated against)."""
     if not isinstance(user, User) or not user.is_applicant:
         raise PermissionDenied(_("Chỉ công dân, doanh nghiệp mới nộp hồ sơ trực tuyến."))
     if not user_identity_sufficient(user):
@@ -141,8 +143,9 @@ def _online_checks(
         errors.update(
             exc.message_dict if hasattr(exc, "error_dict") else {"org_unit": exc.messages}
         )
+    revision = eform_revision(procedure=procedure)
     try:
-        cleaned = eform_validate(procedure=procedure, data=form_data)
+        cleaned = eform_validate(procedure=procedure, data=form_data, revision=revision)
     except ValidationError as exc:
         errors.update(exc.message_dict)
         cleaned = {}
@@ -153,7 +156,7 @@ def _online_checks(
         checked = []
     if errors:
         raise ValidationError(errors)
-    return cleaned, checked
+    return cleaned, checked, revision
 
 
 def _online_dossier(
@@ -162,7 +165,7 @@ def _online_dossier(
     procedure: Procedure,
     org_unit: OrgUnit,
     start: ProcessStep,
-    cleaned: dict[str, str],
+    cleaned: dict[str, Any],
     **fields: Any,
 ) -> Dossier:
     return Dossier.objects.create(
@@ -203,7 +206,7 @@ def dossier_draft_create(
         if existing is not None:
             return existing
     now = timezone.now()
-    cleaned, checked = _online_checks(
+    cleaned, checked, revision = _online_checks(
         user=user,
         procedure=procedure,
         org_unit=org_unit,
@@ -220,6 +223,7 @@ def dossier_draft_create(
             org_unit=org_unit,
             start=start,
             cleaned=cleaned,
+            form_revision=revision,
             status=Status.DRAFT,
             idempotency_key=idempotency_key or None,
         )
@@ -262,7 +266,7 @@ def dossier_create_and_submit(
         if existing is not None:
             return existing
     now = timezone.now()
-    cleaned, checked = _online_checks(
+    cleaned, checked, revision = _online_checks(
         user=user,
         procedure=procedure,
         org_unit=org_unit,
@@ -282,6 +286,7 @@ def dossier_create_and_submit(
             org_unit=org_unit,
             start=start,
             cleaned=cleaned,
+            form_revision=revision,
             number=dossier_number_next(org_unit=org_unit, at=now),
             tracking_code=tracking_code_new(),
             idempotency_key=idempotency_key or None,
@@ -387,7 +392,8 @@ def dossier_register_in_person(
         raise ValidationError({"applicant_name": [_("Vui lòng nhập họ tên người nộp.")]})
     now = timezone.now()
     _validate_agency(procedure, org_unit, _local_day(now))
-    cleaned = eform_validate(procedure=procedure, data=form_data)
+    revision = eform_revision(procedure=procedure)
+    cleaned = eform_validate(procedure=procedure, data=form_data, revision=revision)
     checked = _check_uploads(procedure=procedure, files=files, require_all=False)
     start = _start_step(procedure)
     # every required part scanned at the desk: the paper dossier is digitised at receipt
@@ -407,6 +413,7 @@ def dossier_register_in_person(
             applicant_email=applicant.email.strip(),
             applicant_phone=applicant.phone.strip()[:20],
             form_data=cleaned,
+            form_revision=revision,
             registered_by=officer,
             submitted_at=now,
             received_digitised=digitised,

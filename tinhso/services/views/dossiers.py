@@ -102,7 +102,9 @@ def dossier_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "can_digitise": dossier_can_digitise(user=request.user, dossier=dossier),
             "can_withdraw": "withdraw" in codes,
             "can_request_new": "request_supplement" in codes,
-            "form_rows": eform_display(procedure=dossier.procedure, data=dossier.form_data),
+            "form_rows": eform_display(
+                procedure=dossier.procedure, data=dossier.form_data, revision=dossier.form_revision
+            ),
             "actions": generic,
             "parts": dossier.procedure.parts.all(),
             "is_applicant": user_can(

@@ -14,7 +14,7 @@ from tinhso.accounts.permissions import (
     user_units,
 )
 from tinhso.services.applying import dossier_duplicates_today
-from tinhso.services.eform import eform_display
+from tinhso.services.eform import eform_display, eform_post_data
 from tinhso.services.forms import (
     form_errors_apply,
     submission_form,
@@ -56,7 +56,9 @@ def review(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "dossier": dossier,
             "duplicates": dossier_duplicates_today(dossier=dossier),
-            "form_rows": eform_display(procedure=dossier.procedure, data=dossier.form_data),
+            "form_rows": eform_display(
+                procedure=dossier.procedure, data=dossier.form_data, revision=dossier.form_revision
+            ),
             "files": dossier.files.select_related("part"),
         },
     )
@@ -83,7 +85,7 @@ def register_in_person(request: HttpRequest) -> HttpResponse:
         if request.method == "POST" and form.is_valid():
             cd = form.cleaned_data
             files = _part_files(request, form)
-            data = {k.removeprefix("f_"): v for k, v in request.POST.items() if k.startswith("f_")}
+            data = eform_post_data(request.POST)
             try:
                 dossier = dossier_register_in_person(
                     officer=request.user,

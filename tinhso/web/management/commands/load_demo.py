@@ -15,6 +15,7 @@ DEMO_APPS = [
     "payments",
     "signing",
     "services",
+    "services.studio",  # after the services demo: forms published in the procedure studio
     "feedback",
     "monitoring",
     "data",

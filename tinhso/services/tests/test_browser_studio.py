@@ -1,0 +1,145 @@
+"""The procedure studio in Chromium (issue 16): an administrator builds a form with a
+condition and a repeating block, previews it on a phone, publishes; the citizen submits;
+a second revision is published; the first dossier still shows the first revision."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pytest
+
+from tinhso.testing import axe_violations, browser_login
+
+from .conftest import PDF
+
+CODE = "1.001193"  # Thủ tục đăng ký khai sinh (demo catalogue)
+
+
+@pytest.fixture
+def studio_data(demo_users: Any) -> None:
+    import io
+
+    from tinhso.services.demo import demo_load
+
+    demo_load(stdout=io.StringIO())
+
+
+def _post(page: Any, button: Any, message: str) -> None:
+    button.click()
+    page.get_by_text(message).first.wait_for()
+
+
+def _add(page: Any, kind: str, label: str, parent: str = "") -> None:
+    page.select_option("#id_kind", kind)
+    page.fill("#id_label", label)
+    if parent:
+        page.select_option("#id_parent", parent)
+    _post(
+        page,
+        page.get_by_role("button", name="Thêm trường", exact=True),
+        f"Đã thêm trường “{label}”.",
+    )
+
+
+def _settings(page: Any, name: str) -> Any:
+    row = page.locator(f"#f-{name}")
+    row.locator("> details > summary").click()
+    return row.locator("> details")
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_studio_journey(browser_page: Any, studio_data: Any, tmp_path: Any) -> None:
+    from tinhso.services.models import DocumentPart, Dossier
+
+    page = browser_page
+    attachment = tmp_path / "giay-chung-sinh.pdf"
+    attachment.write_bytes(PDF)
+    required = list(
+        DocumentPart.objects.filter(procedure__code=CODE, required=True).values_list(
+            "pk", flat=True
+        )
+    )
+    editor = f"{page.base_url}/dich-vu-cong/studio/{CODE}/"
+
+    # 1. the DX office builds the form: a yes/no, a repeating block shown when "yes"
+    browser_login(page, "vanphong.cds")
+    page.goto(editor)
+    _post(page, page.get_by_role("button", name="Tạo bản nháp"), "Đang soạn bản nháp")
+    _add(page, "yesno", "Có anh chị em ruột")
+    _add(page, "repeat", "Anh chị em ruột")
+    _add(page, "text", "Họ tên anh chị em", parent="anh_chi_em_ruot")
+    box = _settings(page, "anh_chi_em_ruot")
+    box.locator("select[name$=show_if_field]").select_option("co_anh_chi_em_ruot")
+    box.locator("input[name$=show_if_equals]").fill("yes")
+    box.locator("input[name$=-required]").uncheck()
+    _post(page, box.get_by_role("button", name="Lưu trường"), "Đã lưu trường.")
+    for i, pk in enumerate(required):
+        _add(page, "upload", f"Giấy tờ bắt buộc {i + 1}")
+        box = _settings(page, f"giay_to_bat_buoc_{i + 1}")
+        box.locator("select[name$=-part]").select_option(str(pk))
+        _post(page, box.get_by_role("button", name="Lưu trường"), "Đã lưu trường.")
+    page.fill("#id_title", "Trích lục khai sinh")
+    page.fill("#id_body", "Trẻ {ho_ten_tre}, sinh ngày {ngay_sinh}.")
+    _post(page, page.get_by_role("button", name="Lưu mẫu kết quả"), "Đã lưu mẫu kết quả.")
+    assert axe_violations(page) == []
+
+    # 2. the live preview on a phone: the block appears only when "Có" is chosen
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(editor + "xem-truoc/")
+    block = page.locator("fieldset.studio-repeat")
+    assert block.is_hidden()
+    page.get_by_label("Có", exact=True).check()
+    assert block.is_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    page.set_viewport_size({"width": 1280, "height": 900})
+
+    # 3. publish
+    page.goto(editor)
+    page.fill("#id_note", "Thêm anh chị em ruột")
+    _post(page, page.get_by_role("button", name="Công bố phiên bản này"), "Đã công bố phiên bản 1.")
+    assert "Thêm" in page.content() and "Anh chị em ruột" in page.content()
+
+    # 4. the citizen submits against it
+    page.context.clear_cookies()
+    browser_login(page, "congdan")
+    page.goto(f"{page.base_url}/dich-vu-cong/thu-tuc/{CODE}/nop/")
+    page.select_option("#id_org_unit", label="UBND phường Dĩ An")
+    page.fill("#id_f_ho_ten_tre", "Nguyễn Minh Khang")
+    page.fill("#id_f_ngay_sinh", "2026-01-05")
+    page.select_option("#id_f_gioi_tinh", "Nam")
+    page.fill("#id_f_noi_sinh", "Bệnh viện Quân đoàn 4, Dĩ An")
+    page.fill("#id_f_ho_ten_me", "Nguyễn Thị Hoa")
+    page.select_option("#id_f_quan_he", "Mẹ")
+    page.get_by_label("Có", exact=True).check()
+    page.fill("#id_f_anh_chi_em_ruot__0__ho_ten_anh_chi_em", "Nguyễn Minh An")
+    for pk in required:
+        page.set_input_files(f"#id_part_{pk}", str(attachment))
+    page.get_by_role("button", name="Tiếp tục: xem lại hồ sơ").click()
+    page.wait_for_url("**/xem-lai/")
+    page.get_by_role("button", name="Nộp hồ sơ").click()
+    page.wait_for_url(re.compile(r".*/ho-so/\d+/$"))
+    first_url = page.url
+    assert "Họ tên anh chị em: Nguyễn Minh An" in page.content()
+    dossier = Dossier.objects.get(applicant__username="congdan", procedure__code=CODE)
+    assert dossier.form_revision is not None and dossier.form_revision.number == 1
+
+    # 5. a second revision renames a field
+    page.context.clear_cookies()
+    browser_login(page, "vanphong.cds")
+    page.goto(editor)
+    _post(page, page.get_by_role("button", name="Tạo bản nháp"), "Đang soạn bản nháp phiên bản 2")
+    box = _settings(page, "ho_ten_tre")
+    box.locator("input[name$=-label]").fill("Họ và tên khai sinh của trẻ")
+    _post(page, box.get_by_role("button", name="Lưu trường"), "Đã lưu trường.")
+    _post(page, page.get_by_role("button", name="Công bố phiên bản này"), "Đã công bố phiên bản 2.")
+    assert "Họ và tên khai sinh của trẻ" in page.content()  # the diff page
+
+    # 6. the first dossier still shows the first revision
+    page.context.clear_cookies()
+    browser_login(page, "congdan")
+    page.goto(first_url)
+    content = page.content()
+    assert "Họ, chữ đệm và tên của trẻ" in content
+    assert "Họ và tên khai sinh của trẻ" not in content

@@ -50,6 +50,7 @@ from tinhso.data.models import (
 )
 from tinhso.data.text import fold, search_text
 from tinhso.orgs.models import OrgUnit
+from tinhso.uploads import upload_too_large
 
 TABULAR_FORMATS = {"CSV", "XLSX", "JSON"}
 BATCH = 1000
@@ -508,7 +509,7 @@ def datastore_load_upload(
 ) -> LoadReport:
     """Load an uploaded file (Django ``UploadedFile``): size-checked before it is read."""
     limit = tabular.max_file_bytes()
-    if upload.size is not None and upload.size > limit:
+    if upload_too_large(upload, limit):
         raise DatastoreLoadError(
             _("Tệp quá lớn: %(size)s byte, giới hạn %(limit)s byte.")
             % {"size": upload.size, "limit": limit}
@@ -537,7 +538,7 @@ def _upload_to(upload: Any, directory: Path) -> Path:
 
 def _check_upload_size(upload: Any) -> None:
     limit = tabular.max_file_bytes()
-    if upload.size is not None and upload.size > limit:
+    if upload_too_large(upload, limit):
         raise ValidationError(
             {
                 "file": _("Tệp quá lớn: %(size)s byte, giới hạn %(limit)s byte.")

@@ -51,7 +51,7 @@ from tinhso.orgs.models import OrgUnit
 from tinhso.services import deadlines
 from tinhso.services.models import Dossier, Procedure
 from tinhso.services.notifications import Notification, notification_send_all
-from tinhso.services.uploads import CheckedUpload, upload_check
+from tinhso.uploads import CheckedUpload, upload_check
 
 logger = logging.getLogger(__name__)
 

@@ -14,8 +14,6 @@ from collections.abc import Iterable, Sequence
 from decimal import Decimal, InvalidOperation
 from typing import Any, cast
 
-import filetype
-from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
@@ -44,6 +42,7 @@ from tinhso.monitoring.scoring import cohort_best, score_component, score_total
 from tinhso.monitoring.selectors import FIGURES_VERSION_KEY
 from tinhso.orgs.models import OrgUnit, Population
 from tinhso.orgs.services import population_set
+from tinhso.uploads import upload_kind, upload_limit
 
 S = ReportedValue.Status
 logger = logging.getLogger(__name__)
@@ -184,17 +183,14 @@ def value_validate(
 
 def evidence_validate(*, upload: UploadedFile) -> str:
     """Type by content (``filetype``) and size; return the content type."""
-    limit = int(settings.TINHSO_MAX_UPLOAD_BYTES)
+    limit = upload_limit()
     if upload.size is None or upload.size == 0:
         raise ValidationError({"evidence": ["Tệp minh chứng rỗng."]})
     if upload.size > limit:
         raise ValidationError(
             {"evidence": [f"Tệp minh chứng vượt quá {limit // (1024 * 1024)} MB."]}
         )
-    upload.seek(0)
-    head = upload.read(8192)
-    upload.seek(0)
-    kind = filetype.guess(head)
+    kind = upload_kind(upload)
     if kind is None or kind.extension not in ALLOWED_EVIDENCE:
         raise ValidationError(
             {

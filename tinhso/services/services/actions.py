@@ -35,8 +35,8 @@ from tinhso.services.selectors import (
 from tinhso.services.services.attachments import _check_uploads, _store_files, result_draft_get
 from tinhso.services.services.changes import DossierConflict, _event, _lock_dossier, _notify
 from tinhso.services.services.stats import _supplement_requests, stats_record
-from tinhso.services.uploads import CheckedUpload
 from tinhso.services.workflow import action_allowed
+from tinhso.uploads import CheckedUpload
 
 # ---------------------------------------------------------------------------------------
 # Workflow actions

@@ -34,8 +34,8 @@ from tinhso.services.services.attachments import result_draft_get
 from tinhso.services.services.changes import DossierConflict, _event, _lock_dossier
 from tinhso.services.services.fees import RESULT_PURPOSE
 from tinhso.services.services.hooks import dossier_result_attach
-from tinhso.services.uploads import upload_check
 from tinhso.services.workflow import action_allowed
+from tinhso.uploads import upload_check
 
 # ---------------------------------------------------------------------------------------
 # Results: draft (uploaded or generated), approval with a digital signature, delivery

@@ -56,6 +56,54 @@ def _fast_hashing(settings: Any, tmp_path: Any) -> None:
     }
 
 
+@pytest.fixture(scope="session")
+def s3_server() -> Iterator[str]:
+    """A local S3-compatible server (moto's server mode) over HTTP; yields its endpoint URL."""
+    try:
+        from moto.server import ThreadedMotoServer
+    except ImportError:  # pragma: no cover - moto[server] is a dev dependency
+        cannot_run("moto[server] is not installed (make install)")
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+    server.start()
+    host, port = server.get_host_and_port()
+    yield f"http://{host}:{port}"
+    server.stop()
+
+
+@pytest.fixture(params=["local", "s3"])
+def file_storage(request: Any, settings: Any, tmp_path: Any) -> str:
+    """Run a file test twice: on the local filesystem and on an S3-compatible bucket.
+
+    Use it with ``@pytest.mark.usefixtures("file_storage")`` (``tinhso.testing.files_on_both``).
+    The S3 pass gives each test a fresh private bucket on the moto server."""
+    if request.param == "local":
+        return "local"
+    import uuid
+
+    import boto3
+
+    from tinhso.files import s3_storage
+
+    endpoint = request.getfixturevalue("s3_server")
+    bucket = f"tinhso-{uuid.uuid4().hex[:12]}"
+    creds = {"aws_access_key_id": "test", "aws_secret_access_key": "test"}
+    boto3.client("s3", endpoint_url=endpoint, region_name="us-east-1", **creds).create_bucket(
+        Bucket=bucket
+    )
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": s3_storage(
+            bucket=bucket,
+            endpoint_url=endpoint,
+            region="us-east-1",
+            access_key="test",
+            secret_key="test",  # noqa: S106
+            prefix="media",
+        ),
+    }
+    return "s3"
+
+
 @pytest.fixture(autouse=True)
 def _empty_cache() -> Iterator[None]:
     # Each test starts with an empty cache (the process-local cache outlives a test's

@@ -637,6 +637,7 @@ def main() -> None:
     ap.add_argument("--database", default=None)
     ap.add_argument("--regenerate", action="store_true")
     ap.add_argument("--skip-naive", action="store_true", help="do not load the naive view")
+    ap.add_argument("--worker-tasks", type=int, default=2000, help="tasks of the worker scenario")
     args = ap.parse_args()
     if not shutil.which("wrk"):
         raise SystemExit("wrk is needed: apt-get install -y wrk")
@@ -721,6 +722,8 @@ def main() -> None:
         stop_server(server)
     print("bench: two app servers", flush=True)
     two = two_servers(env, db, args, citizens)
+    print("bench: two task workers", flush=True)
+    workers = worker_drain(env, db, args.worker_tasks)
     out = {
         "scale": label,
         "dossiers": args.dossiers,
@@ -738,6 +741,7 @@ def main() -> None:
         "results": results,
         "submission": submission,
         "two_servers": two,
+        "task_workers": workers,
         "peak_worker_mb": peak,
     }
     (BENCH / "results").mkdir(exist_ok=True)
@@ -745,6 +749,89 @@ def main() -> None:
         json.dumps(out, indent=1, ensure_ascii=False, default=str), encoding="utf-8"
     )
     write_results()
+
+
+WORKER_TASK = "bench.tasks.bench_effect"
+
+
+def worker_drain(env: dict[str, str], db: str, tasks: int) -> dict[str, Any]:
+    """``tasks`` queued tasks drained by two ``run_worker`` processes on the database queue:
+    tasks per second (first start to last finish), and none lost or run twice."""
+    wenv = {**env, "TINHSO_TASKS_BACKEND": "django_tasks_db.DatabaseBackend"}
+    with psycopg.connect(db, autocommit=True) as conn:
+        conn.execute(
+            "DELETE FROM django_tasks_database_dbtaskresult WHERE task_path = %s", (WORKER_TASK,)
+        )
+        conn.execute("DELETE FROM jobs_sandboxmessage WHERE channel IN ('bench', 'bench-run')")
+        conn.execute("DELETE FROM jobs_taskeffect WHERE key LIKE 'bench:%%'")
+    manage(
+        wenv,
+        "shell",
+        "-c",
+        "from bench.tasks import bench_effect\n"
+        f"for i in range({tasks}): bench_effect.enqueue(key=f'k{{i}}')",
+    )
+    workers = [
+        subprocess.Popen(
+            [PY, "manage.py", "run_worker", "--no-periodic", "--interval", "0.1"],
+            cwd=ROOT,
+            env=wenv,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        for _ in range(2)
+    ]
+    sql_done = (
+        "SELECT count(*) FROM django_tasks_database_dbtaskresult "
+        "WHERE task_path = %s AND status IN ('SUCCESSFUL', 'FAILED')"
+    )
+    try:
+        deadline = time.time() + 900
+        with psycopg.connect(db, autocommit=True) as conn:
+            while time.time() < deadline:
+                if one(conn.execute(sql_done, (WORKER_TASK,)).fetchone())[0] >= tasks:
+                    break
+                time.sleep(0.2)
+    finally:
+        for w in workers:
+            w.send_signal(signal.SIGTERM)
+        for w in workers:
+            try:
+                w.wait(30)
+            except subprocess.TimeoutExpired:
+                w.kill()
+    with psycopg.connect(db, autocommit=True) as conn:
+        first, last, ok, failed, multi, used = one(
+            conn.execute(
+                "SELECT min(started_at), max(finished_at), "
+                "count(*) FILTER (WHERE status = 'SUCCESSFUL'), "
+                "count(*) FILTER (WHERE status <> 'SUCCESSFUL'), "
+                "count(*) FILTER (WHERE jsonb_array_length(worker_ids::jsonb) <> 1), "
+                "count(DISTINCT worker_ids::jsonb->>0) "
+                "FROM django_tasks_database_dbtaskresult WHERE task_path = %s",
+                (WORKER_TASK,),
+            ).fetchone()
+        )
+        runs, effects = one(
+            conn.execute(
+                "SELECT count(*) FILTER (WHERE channel = 'bench-run'), "
+                "count(DISTINCT \"to\") FILTER (WHERE channel = 'bench') "
+                "FROM jobs_sandboxmessage"
+            ).fetchone()
+        )
+    seconds = (last - first).total_seconds() if first and last else 0.0
+    return {
+        "tasks": tasks,
+        "workers": 2,
+        "seconds": round(seconds, 2),
+        "tasks_per_s": round(ok / seconds, 1) if seconds else 0.0,
+        "successful": ok,
+        "not_successful": failed,
+        "runs": runs,
+        "effects": effects,
+        "claimed_more_than_once": multi,
+        "workers_used": used,
+    }
 
 
 def two_servers(
@@ -929,6 +1016,15 @@ def write_results() -> None:
                 f"Two app servers (1 worker each, one PostgreSQL): {two['rps']:.0f} submissions/s, "
                 f"per server {list(two['per_server'].values())}, {c['stored_ok']}/"
                 f"{c['acknowledged']} stored, half-stored drafts {c['half_stored_drafts']}."
+            )
+        tw = res.get("task_workers") or {}
+        if tw.get("tasks"):
+            lines.append(
+                f"Task workers (two `run_worker` processes, one database queue): {tw['tasks']} "
+                f"tasks drained in {tw['seconds']} s, **{tw['tasks_per_s']} tasks/s**; "
+                f"{tw['successful']} successful, {tw['not_successful']} not, {tw['runs']} runs, "
+                f"{tw['effects']} effects, {tw['claimed_more_than_once']} claimed more than "
+                f"once, {tw['workers_used']} workers used."
             )
         steps = ", ".join(
             f"{r['name'].split(' (')[0]} {r['worker_peak_mb_after']:.0f}"

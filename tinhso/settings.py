@@ -15,6 +15,8 @@ from typing import Any
 import dj_database_url
 from django.utils.translation import gettext_lazy as _
 
+from tinhso.files import storage_config
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("TINHSO_VAR_DIR", BASE_DIR / "var"))
 SHARED_DIR = Path(os.environ.get("TINHSO_SHARED_DIR", BASE_DIR.parent / "shared"))
@@ -200,10 +202,8 @@ STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "staticfiles"
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 STORAGES = {
-    "default": {
-        "BACKEND": "django.core.files.storage.FileSystemStorage",
-        "OPTIONS": {"location": str(VAR_DIR / "media"), "base_url": None},
-    },
+    # the local filesystem (default) or an S3-compatible bucket: TINHSO_STORAGE=s3 (docs/deploy.md)
+    "default": storage_config(os.environ, media_root=str(VAR_DIR / "media")),
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
@@ -223,6 +223,10 @@ TINHSO_MAX_UPLOAD_BYTES = int(os.environ.get("TINHSO_MAX_UPLOAD_BYTES", str(10 *
 TINHSO_FEEDBACK_OFFICE = os.environ.get("TINHSO_FEEDBACK_OFFICE", "")
 TINHSO_FEEDBACK_ANON_LIMIT = int(os.environ.get("TINHSO_FEEDBACK_ANON_LIMIT", "5"))
 TINHSO_FEEDBACK_USER_LIMIT = int(os.environ.get("TINHSO_FEEDBACK_USER_LIMIT", "20"))
+# The province's support hotline and its hours, shown on the help page and in the footer
+# (empty: not shown). The demo's number is illustrative.
+TINHSO_HOTLINE = os.environ.get("TINHSO_HOTLINE", "1900 0000" if DEMO else "")
+TINHSO_HOTLINE_HOURS = os.environ.get("TINHSO_HOTLINE_HOURS", "")
 
 # Security headers and cookies.
 SECURE_CONTENT_TYPE_NOSNIFF = True

@@ -18,6 +18,9 @@ def cannot_run(reason: str) -> None:
     pytest.skip(reason)
 
 
+# A file test run twice: on the local filesystem and on an S3-compatible bucket (conftest.py).
+files_on_both = pytest.mark.usefixtures("file_storage")
+
 DEMO_PASSWORD = "tinhso-demo"  # noqa: S105 (documented demo password)
 
 

@@ -39,3 +39,45 @@ class BusinessRegistrationForm(forms.Form):
     email = forms.EmailField(label=_("Thư điện tử"), required=False)
     username = forms.CharField(label=_("Tên đăng nhập"), max_length=150)
     password = forms.CharField(label=_("Mật khẩu"), widget=forms.PasswordInput, min_length=10)
+
+
+class PasswordChangeForm(forms.Form):
+    """The fields of the profile page's password change (checked by the service)."""
+
+    old_password = forms.CharField(
+        label=_("Mật khẩu hiện tại"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+    new_password1 = forms.CharField(
+        label=_("Mật khẩu mới"),
+        strip=False,
+        min_length=10,
+        help_text=_("Ít nhất 10 ký tự, không quá giống tên đăng nhập, không chỉ gồm chữ số."),
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+    new_password2 = forms.CharField(
+        label=_("Nhập lại mật khẩu mới"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        one, two = data.get("new_password1"), data.get("new_password2")
+        if one and two and one != two:
+            self.add_error("new_password2", _("Hai mật khẩu mới không khớp nhau."))
+        return data
+
+
+class NotifyPrefsForm(forms.Form):
+    notify_email = forms.BooleanField(
+        label=_("Thư điện tử"),
+        required=False,
+        help_text=_("Khi hồ sơ, phản ánh của bạn đổi trạng thái."),
+    )
+    notify_sms = forms.BooleanField(
+        label=_("Tin nhắn SMS"),
+        required=False,
+        help_text=_("Tin nhắn ngắn tới số điện thoại của bạn."),
+    )

@@ -28,6 +28,10 @@ class User(AbstractUser):
     identity_source = models.CharField(_("nguồn định danh"), max_length=40, blank=True)
     identity_level = models.PositiveSmallIntegerField(_("mức định danh"), null=True, blank=True)
     identity_verified_at = models.DateTimeField(_("định danh lúc"), null=True, blank=True)
+    # Notification preferences (the profile page): which channels may carry news of the
+    # user's dossiers and feedback; the page itself always shows the status.
+    notify_email = models.BooleanField(_("nhận thông báo qua thư điện tử"), default=True)
+    notify_sms = models.BooleanField(_("nhận thông báo qua tin nhắn SMS"), default=True)
 
     class Meta:
         verbose_name = _("người dùng")

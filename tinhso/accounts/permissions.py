@@ -3,14 +3,21 @@
 Actions are registered by the apps (``permission_register``) with the roles that may take
 them. A user holds a role through a ``Membership`` in an org unit, and the role reaches
 that unit's whole subtree (``OrgUnit.path`` prefix). The platform administrator reaches
-everything. Querysets are narrowed with ``scope_q`` so lists never show foreign records.
+everything.
+
+An action on objects that belong to someone (a payment's payer, a dossier's applicant) is
+registered with its ``owner`` field: the owner may take it on their own objects whatever
+their roles, and ``owner_only`` names the states officials never see (an applicant's
+draft). The one question every app asks: ``user_can(user=, action=, obj=)`` for one object,
+``visible_q(user, action)`` for a queryset ("owner, or officials in scope").
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
-from typing import Protocol
+from dataclasses import dataclass
+from typing import Any, Protocol
 
 from django.db.models import Q
 from django.utils import timezone
@@ -19,23 +26,50 @@ from tinhso.accounts.models import Membership, Role, User
 from tinhso.accounts.usertypes import AnyUser
 from tinhso.orgs.models import OrgUnit
 
-_ACTIONS: dict[str, frozenset[str]] = {}
+
+@dataclass(frozen=True)
+class Rule:
+    roles: frozenset[str]
+    owner: str | None = None  # the FK to the user who owns the object (payer, applicant)
+    unit: str = "org_unit"  # the FK (path) to the OrgUnit the officials' scope is matched on
+    owner_only: tuple[tuple[str, Any], ...] = ()  # field values only the owner sees
+
+
+_ACTIONS: dict[str, Rule] = {}
 
 
 class HasOrgUnit(Protocol):
     org_unit: OrgUnit
 
 
-def permission_register(action: str, *, roles: Iterable[str]) -> None:
-    """Declare which roles may take ``action`` (within their units' subtrees)."""
-    _ACTIONS[action] = frozenset(roles)
+def permission_register(
+    action: str,
+    *,
+    roles: Iterable[str],
+    owner: str | None = None,
+    unit: str = "org_unit",
+    owner_only: dict[str, Any] | None = None,
+) -> None:
+    """Declare which roles may take ``action`` (within their units' subtrees); with
+    ``owner``, also the object's owner; ``owner_only``: objects in these states are the
+    owner's alone (e.g. ``{"status": "draft"}``)."""
+    _ACTIONS[action] = Rule(
+        roles=frozenset(roles),
+        owner=owner,
+        unit=unit,
+        owner_only=tuple(sorted((owner_only or {}).items())),
+    )
 
 
-def permission_roles(action: str) -> frozenset[str]:
+def _rule(action: str) -> Rule:
     try:
         return _ACTIONS[action]
     except KeyError:
         raise KeyError(f"Unknown permission action: {action}") from None
+
+
+def permission_roles(action: str) -> frozenset[str]:
+    return _rule(action).roles
 
 
 def _active_memberships(user: AnyUser | None, on: dt.date | None = None) -> list[Membership]:
@@ -78,14 +112,41 @@ def scope_paths(user: AnyUser | None, action: str) -> list[str] | None:
 
 
 def scope_q(user: AnyUser | None, action: str, *, field: str = "org_unit") -> Q:
-    """A filter for querysets: rows whose ``field`` (an OrgUnit FK) is in the user's scope."""
+    """A filter for querysets: rows whose ``field`` (an OrgUnit FK) is in the user's scope
+    (roles only; ``visible_q`` adds the owner)."""
     paths = scope_paths(user, action)
     if paths is None:
-        return Q()
+        return Q(pk__isnull=False)  # everything (an empty Q() would vanish in an OR)
     cond = Q(pk__in=[])
     for path in paths:
         cond |= Q(**{f"{field}__path__startswith": path})
     return cond
+
+
+def _authenticated(user: AnyUser | None) -> bool:
+    return user is not None and bool(getattr(user, "is_authenticated", False)) and user.is_active
+
+
+def visible_q(user: AnyUser | None, action: str, *, unit: str | None = None) -> Q:
+    """The rows ``user`` may take ``action`` on: their own (the action's ``owner``) and,
+    except those in an ``owner_only`` state, those of the units in their scope."""
+    if not _authenticated(user):
+        return Q(pk__in=[])
+    rule = _rule(action)
+    cond = scope_q(user, action, field=unit or rule.unit)
+    if rule.owner_only:
+        cond &= ~Q(**dict(rule.owner_only))
+    if rule.owner:
+        cond |= Q(**{rule.owner: user})
+    return cond
+
+
+def _follow(obj: Any, path: str) -> Any:
+    for name in path.split("__"):
+        obj = getattr(obj, name, None)
+        if obj is None:
+            return None
+    return obj
 
 
 def user_can(
@@ -93,11 +154,21 @@ def user_can(
     user: AnyUser | None,
     action: str,
     org_unit: OrgUnit | None = None,
-    obj: HasOrgUnit | None = None,
+    obj: HasOrgUnit | Any | None = None,
 ) -> bool:
-    """May ``user`` take ``action`` on ``obj`` (or on something belonging to ``org_unit``)?"""
-    if org_unit is None and obj is not None:
-        org_unit = obj.org_unit
+    """May ``user`` take ``action`` on ``obj`` (or on something belonging to ``org_unit``)?
+    The object's owner may, for an action registered with an ``owner``; officials within
+    their scope may, unless the object is in an ``owner_only`` state."""
+    rule = _rule(action)
+    if obj is not None:
+        if rule.owner and _authenticated(user):
+            owner_id = getattr(obj, f"{rule.owner}_id", None)
+            if owner_id is not None and owner_id == getattr(user, "pk", None):
+                return True
+        if rule.owner_only and all(getattr(obj, f, None) == v for f, v in rule.owner_only):
+            return False
+        if org_unit is None:
+            org_unit = _follow(obj, rule.unit)
     paths = scope_paths(user, action)
     if paths is None:
         return True

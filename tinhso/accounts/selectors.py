@@ -11,3 +11,14 @@ def user_memberships(*, user: User) -> QuerySet[Membership]:
 
 def user_get_by_username(*, username: str) -> User | None:
     return User.objects.filter(username__iexact=username).first()
+
+
+def user_notify_channels_off(*, user_id: int) -> set[str]:
+    """The notification channels the user has turned off (names as in
+    ``TINHSO_NOTIFY_SENDERS``: "email", "sms"); empty for an unknown user."""
+    row = User.objects.filter(pk=user_id).values("notify_email", "notify_sms").first()
+    if row is None:
+        return set()
+    return {
+        name for name, on in (("email", row["notify_email"]), ("sms", row["notify_sms"])) if not on
+    }

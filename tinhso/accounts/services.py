@@ -6,8 +6,10 @@ import datetime as dt
 from dataclasses import replace as _replace
 from typing import Any
 
+from django.contrib.auth.hashers import make_password
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -60,6 +62,74 @@ def _create_user(
     return user
 
 
+class AccountExists(ValidationError):
+    """The ID number or tax code already has an account (``owner``). Raised only after
+    every other check passed, so that the public registration can answer exactly as for a
+    success (see ``applicant_register``)."""
+
+    def __init__(self, owner: User, message: Any) -> None:
+        super().__init__(message)
+        self.owner = owner
+
+
+def _precheck(*, username: str, password: str, check_password: bool) -> None:
+    """The checks of ``_create_user`` that come before the identity number's: a visitor
+    learns about the username and password, never whether the number has an account."""
+    username = username.strip()
+    if not username:
+        raise ValidationError({"username": _("Vui lòng nhập tên đăng nhập.")})
+    if User.objects.filter(username__iexact=username).exists():
+        raise ValidationError({"username": _("Tên đăng nhập đã được sử dụng.")})
+    if password and check_password:
+        validate_password(password, User(username=username))
+
+
+def _mail(*, to: str, subject: str, body: str) -> None:
+    if to:
+        transaction.on_commit(
+            lambda: send_mail(subject, body, None, [to], fail_silently=True), robust=True
+        )
+
+
+def applicant_register(*, kind: str, data: dict[str, Any]) -> None:
+    """The public registration form. A new account is created and its owner told by
+    e-mail; an ID number (or tax code) that already has an account is NOT revealed to the
+    visitor: the real owner is told by e-mail and the visitor sees the same answer as a
+    success ("check your e-mail/SMS"). Other errors (bad number, taken username, weak
+    password) are raised as ``ValidationError`` as before."""
+    register = business_register if kind == "business" else citizen_register
+    try:
+        with transaction.atomic():
+            user = register(**data)
+    except AccountExists as exc:
+        owner = exc.owner
+        make_password(data.get("password") or None)  # the same work as a creation
+        audit_record(
+            actor=owner,
+            action="user.register_duplicate",
+            obj=owner,
+            after={"kind": kind, "attempted_username": str(data.get("username", ""))[:150]},
+        )
+        _mail(
+            to=owner.email,
+            subject=_("Có người đăng ký tài khoản bằng thông tin định danh của bạn"),
+            body=_(
+                "Ai đó vừa dùng số định danh của bạn để đăng ký một tài khoản mới trên Tỉnh "
+                "Số. Tài khoản của bạn (%(username)s) vẫn giữ nguyên và không có tài khoản "
+                "mới nào được tạo. Nếu đó là bạn, hãy đăng nhập bằng tài khoản cũ hoặc dùng "
+                "chức năng quên mật khẩu."
+            )
+            % {"username": owner.username},
+        )
+        return
+    _mail(
+        to=user.email,
+        subject=_("Tài khoản Tỉnh Số của bạn đã được tạo"),
+        body=_("Tài khoản %(username)s đã được tạo. Bạn có thể đăng nhập để nộp hồ sơ trực tuyến.")
+        % {"username": user.username},
+    )
+
+
 def citizen_register(
     *,
     username: str,
@@ -73,10 +143,12 @@ def citizen_register(
     check_password: bool = True,
 ) -> User:
     cid = validate_citizen_id(citizen_id)
-    if User.objects.filter(citizen_id=cid).exists():
-        raise ValidationError({"citizen_id": _("Số CCCD này đã có tài khoản.")})
     if not full_name.strip():
         raise ValidationError({"full_name": _("Vui lòng nhập họ và tên.")})
+    _precheck(username=username, password=password, check_password=check_password)
+    owner = User.objects.filter(citizen_id=cid).first()
+    if owner is not None:
+        raise AccountExists(owner, {"citizen_id": _("Số CCCD này đã có tài khoản.")})
     return _create_user(
         actor=actor,
         username=username,
@@ -104,10 +176,12 @@ def business_register(
     check_password: bool = True,
 ) -> User:
     code = validate_tax_code(tax_code)
-    if User.objects.filter(tax_code=code).exists():
-        raise ValidationError({"tax_code": _("Mã số thuế này đã có tài khoản.")})
     if not business_name.strip():
         raise ValidationError({"business_name": _("Vui lòng nhập tên doanh nghiệp.")})
+    _precheck(username=username, password=password, check_password=check_password)
+    owner = User.objects.filter(tax_code=code).first()
+    if owner is not None:
+        raise AccountExists(owner, {"tax_code": _("Mã số thuế này đã có tài khoản.")})
     return _create_user(
         actor=actor,
         username=username,
@@ -146,6 +220,18 @@ def official_create(
     )
 
 
+def membership_check(
+    *, user: User, role: str, valid_from: dt.date | None = None, valid_to: dt.date | None = None
+) -> None:
+    """The rules of a role grant (also asked by the admin's form before it saves)."""
+    if not user.is_official:
+        raise ValidationError(_("Chỉ tài khoản cán bộ mới được phân công vào đơn vị."))
+    if role not in Role.values:
+        raise ValidationError(_("Vai trò không hợp lệ."))
+    if valid_from is not None and valid_to is not None and valid_to <= valid_from:
+        raise ValidationError(_("Ngày kết thúc phân công phải sau ngày bắt đầu."))
+
+
 @transaction.atomic
 def membership_add(
     *,
@@ -154,13 +240,15 @@ def membership_add(
     org_unit: OrgUnit,
     role: str,
     title: str = "",
+    valid_from: dt.date | None = None,
+    valid_to: dt.date | None = None,
 ) -> Membership:
-    if not user.is_official:
-        raise ValidationError(_("Chỉ tài khoản cán bộ mới được phân công vào đơn vị."))
-    if role not in Role.values:
-        raise ValidationError(_("Vai trò không hợp lệ."))
+    membership_check(user=user, role=role, valid_from=valid_from, valid_to=valid_to)
     membership, created = Membership.objects.get_or_create(
-        user=user, org_unit=org_unit, role=role, defaults={"title": title}
+        user=user,
+        org_unit=org_unit,
+        role=role,
+        defaults={"title": title, "valid_from": valid_from, "valid_to": valid_to},
     )
     if created:
         audit_record(
@@ -168,7 +256,13 @@ def membership_add(
             action="membership.add",
             obj=membership,
             org_unit=org_unit,
-            after={"user": user.username, "role": role, "org_unit": org_unit.code},
+            after={
+                "user": user.username,
+                "role": role,
+                "org_unit": org_unit.code,
+                "valid_from": valid_from,
+                "valid_to": valid_to,
+            },
         )
     return membership
 
@@ -426,4 +520,52 @@ def identity_link(*, identity: Identity, user: User, officials: bool, ip: str = 
             extra={"provider": identity.provider, "level": identity.level},
             ip=ip or None,
         )
+    return user
+
+
+# --- The user's own account: password, notification preferences --------------------------
+
+
+def user_password_change(*, user: User, old_password: str, new_password: str) -> User:
+    """Change the signed-in user's password after checking the current one; the new one
+    passes the password validators and differs from the old. The caller keeps the session
+    (``update_session_auth_hash``)."""
+    if not user.has_usable_password():
+        raise ValidationError(
+            {
+                "old_password": _(
+                    "Tài khoản này đăng nhập bằng định danh điện tử, không có mật khẩu."
+                )
+            }
+        )
+    if not user.check_password(old_password or ""):
+        raise ValidationError({"old_password": _("Mật khẩu hiện tại không đúng.")})
+    if not new_password:
+        raise ValidationError({"new_password1": _("Vui lòng nhập mật khẩu mới.")})
+    if new_password == old_password:
+        raise ValidationError({"new_password1": _("Mật khẩu mới phải khác mật khẩu hiện tại.")})
+    try:
+        validate_password(new_password, user)
+    except ValidationError as exc:
+        raise ValidationError({"new_password1": exc.messages}) from exc
+    with transaction.atomic():
+        user.set_password(new_password)
+        user.save(update_fields=["password"])
+        audit_record(actor=user, action="user.password_change", obj=user)
+    return user
+
+
+NOTIFY_FIELDS = {"email": "notify_email", "sms": "notify_sms"}
+
+
+def user_notify_prefs_set(*, user: User, email: bool, sms: bool) -> User:
+    """Which channels may carry the user's notifications (e-mail, SMS)."""
+    before = {name: getattr(user, field) for name, field in NOTIFY_FIELDS.items()}
+    after = {"email": bool(email), "sms": bool(sms)}
+    if before == after:
+        return user
+    with transaction.atomic():
+        user.notify_email, user.notify_sms = after["email"], after["sms"]
+        user.save(update_fields=["notify_email", "notify_sms"])
+        audit_record(actor=user, action="user.notify_prefs", obj=user, before=before, after=after)
     return user

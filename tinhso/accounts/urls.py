@@ -18,6 +18,8 @@ urlpatterns = [
     path("dinh-danh/<slug:provider>/callback/", views.oidc_callback, name="oidc_callback"),
     path("dinh-danh-lien-ket/", views.oidc_link, name="oidc_link"),
     path("dang-ky/", views.register, name="register"),
+    path("dang-ky/da-nhan/", views.register_done, name="register_done"),
+    path("cua-toi/", views.profile, name="profile"),
     path("dang-ky/doanh-nghiep/", views.register, {"kind": "business"}, name="register_business"),
     path(
         "quen-mat-khau/",

@@ -1,12 +1,14 @@
 from __future__ import annotations
 
 import time
+from typing import cast
 
 import requests
 from authlib.integrations.base_client.errors import MismatchingStateError, OAuthError
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import login, logout
+from django.contrib.auth import login, logout, update_session_auth_hash
+from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
@@ -18,17 +20,24 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from joserfc.errors import ClaimError, ExpiredTokenError, InvalidClaimError, JoseError
 
 from tinhso.accounts import oidc
-from tinhso.accounts.forms import BusinessRegistrationForm, CitizenRegistrationForm, LoginForm
+from tinhso.accounts.forms import (
+    BusinessRegistrationForm,
+    CitizenRegistrationForm,
+    LoginForm,
+    NotifyPrefsForm,
+    PasswordChangeForm,
+)
 from tinhso.accounts.models import User
 from tinhso.accounts.oidc import Identity
 from tinhso.accounts.services import (
     IdentityError,
     IdentityLinkRequired,
-    business_register,
-    citizen_register,
+    applicant_register,
     identity_link,
     identity_login,
     identity_refusal_record,
+    user_notify_prefs_set,
+    user_password_change,
 )
 from tinhso.audit.services import audit_record
 from tinhso.http import client_address, throttle_hit
@@ -57,16 +66,20 @@ def register(request: HttpRequest, kind: str = "citizen") -> HttpResponse:
         form.add_error(None, _("Bạn đã thử đăng ký quá nhiều lần, vui lòng thử lại sau."))
         return render(request, "accounts/register.html", {"form": form, "kind": kind}, status=429)
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
         try:
-            user = business_register(**data) if kind == "business" else citizen_register(**data)
+            applicant_register(kind=kind, data=form.cleaned_data)
         except ValidationError as exc:
             _apply_errors(form, exc)
         else:
-            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-            messages.success(request, _("Đăng ký tài khoản thành công."))
-            return redirect("web:dashboard")
+            # the same answer whether the account was created or the ID number already had
+            # one (its owner is told by e-mail): the form is no oracle of who has an account
+            return redirect("accounts:register_done")
     return render(request, "accounts/register.html", {"form": form, "kind": kind})
+
+
+@require_GET
+def register_done(request: HttpRequest) -> HttpResponse:
+    return render(request, "accounts/register_done.html")
 
 
 # --- Login through an OpenID Connect provider (VNeID, the province's directory) -------------
@@ -272,3 +285,66 @@ def logout_view(request: HttpRequest) -> HttpResponse:
                 _("Đã đăng xuất khỏi Tỉnh Số; chưa đăng xuất được khỏi nhà cung cấp định danh."),
             )
     return redirect("web:home")
+
+
+# --- The user's own account page: password change, notification preferences ----------------
+
+PASSWORD_CHANGES_PER_HOUR = 10
+
+
+def _form_apply_errors(form: PasswordChangeForm, exc: ValidationError) -> None:
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc.messages)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def profile(request: HttpRequest) -> HttpResponse:
+    user = cast(User, request.user)  # @login_required
+    action = request.POST.get("action", "") if request.method == "POST" else ""
+    password_form = PasswordChangeForm(request.POST if action == "password" else None)
+    notify_form = NotifyPrefsForm(
+        request.POST if action == "notify" else None,
+        initial={"notify_email": user.notify_email, "notify_sms": user.notify_sms},
+    )
+    status = 200
+    if action == "password":
+        if throttle_hit(f"password-change:{user.pk}", limit=PASSWORD_CHANGES_PER_HOUR, window=3600):
+            password_form.add_error(
+                None, _("Bạn đã thử đổi mật khẩu quá nhiều lần, vui lòng thử lại sau một giờ.")
+            )
+            status = 429
+        elif password_form.is_valid():
+            try:
+                user_password_change(
+                    user=user,
+                    old_password=password_form.cleaned_data["old_password"],
+                    new_password=password_form.cleaned_data["new_password1"],
+                )
+            except ValidationError as exc:
+                _form_apply_errors(password_form, exc)
+            else:
+                update_session_auth_hash(request, user)
+                messages.success(request, _("Đã đổi mật khẩu."))
+                return redirect("accounts:profile")
+        if status == 200:
+            status = 400
+    elif action == "notify" and notify_form.is_valid():
+        user_notify_prefs_set(
+            user=user,
+            email=notify_form.cleaned_data["notify_email"],
+            sms=notify_form.cleaned_data["notify_sms"],
+        )
+        messages.success(request, _("Đã lưu cách nhận thông báo."))
+        return redirect("accounts:profile")
+    elif action:
+        status = 400
+    return render(
+        request,
+        "accounts/profile.html",
+        {"password_form": password_form, "notify_form": notify_form, "action": action},
+        status=status,
+    )

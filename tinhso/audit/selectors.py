@@ -3,69 +3,33 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
 
 from django.db.models import Q, QuerySet
 
+from tinhso.audit.chain import ChainProblem, chain_verify
 from tinhso.audit.models import AuditEntry, ChainHead
-from tinhso.audit.services import CHAIN, entry_digest_of
+from tinhso.audit.services import entry_digest_of
+
+__all__ = ["ChainProblem", "audit_chain_verify", "audit_entries_for_object", "audit_entry_list"]
 
 
-@dataclass(frozen=True)
-class ChainProblem:
-    seq: int
-    reason: str
-    chain: str = CHAIN
+def _no_downgrade(entry: AuditEntry, previous: AuditEntry | None) -> list[str]:
+    """An entry never uses an older format than the entry before it (a downgrade would take
+    ``org_path`` and the chain name out of the hash)."""
+    if previous is not None and entry.version < previous.version:
+        return ["định dạng mục cũ hơn mục trước (bị hạ phiên bản)"]
+    return []
 
 
 def audit_chain_verify(*, batch_size: int = 2000) -> list[ChainProblem]:
     """Walk every chain; return every break found (empty list = intact)."""
-    chains = set(AuditEntry.objects.values_list("chain", flat=True).distinct())
-    chains |= set(ChainHead.objects.values_list("name", flat=True))
-    problems: list[ChainProblem] = []
-    for chain in sorted(chains):
-        problems.extend(_verify_one(chain=chain, batch_size=batch_size))
-    return problems
-
-
-def _verify_one(*, chain: str, batch_size: int) -> list[ChainProblem]:
-    problems: list[ChainProblem] = []
-
-    def problem(seq: int, reason: str) -> None:
-        problems.append(ChainProblem(seq, reason, chain))
-
-    expected_seq = 1
-    prev_hash = "0" * 64
-    last_seen = 0
-    version = 1
-    entries = AuditEntry.objects.filter(chain=chain)
-    while True:
-        batch = list(entries.filter(seq__gt=last_seen).order_by("seq")[:batch_size])
-        if not batch:
-            break
-        for entry in batch:
-            if entry.seq != expected_seq:
-                problem(expected_seq, f"thiếu mục {expected_seq}–{entry.seq - 1}")
-            if entry.prev_hash != prev_hash:
-                problem(entry.seq, "liên kết với mục trước bị sai")
-            if entry.version < version:
-                problem(entry.seq, "định dạng mục cũ hơn mục trước (bị hạ phiên bản)")
-            version = max(version, entry.version)
-            digest = entry_digest_of(entry)
-            if digest != entry.hash:
-                problem(entry.seq, "nội dung đã bị sửa (hash không khớp)")
-            prev_hash = entry.hash
-            expected_seq = entry.seq + 1
-            last_seen = entry.seq
-    head = ChainHead.objects.filter(name=chain).first()
-    if head is not None:
-        if head.seq != last_seen:
-            problem(head.seq, f"mục cuối cùng bị xóa (đầu chuỗi {head.seq}, có {last_seen})")
-        elif head.last_hash != prev_hash:
-            problem(head.seq, "hash đầu chuỗi không khớp")
-    elif last_seen:
-        problem(0, "mất đầu chuỗi")
-    return problems
+    return chain_verify(
+        entries=AuditEntry.objects.all(),
+        heads=ChainHead.objects.all(),
+        digest_of=entry_digest_of,
+        check=_no_downgrade,
+        batch_size=batch_size,
+    )
 
 
 def audit_entry_list(

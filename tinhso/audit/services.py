@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-import json
 from typing import Any
 
-from django.conf import settings
-from django.db import models, transaction
+from django.db import models
 from django.utils import timezone
 
+from tinhso.audit.chain import canonical_hash, chain_append, chain_shard, utc_stamp
 from tinhso.audit.context import current_ip
 from tinhso.audit.models import AuditEntry, ChainHead
 
@@ -19,10 +17,7 @@ CHAIN = "main"  # the single chain of entries written before chains were sharded
 
 def chain_for(object_type: str, object_id: str, action: str) -> str:
     """The chain an entry goes to: a stable shard of its object (or, without one, its action)."""
-    count = max(1, int(getattr(settings, "AUDIT_CHAINS", 16)))
-    key = f"{object_type}:{object_id}" if object_id else f"action:{action}"
-    shard = int.from_bytes(hashlib.sha256(key.encode("utf-8")).digest()[:4], "big") % count
-    return f"c{shard:02d}"
+    return chain_shard(f"{object_type}:{object_id}" if object_id else f"action:{action}")
 
 
 def _jsonable(value: Any) -> Any:
@@ -63,7 +58,7 @@ def entry_digest(
     fields: list[Any] = [
         seq,
         prev_hash,
-        created_at.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ"),
+        utc_stamp(created_at),
         actor_id,
         actor_label,
         action,
@@ -76,8 +71,7 @@ def entry_digest(
     ]
     if version >= 2:
         fields = [version, *fields, chain, org_path]
-    payload = json.dumps(fields, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+    return canonical_hash(fields)
 
 
 ENTRY_VERSION = 2
@@ -102,18 +96,6 @@ def entry_digest_of(entry: AuditEntry) -> str:
         chain=entry.chain,
         org_path=entry.org_path,
     )
-
-
-def _chain_head_locked(chain: str) -> ChainHead:
-    """The chain's head, locked (``SELECT … FOR UPDATE``) until the transaction ends: one
-    query once the chain exists. The lock is taken by the same statement that reads
-    ``seq``/``last_hash``, so the values read are the latest committed ones and no other
-    writer of the chain can append before this transaction ends."""
-    head = ChainHead.objects.select_for_update().filter(name=chain).first()
-    if head is None:  # a new chain: create it (race-safe), then lock it
-        ChainHead.objects.get_or_create(name=chain)
-        head = ChainHead.objects.select_for_update().get(name=chain)
-    return head
 
 
 def audit_record(
@@ -145,17 +127,13 @@ def audit_record(
     if actor_obj is not None:
         actor_label = getattr(actor_obj, "get_username", lambda: str(actor_obj))()
     chain = chain_for(object_type or "", object_id or "", action)
-    # No savepoint: the entry belongs to the caller's change, so a failure here must fail
-    # (and roll back) that change; outside a transaction this still opens one.
-    with transaction.atomic(savepoint=False):
-        head = _chain_head_locked(chain)
-        seq = head.seq + 1
-        created_at = timezone.now()
-        address = ip or current_ip()
+    org_path = getattr(org_unit, "path", "") or ""
+
+    def write(seq: int, prev_hash: str) -> tuple[AuditEntry, str]:
         fields: dict[str, Any] = {
             "seq": seq,
-            "prev_hash": head.last_hash,
-            "created_at": created_at,
+            "prev_hash": prev_hash,
+            "created_at": timezone.now(),
             "actor_id": actor_obj.pk if actor_obj else None,
             "actor_label": actor_label,
             "action": action,
@@ -163,15 +141,15 @@ def audit_record(
             "object_id": object_id or "",
             "object_label": (str(obj) if obj is not None else "")[:255],
             "org_unit_id": org_unit.pk if org_unit is not None else None,
-            "ip_address": address,
+            "ip_address": ip or current_ip(),
             "changes": changes,
         }
-        org_path = getattr(org_unit, "path", "") or ""
         digest = entry_digest(**fields, version=ENTRY_VERSION, chain=chain, org_path=org_path)
         entry = AuditEntry.objects.create(
             **fields, chain=chain, hash=digest, org_path=org_path, version=ENTRY_VERSION
         )
-        head.seq = seq
-        head.last_hash = digest
-        head.save(update_fields=["seq", "last_hash"])
-    return entry
+        return entry, digest
+
+    # No savepoint: the entry belongs to the caller's change, so a failure here must fail
+    # (and roll back) that change; outside a transaction this still opens one.
+    return chain_append(head_model=ChainHead, chain=chain, write=write)

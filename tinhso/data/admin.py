@@ -31,6 +31,8 @@ from tinhso.data.models import (
 class AuditedAdmin(admin.ModelAdmin):
     """Writes through the admin leave an entry in the audit chain."""
 
+    audits_writes = True  # checked for every admin by tinhso/audit/tests/test_admin_writes.py
+
     def _unit(self, obj: Any) -> Any:
         return getattr(obj, "org_unit", None)
 
@@ -165,6 +167,7 @@ class AccessLogAdmin(ReadOnlyAdmin):
     """The signed, hash-chained access log: append-only, nobody edits or deletes entries."""
 
     list_display = (
+        "chain",
         "seq",
         "created_at",
         "client_code",

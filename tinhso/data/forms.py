@@ -10,8 +10,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from tinhso.accounts.models import User
+from tinhso.data.fields import DATASET_FIELD_NAMES, DATASET_FK_FIELDS
 from tinhso.data.models import AccessLevel, ClientSystem, Frequency, Licence, Resource, Theme
-from tinhso.data.tabular import TabularError, format_from_filename, max_file_bytes
+from tinhso.data.tabular import TabularError, format_from_filename, size_error
 from tinhso.orgs.models import OrgUnit
 
 
@@ -189,27 +190,10 @@ class DatasetForm(forms.Form):
     @staticmethod
     def initial_for(dataset: Any) -> dict[str, Any]:
         initial: dict[str, Any] = {
-            f: getattr(dataset, f)
-            for f in (
-                "title",
-                "title_en",
-                "description",
-                "description_en",
-                "theme",
-                "contact_name",
-                "contact_email",
-                "frequency",
-                "licence",
-                "access_level",
-                "spatial_label",
-                "temporal_start",
-                "temporal_end",
-                "source",
-            )
+            f: getattr(dataset, f"{f}_id" if f in DATASET_FK_FIELDS else f)
+            for f in DATASET_FIELD_NAMES
         }
         initial["org_unit"] = dataset.org_unit_id
-        initial["steward"] = dataset.steward_id
-        initial["spatial_unit"] = dataset.spatial_unit_id
         initial["keywords"] = ", ".join(k.name for k in dataset.keywords.all())
         initial["shared_with"] = [u.pk for u in dataset.shared_with.all()]
         return initial
@@ -227,15 +211,8 @@ class ResourceUploadForm(forms.Form):
 
     def clean_file(self) -> Any:
         upload = self.cleaned_data["file"]
-        limit = max_file_bytes()
-        if upload.size > limit:
-            raise forms.ValidationError(
-                _("Tệp quá lớn: %(size)s byte, giới hạn %(limit)s byte.")
-                % {
-                    "size": f"{upload.size:,}".replace(",", "."),
-                    "limit": f"{limit:,}".replace(",", "."),
-                }
-            )
+        if (error := size_error(upload.size)) is not None:
+            raise forms.ValidationError(error)
         try:
             format_from_filename(upload.name)
         except TabularError as exc:

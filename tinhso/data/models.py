@@ -403,11 +403,14 @@ class AccessLogHead(models.Model):
 
 
 class AccessLog(models.Model):
-    """One request of a client system. Hash-chained (``prev_hash`` → ``hash``) and signed
-    (``signature`` = HMAC-SHA256 of ``hash`` with the data log key). The hash covers the
-    snapshot fields (codes, names), never the foreign keys, which only serve queries."""
+    """One request of a client system. Hash-chained (``prev_hash`` → ``hash``, by
+    ``tinhso.audit.chain`` like the audit log: one chain per shard of the client system) and
+    signed (``signature`` = HMAC-SHA256 of ``hash`` with the data log key). The hash covers
+    the snapshot fields (codes, names), never the foreign keys, which only serve queries.
+    Entries written before the log was sharded form the one chain ``lgsp``."""
 
-    seq = models.BigIntegerField(unique=True)
+    chain = models.CharField(max_length=40, default="lgsp", editable=False)
+    seq = models.BigIntegerField()
     prev_hash = models.CharField(max_length=64)
     hash = models.CharField(max_length=64)
     signature = models.CharField(max_length=64)
@@ -434,11 +437,72 @@ class AccessLog(models.Model):
     ip_address = models.CharField(max_length=45, blank=True)
 
     class Meta:
-        ordering = ["-seq"]
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["chain", "seq"], name="data_accesslog_chain_seq")
+        ]
 
     def __str__(self) -> str:
-        return f"#{self.seq} {self.client_code} {self.action} {self.outcome}"
+        return f"{self.chain}#{self.seq} {self.client_code} {self.action} {self.outcome}"
 
     @property
     def org_unit(self) -> object:
         return self.owner_unit
+
+
+class DatastoreLoad(models.Model):
+    """A datastore load run by a worker: the uploaded file waits in storage, the worker
+    builds the new version in batches (each committed, with the progress) and makes it
+    current in one short transaction at the end; until then the previous version stays live."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Đang chờ")
+        RUNNING = "running", _("Đang nạp")
+        DONE = "done", _("Đã nạp xong")
+        FAILED = "failed", _("Không nạp được")
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    resource = models.ForeignKey(
+        Resource, on_delete=models.SET_NULL, null=True, blank=True, related_name="loads"
+    )
+    dataset = models.ForeignKey(Dataset, on_delete=models.CASCADE, related_name="loads")
+    new_resource = models.BooleanField(default=False)  # the resource was added for this load
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True
+    )
+    file = models.FileField(upload_to="data/loads/%Y/%m/", max_length=255)
+    filename = models.CharField(max_length=255)
+    types = models.JSONField(default=dict, blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
+    rows_total = models.PositiveIntegerField(null=True, blank=True)
+    rows_done = models.PositiveIntegerField(default=0)
+    table = models.ForeignKey(
+        DatastoreTable, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    version = models.PositiveIntegerField(null=True, blank=True)
+    bad_count = models.PositiveIntegerField(default=0)
+    bad_rows = models.JSONField(default=list, blank=True)  # [[line, reason], ...]
+    error = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("lượt nạp dữ liệu")
+        verbose_name_plural = _("lượt nạp dữ liệu")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.filename} ({self.status})"
+
+    @property
+    def finished(self) -> bool:
+        return self.status in (self.Status.DONE, self.Status.FAILED)
+
+    @property
+    def percent(self) -> int:
+        if self.status == self.Status.DONE:
+            return 100
+        if not self.rows_total:
+            return 0
+        return min(99, self.rows_done * 100 // self.rows_total)

@@ -14,8 +14,9 @@ from django.db.models.fields.json import KeyTextTransform, KeyTransform
 from django.db.models.functions import Cast
 from django.utils import timezone
 
-from tinhso.accounts.permissions import scope_paths, scope_q, user_can, user_units
+from tinhso.accounts.permissions import scope_paths, user_can, user_units, visible_q
 from tinhso.accounts.usertypes import AnyUser
+from tinhso.audit.chain import ChainProblem, chain_verify
 from tinhso.data import permissions as _permissions  # noqa: F401
 from tinhso.data.models import (
     AccessLevel,
@@ -24,13 +25,14 @@ from tinhso.data.models import (
     AccessRequest,
     ClientSystem,
     Dataset,
+    DatastoreLoad,
     DatastoreRow,
     DatastoreTable,
     Grant,
     Keyword,
     Resource,
 )
-from tinhso.data.services import LOG_CHAIN, accesslog_digest, accesslog_sign
+from tinhso.data.services import accesslog_digest_of, accesslog_sign
 from tinhso.data.text import fold, fold_terms
 
 # --- visibility -----------------------------------------------------------------------------
@@ -44,10 +46,10 @@ def dataset_visible_q(*, user: AnyUser) -> Q:
         return cond & Q(archived_at__isnull=True)
     if getattr(user, "is_official", False) or getattr(user, "is_superuser", False):
         cond |= Q(access_level=AccessLevel.SHARED)
-        cond |= Q(access_level=AccessLevel.INTERNAL) & scope_q(user, "data.view")
+        cond |= Q(access_level=AccessLevel.INTERNAL) & visible_q(user, "data.view")
         # archived datasets stay visible to the officials who maintain them
         return (cond & Q(archived_at__isnull=True)) | (
-            Q(archived_at__isnull=False) & scope_q(user, "data.manage")
+            Q(archived_at__isnull=False) & visible_q(user, "data.manage")
         )
     return cond & Q(archived_at__isnull=True)
 
@@ -60,7 +62,7 @@ def dataset_data_readable(*, user: AnyUser, dataset: Dataset) -> bool:
         return True
     if user is None or not getattr(user, "is_authenticated", False):
         return False
-    if Dataset.objects.filter(pk=dataset.pk).filter(scope_q(user, "data.view")).exists():
+    if user_can(user=user, action="data.view", obj=dataset):
         return True
     if dataset.access_level == AccessLevel.SHARED:
         shared_paths = [u.path for u in dataset.shared_with.all()]
@@ -95,7 +97,7 @@ def datasets_managed(*, user: AnyUser) -> QuerySet[Dataset]:
     if scope_paths(user, "data.manage") == []:
         return Dataset.objects.none()
     return (
-        Dataset.objects.filter(scope_q(user, "data.manage"))
+        Dataset.objects.filter(visible_q(user, "data.manage"))
         .select_related("org_unit")
         .annotate(resource_count=Count("resources"))
         .order_by("archived_at", "title")
@@ -431,12 +433,12 @@ def numeric_columns(*, table: DatastoreTable) -> list[dict[str, str]]:
 
 
 def clients_for(*, user: AnyUser) -> QuerySet[ClientSystem]:
-    return ClientSystem.objects.filter(scope_q(user, "data.client")).select_related("org_unit")
+    return ClientSystem.objects.filter(visible_q(user, "data.client")).select_related("org_unit")
 
 
 def grants_for_owner(*, user: AnyUser) -> QuerySet[Grant]:
     return (
-        Grant.objects.filter(scope_q(user, "data.grant", field="dataset__org_unit"))
+        Grant.objects.filter(visible_q(user, "data.grant"))
         .select_related("client__org_unit", "dataset", "resource")
         .order_by("-created_at")
     )
@@ -455,7 +457,7 @@ def grants_for_client(*, client: ClientSystem, on: dt.date | None = None) -> Que
 
 def requests_to_decide(*, user: AnyUser) -> QuerySet[AccessRequest]:
     return (
-        AccessRequest.objects.filter(scope_q(user, "data.grant", field="dataset__org_unit"))
+        AccessRequest.objects.filter(visible_q(user, "data.grant"))
         .select_related("dataset", "requesting_unit", "requested_by", "client")
         .order_by("status", "-created_at")
     )
@@ -463,7 +465,7 @@ def requests_to_decide(*, user: AnyUser) -> QuerySet[AccessRequest]:
 
 def requests_made(*, user: AnyUser) -> QuerySet[AccessRequest]:
     return (
-        AccessRequest.objects.filter(scope_q(user, "data.request", field="requesting_unit"))
+        AccessRequest.objects.filter(visible_q(user, "data.request"))
         .select_related("dataset", "requesting_unit", "client")
         .order_by("-created_at")
     )
@@ -472,7 +474,7 @@ def requests_made(*, user: AnyUser) -> QuerySet[AccessRequest]:
 def usage_for_owner(*, user: AnyUser) -> QuerySet[Any]:
     """Who used the data of the user's units: per client and dataset, requests and rows."""
     return (
-        AccessLog.objects.filter(scope_q(user, "data.usage", field="owner_unit"))
+        AccessLog.objects.filter(visible_q(user, "data.usage"))
         .values("client_code", "dataset_name")
         .annotate(
             requests=Count("pk"),
@@ -484,56 +486,37 @@ def usage_for_owner(*, user: AnyUser) -> QuerySet[Any]:
 
 
 def accesslog_for_owner(*, user: AnyUser, limit: int = 100) -> QuerySet[AccessLog]:
-    return AccessLog.objects.filter(scope_q(user, "data.usage", field="owner_unit")).order_by(
-        "-seq"
-    )[:limit]
+    # newest first across the chains (seq counts within one chain only)
+    return AccessLog.objects.filter(visible_q(user, "data.usage")).order_by("-created_at", "-id")[
+        :limit
+    ]
 
 
-@dataclass(frozen=True)
-class LogProblem:
-    seq: int
-    reason: str
+LogProblem = ChainProblem  # the access log's problems are the audit log's
 
 
-def accesslog_verify(*, batch_size: int = 2000) -> list[LogProblem]:
-    """Walk the access log: sequence, links, hashes and HMAC signatures."""
-    problems: list[LogProblem] = []
-    expected = 1
-    prev_hash = "0" * 64
-    last = 0
-    while True:
-        batch = list(AccessLog.objects.filter(seq__gt=last).order_by("seq")[:batch_size])
-        if not batch:
-            break
-        for e in batch:
-            if e.seq != expected:
-                problems.append(LogProblem(expected, f"thiếu mục {expected}–{e.seq - 1}"))
-            if e.prev_hash != prev_hash:
-                problems.append(LogProblem(e.seq, "liên kết với mục trước bị sai"))
-            digest = accesslog_digest(
-                seq=e.seq,
-                prev_hash=e.prev_hash,
-                created_at=e.created_at,
-                client_code=e.client_code,
-                key_prefix=e.key_prefix,
-                dataset_name=e.dataset_name,
-                resource_id=e.resource_id,
-                grant_id=e.grant_id,
-                action=e.action,
-                outcome=e.outcome,
-                status=e.status,
-                rows=e.rows,
-                params=e.params,
-                ip_address=e.ip_address,
-            )
-            if digest != e.hash:
-                problems.append(LogProblem(e.seq, "nội dung đã bị sửa (hash không khớp)"))
-            if not hmac.compare_digest(accesslog_sign(e.hash), e.signature):
-                problems.append(LogProblem(e.seq, "chữ ký HMAC không hợp lệ"))
-            prev_hash = e.hash
-            expected = e.seq + 1
-            last = e.seq
-    head = AccessLogHead.objects.filter(name=LOG_CHAIN).first()
-    if head is not None and (head.seq != last or head.last_hash != prev_hash):
-        problems.append(LogProblem(head.seq, "mục cuối của chuỗi bị xóa hoặc thay đổi"))
-    return problems
+def _signed(entry: AccessLog, previous: AccessLog | None) -> list[str]:
+    if not hmac.compare_digest(accesslog_sign(entry.hash), entry.signature):
+        return ["chữ ký HMAC không hợp lệ"]
+    return []
+
+
+def accesslog_verify(*, batch_size: int = 2000) -> list[ChainProblem]:
+    """Walk every chain of the access log (the audit log's verifier): sequence, links,
+    hashes, heads, and each entry's HMAC signature."""
+    return chain_verify(
+        entries=AccessLog.objects.all(),
+        heads=AccessLogHead.objects.all(),
+        digest_of=accesslog_digest_of,
+        check=_signed,
+        batch_size=batch_size,
+    )
+
+
+def datastore_load_get(*, dataset: Dataset, load_uuid: Any) -> DatastoreLoad | None:
+    """A dataset's load by its public id (for the progress page)."""
+    return (
+        DatastoreLoad.objects.select_related("resource")
+        .filter(dataset=dataset, uuid=load_uuid)
+        .first()
+    )

@@ -85,14 +85,23 @@ def max_file_bytes() -> int:
     return int(getattr(settings, "DATA_MAX_FILE_BYTES", 50 * 1024 * 1024))
 
 
+def size_error(size: int | None) -> str | None:
+    """The refusal of a file of ``size`` bytes over ``DATA_MAX_FILE_BYTES``, else None: one
+    rule and one wording for every way a file comes in (the upload forms, the services, the
+    datastore command)."""
+    limit = max_file_bytes()
+    if size is None or size <= limit:
+        return None
+    return _("Tệp quá lớn: %(size)s byte, giới hạn %(limit)s byte.") % {
+        "size": f"{size:,}".replace(",", "."),
+        "limit": f"{limit:,}".replace(",", "."),
+    }
+
+
 def check_size(path: Path) -> int:
     size = path.stat().st_size
-    limit = max_file_bytes()
-    if size > limit:
-        raise TabularError(
-            _("Tệp quá lớn: %(size)s byte, giới hạn %(limit)s byte.")
-            % {"size": f"{size:,}".replace(",", "."), "limit": f"{limit:,}".replace(",", ".")}
-        )
+    if (error := size_error(size)) is not None:
+        raise TabularError(error)
     if size == 0:
         raise TabularError(_("Tệp rỗng."))
     return size

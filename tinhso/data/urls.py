@@ -26,6 +26,7 @@ urlpatterns = [
     path("du-lieu/<slug:name>/luu-tru/", views.dataset_archive_view, name="archive"),
     path("du-lieu/<slug:name>/xoa/", views.dataset_delete_view, name="delete"),
     path("du-lieu/<slug:name>/tai-nguyen/them/", views.resource_add_view, name="resource_add"),
+    path("du-lieu/<slug:name>/nap/<uuid:load_id>/", views.load_status, name="load_status"),
     path(
         "du-lieu/<slug:name>/tai-nguyen/<uuid:rid>/thay-tep/",
         views.resource_replace_view,

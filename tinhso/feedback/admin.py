@@ -8,11 +8,12 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 
+from tinhso.audit.adminaudit import AuditedAdmin
 from tinhso.feedback.models import Feedback, FeedbackRoute
 
 
 @admin.register(FeedbackRoute)
-class FeedbackRouteAdmin(admin.ModelAdmin):
+class FeedbackRouteAdmin(AuditedAdmin):
     list_display = ("category", "procedure", "org_unit")
     list_filter = ("category",)
     autocomplete_fields = ("procedure",)

@@ -59,6 +59,7 @@ from tinhso.feedback.services import (
     feedback_return,
     feedback_submit,
 )
+from tinhso.forms import form_errors_apply
 from tinhso.services import deadlines
 
 SESSION_CODES = "feedback_codes"
@@ -73,17 +74,8 @@ def _user(request: HttpRequest) -> User | None:
     return user if user.is_authenticated else None
 
 
-def _apply_errors(form: Any, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errs in exc.message_dict.items():
-            target = field if field in form.fields else None
-            if field == "files" and "file1" in form.fields:
-                target = "file1"
-            for e in errs:
-                form.add_error(target, e)
-    else:
-        for e in exc.messages:
-            form.add_error(None, e)
+# a service names the attached files "files"; the form's first file field shows the error
+FILE_ERRORS = {"files": "file1"}
 
 
 # ---------------------------------------------------------------------------------------
@@ -119,7 +111,7 @@ def submit(request: HttpRequest) -> HttpResponse:
         except FeedbackThrottled as exc:
             form.add_error(None, exc.message)
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            form_errors_apply(form, exc, aliases=FILE_ERRORS)
         else:
             codes = request.session.get(SESSION_CODES, {})
             codes[fb.number] = code

@@ -1,8 +1,10 @@
 """Demo data of the monitoring app.
 
 The indicator catalogue and its 2025/2030 targets are real, each with its source
-(FACTS.md §2: Resolution 05-NQ/TU, the Bình Dương 2025 plan, Decisions 411 and 749).
-Everything else is invented for the demo and marked ``is_demo``: reported values of
+(FACTS.md §2: Resolution 05-NQ/TU, the Bình Dương 2025 plan, Decisions 411 and 749): they
+are reference data (``tinhso/monitoring/reference/``, installed in production by
+``manage.py install_reference_data``), which the demo installs with the same installer.
+Everything else is invented for the demo and marked ``is_demo``: four indicators, values of
 2023–2024 in various approval states, plan tasks, and (only when the services app has not
 generated any) synthetic daily service statistics for 2023–2024.
 """
@@ -12,7 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import random
 from decimal import Decimal
-from typing import Any, TextIO
+from typing import TextIO
 
 from django.db import transaction
 from django.utils import timezone
@@ -23,14 +25,14 @@ from tinhso.monitoring.models import (
     Indicator,
     Methodology,
     PeriodType,
-    Pillar,
     PlanTask,
     ReportedValue,
-    Target,
     ValueTransition,
 )
 from tinhso.monitoring.periods import periods_of_year
-from tinhso.monitoring.services import index_compute, target_path_interpolate, task_create
+from tinhso.monitoring.reference import IndicatorCatalogue, reference_load
+from tinhso.monitoring.selectors import reporting_units
+from tinhso.monitoring.services import index_compute, indicators_install, task_create
 from tinhso.orgs.models import OrgUnit, Population
 from tinhso.orgs.services import population_set
 from tinhso.services.models import ServiceDailyStat
@@ -39,448 +41,73 @@ from tinhso.services.services import stats_monthly_from_daily
 R05 = "Nghị quyết 05-NQ/TU của Tỉnh ủy Bình Dương về chuyển đổi số đến 2025, định hướng 2030"
 R05_2025 = R05 + " (mục tiêu 2025, theo cds.binhduong.gov.vn)"
 KH2025 = "Kế hoạch chuyển đổi số tỉnh Bình Dương năm 2025 (binhduong.gov.vn, 04/2025)"
-QD411 = "Quyết định 411/QĐ-TTg: Chiến lược quốc gia phát triển kinh tế số và xã hội số"
-QD749 = "Quyết định 749/QĐ-TTg: Chương trình Chuyển đổi số quốc gia"
 DEMO_SRC = "Chỉ tiêu theo dõi của nền tảng (minh họa, phục vụ chấm điểm DTI)"
 
-P, E, S_ = "percent", "count", "points"
-UNITS = "units"  # every department and district reports its own value
+P = Indicator.Unit.PERCENT
 
-# code, name, name_en, pillar, unit, method, scope, computation, period, responsible,
-# numerator, denominator, jump, legal source, targets {year: (value, comparator, source)}
-CATALOGUE: list[dict[str, Any]] = [
-    # --- digital government -------------------------------------------------------------
+# The demo's own indicators (invented, ``is_demo``), installed like the reference catalogue
+# (tinhso/monitoring/reference/indicators.json) and in the same format; ``order`` places them
+# among the reference indicators.
+DEMO_INDICATORS = IndicatorCatalogue.model_validate(
     {
-        "code": "DVC_TOAN_TRINH",
-        "name": "Tỷ lệ thủ tục hành chính cung cấp dịch vụ công trực tuyến toàn trình",
-        "name_en": "Procedures offered as full-process online services",
-        "pillar": Pillar.DIGITAL_GOVERNMENT,
-        "unit": P,
-        "method": "computed",
-        "computation": "full_process",
-        "period": "year",
-        "num": "Số thủ tục cung cấp trực tuyến toàn trình",
-        "den": "Tổng số thủ tục",
-        "source": KH2025,
-        "targets": {2025: (95, ">=", KH2025), 2030: (100, ">=", R05 + " (100% TTHC mức độ 4)")},
-    },
-    {
-        "code": "HS_TRUC_TUYEN",
-        "name": "Tỷ lệ hồ sơ thủ tục hành chính nộp trực tuyến",
-        "name_en": "Dossiers submitted online",
-        "pillar": Pillar.DIGITAL_GOVERNMENT,
-        "unit": P,
-        "method": "computed",
-        "computation": "online_submission",
-        "period": "month",
-        "num": "Số hồ sơ nộp trực tuyến",
-        "den": "Tổng số hồ sơ tiếp nhận",
-        "source": KH2025,
-        "targets": {2025: (75, ">=", KH2025)},
-        "cascade": True,
-    },
-    {
-        "code": "TT_TRUC_TUYEN",
-        "name": "Tỷ lệ thanh toán phí, lệ phí trực tuyến",
-        "name_en": "Fees paid online",
-        "pillar": Pillar.DIGITAL_GOVERNMENT,
-        "unit": P,
-        "method": "computed",
-        "computation": "online_fees",
-        "period": "month",
-        "num": "Số giao dịch thanh toán trực tuyến",
-        "den": "Tổng số giao dịch thanh toán",
-        "source": KH2025,
-        "targets": {2025: (70, ">=", KH2025)},
-        "cascade": True,
-    },
-    {
-        "code": "HS_DUNG_HAN",
-        "name": "Tỷ lệ hồ sơ giải quyết trước và đúng hạn",
-        "name_en": "Dossiers finished on time",
-        "pillar": Pillar.DIGITAL_GOVERNMENT,
-        "unit": P,
-        "method": "computed",
-        "computation": "on_time",
-        "period": "month",
-        "num": "Số hồ sơ giải quyết trước hạn và đúng hạn",
-        "den": "Tổng số hồ sơ đã giải quyết",
-        "source": "Quyết định 766/QĐ-TTg (nhóm tiến độ, kết quả giải quyết)",
-    },
-    {
-        "code": "HAI_LONG",
-        "name": "Tỷ lệ người dân, doanh nghiệp hài lòng khi giải quyết TTHC",
-        "name_en": "Satisfaction with public services",
-        "pillar": Pillar.DIGITAL_GOVERNMENT,
-        "unit": P,
-        "method": "computed",
-        "computation": "satisfaction",
-        "period": "month",
-        "num": "Số đánh giá hài lòng",
-        "den": "Tổng số đánh giá",
-        "source": KH2025,
-        "targets": {2025: (90, ">=", KH2025)},
-        "cascade": True,
-    },
-    {
-        "code": "HS_SO_HOA",
-        "name": "Tỷ lệ hồ sơ được số hóa khi tiếp nhận",
-        "name_en": "Dossiers digitised at reception",
-        "pillar": Pillar.DIGITAL_GOVERNMENT,
-        "unit": P,
-        "method": "computed",
-        "computation": "digitised_received",
-        "period": "month",
-        "num": "Số hồ sơ số hóa đầy đủ",
-        "den": "Tổng số hồ sơ tiếp nhận",
-        "source": "Quyết định 766/QĐ-TTg (nhóm số hóa hồ sơ)",
-    },
-    {
-        "code": "HSCV_TRUC_TUYEN",
-        "name": "Tỷ lệ hồ sơ công việc được xử lý trên môi trường mạng",
-        "name_en": "Work records handled online",
-        "pillar": Pillar.DIGITAL_GOVERNMENT,
-        "unit": P,
-        "method": "reported",
-        "scope": "unit",
-        "period": "quarter",
-        "responsible": UNITS,
-        "num": "Số hồ sơ công việc xử lý trên môi trường mạng",
-        "den": "Tổng số hồ sơ công việc",
-        "jump": 20,
-        "source": R05_2025,
-        "description": "Quyết định 749/QĐ-TTg: 2025 cấp tỉnh 90%, cấp huyện 80%, cấp xã 60%; "
-        "2030: 100% / 90% / 70%. Bình Dương đặt 100% ở cả ba cấp từ 2025 (Nghị quyết 05-NQ/TU).",
-        "targets": {2025: (100, ">=", R05_2025), 2030: (100, ">=", R05)},
-        "cascade": True,
-    },
-    {
-        "code": "TTHC_SO_HOA",
-        "name": "Tỷ lệ thủ tục hành chính được số hóa toàn trình trong xử lý",
-        "name_en": "Procedures fully digitised in processing",
-        "pillar": Pillar.DIGITAL_GOVERNMENT,
-        "unit": P,
-        "method": "reported",
-        "scope": "province",
-        "period": "year",
-        "responsible": ["74.VPUB"],
-        "source": R05_2025,
-        "targets": {2025: (80, ">=", R05_2025)},
-    },
-    {
-        "code": "THANH_TRA_SO",
-        "name": "Tỷ lệ cuộc thanh tra thực hiện trên môi trường số",
-        "name_en": "Inspections carried out digitally",
-        "pillar": Pillar.DIGITAL_GOVERNMENT,
-        "unit": P,
-        "method": "reported",
-        "scope": "province",
-        "period": "year",
-        "responsible": ["74.TTRA"],
-        "source": R05_2025,
-        "targets": {2025: (50, ">=", R05_2025)},
-    },
-    {
-        "code": "LUU_TRU_SO_HOA",
-        "name": "Tỷ lệ hồ sơ lưu trữ được số hóa",
-        "name_en": "Administrative records digitised",
-        "pillar": Pillar.DIGITAL_GOVERNMENT,
-        "unit": P,
-        "method": "reported",
-        "scope": "province",
-        "period": "year",
-        "responsible": ["74.SNV"],
-        "source": R05_2025,
-        "targets": {2023: (100, ">=", R05_2025 + " (hoàn thành năm 2023)")},
-    },
-    {
-        "code": "DVC_DI_DONG",
-        "name": "Tỷ lệ dịch vụ công trực tuyến mức độ 4 sử dụng được trên thiết bị di động",
-        "name_en": "Level-4 services usable on mobile",
-        "pillar": Pillar.DIGITAL_GOVERNMENT,
-        "unit": P,
-        "method": "reported",
-        "scope": "province",
-        "period": "year",
-        "responsible": ["74.STTTT"],
-        "source": QD749,
-        "targets": {2025: (80, ">=", QD749)},
-    },
-    {
-        "code": "DV_SANG_TAO",
-        "name": "Mức tăng dịch vụ sáng tạo dựa trên dữ liệu phục vụ người dân, doanh nghiệp",
-        "name_en": "Growth of data-driven innovative services",
-        "pillar": Pillar.DIGITAL_GOVERNMENT,
-        "unit": P,
-        "method": "reported",
-        "scope": "province",
-        "period": "year",
-        "responsible": ["74.STTTT"],
-        "source": R05,
-        "targets": {2030: (30, ">=", R05)},
-    },
-    # --- foundation --------------------------------------------------------------------
-    {
-        "code": "TUYEN_TRUYEN",
-        "name": "Số hội nghị, buổi tuyên truyền về chuyển đổi số",
-        "name_en": "Awareness events on digital transformation",
-        "pillar": Pillar.AWARENESS,
-        "unit": E,
-        "method": "reported",
-        "scope": "unit",
-        "period": "quarter",
-        "responsible": UNITS,
-        "jump": 10,
-        "source": DEMO_SRC,
-    },
-    {
-        "code": "VAN_BAN_CDS",
-        "name": "Số văn bản chỉ đạo, kế hoạch, quy chế về chuyển đổi số ban hành",
-        "name_en": "Directives and plans on digital transformation",
-        "pillar": Pillar.INSTITUTIONS,
-        "unit": E,
-        "method": "reported",
-        "scope": "unit",
-        "period": "year",
-        "responsible": UNITS,
-        "source": DEMO_SRC,
-    },
-    {
-        "code": "KET_NOI_MANG",
-        "name": "Tỷ lệ đơn vị trực thuộc kết nối mạng truyền số liệu chuyên dùng",
-        "name_en": "Units on the government data network",
-        "pillar": Pillar.INFRASTRUCTURE,
-        "unit": P,
-        "method": "reported",
-        "scope": "unit",
-        "period": "year",
-        "responsible": UNITS,
-        "num": "Số đơn vị đã kết nối",
-        "den": "Tổng số đơn vị trực thuộc",
-        "source": DEMO_SRC,
-    },
-    {
-        "code": "CB_TAP_HUAN",
-        "name": "Tỷ lệ cán bộ, công chức được tập huấn về chuyển đổi số trong năm",
-        "name_en": "Officials trained in digital transformation",
-        "pillar": Pillar.HUMAN_RESOURCES,
-        "unit": P,
-        "method": "reported",
-        "scope": "unit",
-        "period": "year",
-        "responsible": UNITS,
-        "num": "Số cán bộ được tập huấn",
-        "den": "Tổng số cán bộ, công chức",
-        "source": R05_2025,
-        "targets": {2025: (100, ">=", R05_2025 + " (100% hằng năm)")},
-    },
-    {
-        "code": "ATTT_CAP_DO",
-        "name": "Tỷ lệ hệ thống thông tin được phê duyệt cấp độ an toàn thông tin",
-        "name_en": "Information systems with an approved security level",
-        "pillar": Pillar.INFORMATION_SECURITY,
-        "unit": P,
-        "method": "reported",
-        "scope": "unit",
-        "period": "year",
-        "responsible": UNITS,
-        "num": "Số hệ thống đã phê duyệt cấp độ",
-        "den": "Tổng số hệ thống thông tin",
-        "source": DEMO_SRC,
-    },
-    # --- digital economy ---------------------------------------------------------------
-    {
-        "code": "KTS_GRDP",
-        "name": "Tỷ trọng kinh tế số trong GRDP",
-        "name_en": "Digital economy share of GRDP",
-        "pillar": Pillar.DIGITAL_ECONOMY,
-        "unit": P,
-        "method": "imported",
-        "scope": "province",
-        "period": "year",
-        "responsible": ["74.SKHDT"],
-        "source": KH2025,
-        "baseline": (2024, Decimal("11.34"), KH2025 + " (số liệu nền; năm không nêu trong nguồn)"),
-        "targets": {2025: (20, ">=", KH2025 + "; " + QD411), 2030: (30, ">=", R05 + "; " + QD411)},
-    },
-    {
-        "code": "KTS_NGANH",
-        "name": "Tỷ trọng kinh tế số trong từng ngành, lĩnh vực",
-        "name_en": "Digital economy share within each sector",
-        "pillar": Pillar.DIGITAL_ECONOMY,
-        "unit": P,
-        "method": "imported",
-        "scope": "province",
-        "period": "year",
-        "responsible": ["74.SKHDT"],
-        "source": QD411,
-        "targets": {2025: (10, ">=", QD411), 2030: (20, ">=", R05 + "; " + QD411)},
-    },
-    {
-        "code": "TMDT_BAN_LE",
-        "name": "Tỷ trọng thương mại điện tử trong tổng mức bán lẻ",
-        "name_en": "E-commerce share of retail",
-        "pillar": Pillar.DIGITAL_ECONOMY,
-        "unit": P,
-        "method": "imported",
-        "scope": "province",
-        "period": "year",
-        "responsible": ["74.SCT"],
-        "source": QD411,
-        "targets": {2025: (10, ">", QD411), 2030: (20, ">", R05 + "; " + QD411)},
-    },
-    {
-        "code": "DN_HOP_DONG_DT",
-        "name": "Tỷ lệ doanh nghiệp sử dụng nền tảng hợp đồng điện tử",
-        "name_en": "Enterprises using e-contracts",
-        "pillar": Pillar.DIGITAL_ECONOMY,
-        "unit": P,
-        "method": "imported",
-        "scope": "province",
-        "period": "year",
-        "responsible": ["74.SCT"],
-        "source": QD411,
-        "targets": {2025: (80, ">", QD411), 2030: (100, ">=", R05 + "; " + QD411)},
-    },
-    {
-        "code": "SME_NEN_TANG",
-        "name": "Tỷ lệ doanh nghiệp nhỏ và vừa sử dụng nền tảng số",
-        "name_en": "SMEs using digital platforms",
-        "pillar": Pillar.DIGITAL_ECONOMY,
-        "unit": P,
-        "method": "imported",
-        "scope": "province",
-        "period": "year",
-        "responsible": ["74.SKHDT"],
-        "source": KH2025,
-        "targets": {2025: (50, ">=", KH2025 + "; " + QD411), 2030: (70, ">", R05 + "; " + QD411)},
-    },
-    {
-        "code": "LD_KTS",
-        "name": "Tỷ lệ lao động làm việc trong lĩnh vực kinh tế số",
-        "name_en": "Digital-economy workforce share",
-        "pillar": Pillar.DIGITAL_ECONOMY,
-        "unit": P,
-        "method": "imported",
-        "scope": "province",
-        "period": "year",
-        "responsible": ["74.SLDTBXH"],
-        "source": QD411,
-        "targets": {2025: (2, ">", QD411), 2030: (3, ">", QD411)},
-    },
-    # --- digital society ---------------------------------------------------------------
-    {
-        "code": "DVC_NGUOI_LON",
-        "name": "Tỷ lệ dân số trưởng thành sử dụng dịch vụ công trực tuyến",
-        "name_en": "Adults using online public services",
-        "pillar": Pillar.DIGITAL_SOCIETY,
-        "unit": P,
-        "method": "computed",
-        "computation": "adults_online",
-        "period": "year",
-        "num": "Số người nộp hồ sơ trực tuyến trong năm (không trùng)",
-        "den": "Dân số từ 18 tuổi trở lên",
-        "source": KH2025,
-        "description": "Quyết định 411/QĐ-TTg đặt > 50% năm 2025; "
-        "kế hoạch 2025 của tỉnh đặt > 40%.",
-        "targets": {2025: (40, ">", KH2025), 2030: (70, ">", R05 + "; " + QD411)},
-    },
-    {
-        "code": "TK_THANH_TOAN",
-        "name": "Tỷ lệ dân số từ 15 tuổi trở lên có tài khoản giao dịch thanh toán",
-        "name_en": "People aged 15+ with a payment account",
-        "pillar": Pillar.DIGITAL_SOCIETY,
-        "unit": P,
-        "method": "imported",
-        "scope": "province",
-        "period": "year",
-        "responsible": ["74.STC"],
-        "source": QD411,
-        "targets": {2025: (80, ">=", QD411), 2030: (95, ">", R05)},
-    },
-    {
-        "code": "CKS_CA_NHAN",
-        "name": "Tỷ lệ dân số trưởng thành có chữ ký số hoặc chữ ký điện tử cá nhân",
-        "name_en": "Adults with a digital signature",
-        "pillar": Pillar.DIGITAL_SOCIETY,
-        "unit": P,
-        "method": "imported",
-        "scope": "province",
-        "period": "year",
-        "responsible": ["74.STTTT"],
-        "source": QD411,
-        "targets": {2025: (50, ">", QD411), 2030: (70, ">", R05 + "; " + QD411)},
-    },
-    {
-        "code": "DIEN_THOAI_TM",
-        "name": "Tỷ lệ dân số trưởng thành có điện thoại thông minh",
-        "name_en": "Adults with a smartphone",
-        "pillar": Pillar.DIGITAL_SOCIETY,
-        "unit": P,
-        "method": "imported",
-        "scope": "province",
-        "period": "year",
-        "responsible": ["74.STTTT"],
-        "source": QD411,
-        "targets": {2025: (80, ">=", QD411), 2030: (95, ">=", QD411)},
-    },
-    {
-        "code": "HSSK_DIEN_TU",
-        "name": "Tỷ lệ dân số có hồ sơ sức khỏe điện tử",
-        "name_en": "People with an electronic health record",
-        "pillar": Pillar.DIGITAL_SOCIETY,
-        "unit": P,
-        "method": "imported",
-        "scope": "province",
-        "period": "year",
-        "responsible": ["74.SYT"],
-        "source": QD411,
-        "targets": {2025: (90, ">=", QD411), 2030: (95, ">=", QD411)},
-    },
-    {
-        "code": "KY_NANG_SO",
-        "name": "Tỷ lệ người trong độ tuổi lao động có kỹ năng số cơ bản",
-        "name_en": "Working-age people with basic digital skills",
-        "pillar": Pillar.DIGITAL_SOCIETY,
-        "unit": P,
-        "method": "imported",
-        "scope": "province",
-        "period": "year",
-        "responsible": ["74.SLDTBXH"],
-        "source": KH2025,
-        "targets": {2025: (70, ">=", KH2025 + "; " + QD411)},
-    },
-    {
-        "code": "TK_TT_DIEN_TU",
-        "name": "Tỷ lệ người dân có tài khoản thanh toán điện tử",
-        "name_en": "People with an e-payment account",
-        "pillar": Pillar.DIGITAL_SOCIETY,
-        "unit": P,
-        "method": "imported",
-        "scope": "province",
-        "period": "year",
-        "responsible": ["74.STC"],
-        "source": QD749,
-        "targets": {2025: (50, ">", QD749), 2030: (80, ">", QD749)},
-    },
-    {
-        "code": "DTI_XEP_HANG",
-        "name": "Thứ hạng chỉ số chuyển đổi số (DTI) cấp tỉnh",
-        "name_en": "Provincial DTI rank",
-        "pillar": Pillar.DIGITAL_GOVERNMENT,
-        "unit": E,
-        "direction": "lower",
-        "method": "imported",
-        "scope": "province",
-        "period": "year",
-        "responsible": ["74.STTTT"],
-        "source": KH2025,
-        "description": "Kế hoạch 2025: DTI thuộc nhóm “khá”. "
-        "Thứ hạng 22/63 năm 2021; top 10 năm 2023.",
-        "baseline": (2021, Decimal(22), KH2025 + " (hạng 22/63 năm 2021)"),
-        "targets": {2023: (10, "<=", KH2025 + " (top 10 năm 2023, đã đạt)")},
-    },
-]
+        "province": "74",
+        "indicators": [
+            {
+                "code": "TUYEN_TRUYEN",
+                "order": 12,
+                "name": "Số hội nghị, buổi tuyên truyền về chuyển đổi số",
+                "name_en": "Awareness events on digital transformation",
+                "pillar": "awareness",
+                "unit": "count",
+                "method": "reported",
+                "period_type": "quarter",
+                "jump_threshold": 10,
+                "legal_source": DEMO_SRC,
+                "responsible": "units",
+            },
+            {
+                "code": "VAN_BAN_CDS",
+                "order": 13,
+                "name": "Số văn bản chỉ đạo, kế hoạch, quy chế về chuyển đổi số ban hành",
+                "name_en": "Directives and plans on digital transformation",
+                "pillar": "institutions",
+                "unit": "count",
+                "method": "reported",
+                "period_type": "year",
+                "legal_source": DEMO_SRC,
+                "responsible": "units",
+            },
+            {
+                "code": "KET_NOI_MANG",
+                "order": 14,
+                "name": "Tỷ lệ đơn vị trực thuộc kết nối mạng truyền số liệu chuyên dùng",
+                "name_en": "Units on the government data network",
+                "pillar": "infrastructure",
+                "unit": "percent",
+                "method": "reported",
+                "numerator_label": "Số đơn vị đã kết nối",
+                "denominator_label": "Tổng số đơn vị trực thuộc",
+                "period_type": "year",
+                "legal_source": DEMO_SRC,
+                "responsible": "units",
+            },
+            {
+                "code": "ATTT_CAP_DO",
+                "order": 16,
+                "name": "Tỷ lệ hệ thống thông tin được phê duyệt cấp độ an toàn thông tin",
+                "name_en": "Information systems with an approved security level",
+                "pillar": "information_security",
+                "unit": "percent",
+                "method": "reported",
+                "numerator_label": "Số hệ thống đã phê duyệt cấp độ",
+                "denominator_label": "Tổng số hệ thống thông tin",
+                "period_type": "year",
+                "legal_source": DEMO_SRC,
+                "responsible": "units",
+            },
+        ],
+    }
+)
 
 # Invented province-wide values (demo): year → value.
 PROVINCE_VALUES = {
@@ -512,99 +139,17 @@ def _unit(code: str) -> OrgUnit | None:
 
 
 def _reporting_units() -> list[OrgUnit]:
-    province = _unit("74")
-    if province is None:
-        return []
-    return list(
-        OrgUnit.objects.filter(parent=province, valid_to__isnull=True)
-        .filter(kind__in=["department"])
-        .order_by("code")
-    ) + list(
-        OrgUnit.objects.filter(
-            parent=province, valid_to__isnull=True, category="admin", level=2
-        ).order_by("code")
-    )
+    return reporting_units(province=_unit("74"))
 
 
 def catalogue_load() -> dict[str, Indicator]:
-    """Create or update the indicator catalogue with its targets (idempotent)."""
-    province = _unit("74")
-    reporters = _reporting_units()
-    out: dict[str, Indicator] = {}
-    for order, spec in enumerate(CATALOGUE):
-        is_pct = spec["unit"] == P
-        ind, _ = Indicator.objects.update_or_create(
-            code=spec["code"],
-            defaults={
-                "name": spec["name"],
-                "name_en": spec.get("name_en", ""),
-                "description": spec.get("description", ""),
-                "pillar": spec["pillar"],
-                "unit": spec["unit"],
-                "direction": spec.get("direction", "higher"),
-                "method": spec["method"],
-                "scope": spec.get("scope", "unit"),
-                "computation": spec.get("computation", ""),
-                "numerator_label": spec.get("num", ""),
-                "denominator_label": spec.get("den", ""),
-                "factor": Decimal(100) if is_pct and spec.get("num") else Decimal(1),
-                "period_type": spec["period"],
-                "jump_threshold": spec.get("jump"),
-                "legal_source": spec["source"],
-                "order": order,
-                "is_demo": spec["source"] == DEMO_SRC,
-            },
-        )
-        resp = spec.get("responsible")
-        if resp == UNITS:
-            ind.responsible_units.set(reporters)
-        elif resp:
-            ind.responsible_units.set([u for c in resp if (u := _unit(c)) is not None])
-        out[ind.code] = ind
-        if province is None:
-            continue
-        if "baseline" in spec:
-            year, value, src = spec["baseline"]
-            Target.objects.update_or_create(
-                indicator=ind,
-                org_unit=province,
-                year=year,
-                defaults={
-                    "value": value,
-                    "kind": Target.Kind.BASELINE,
-                    "source": src,
-                    "comparator": "<=" if spec.get("direction") == "lower" else ">=",
-                },
-            )
-        for year, (value, comparator, src) in spec.get("targets", {}).items():
-            Target.objects.update_or_create(
-                indicator=ind,
-                org_unit=province,
-                year=year,
-                defaults={
-                    "value": Decimal(value),
-                    "kind": Target.Kind.ENTERED,
-                    "comparator": comparator,
-                    "source": src,
-                },
-            )
-        target_path_interpolate(actor=None, indicator=ind, org_unit=province)
-        if spec.get("cascade"):
-            # each district and department gets the province's percentage as its own target
-            for u in reporters:
-                for year, (value, comparator, src) in spec.get("targets", {}).items():
-                    Target.objects.update_or_create(
-                        indicator=ind,
-                        org_unit=u,
-                        year=year,
-                        defaults={
-                            "value": Decimal(value),
-                            "kind": Target.Kind.ENTERED,
-                            "comparator": comparator,
-                            "source": f"Giao theo chỉ tiêu của tỉnh — {src}",
-                        },
-                    )
-    return out
+    """Install (or update) the reference indicator catalogue with its targets, then the demo's
+    own indicators: the same installer as ``manage.py install_reference_data``."""
+    reference, _methods = reference_load()
+    indicators, _report = indicators_install(catalogue=reference)
+    demo, _report = indicators_install(catalogue=DEMO_INDICATORS, is_demo=True)
+    both = {**indicators, **demo}
+    return dict(sorted(both.items(), key=lambda item: item[1].order))
 
 
 def _synthetic_stats(rng: random.Random) -> int:
@@ -1017,7 +562,8 @@ def demo_load(*, stdout: TextIO | None = None) -> None:
     population = _population()
     methodologies_install()
     for m in Methodology.objects.filter(status=Methodology.Status.ACTIVE):
-        for year in (2023, 2024):
+        # the synthetic years and every year since, up to this one (the dashboards open on now)
+        for year in range(2023, timezone.localdate().year + 1):
             index_compute(actor=None, methodology=m, year=year)
     if stdout:
         stdout.write(

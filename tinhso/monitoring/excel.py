@@ -19,7 +19,7 @@ from openpyxl.utils.exceptions import InvalidFileException
 from tinhso.accounts.permissions import scope_paths, user_can
 from tinhso.accounts.usertypes import AnyUser
 from tinhso.archives import zip_check
-from tinhso.monitoring.models import Indicator, Pillar, ReportedValue
+from tinhso.monitoring.models import Indicator, Pillar, ReportedValue, Target
 from tinhso.monitoring.periods import period_parse, periods_of_year
 from tinhso.monitoring.selectors import computed_values, targets_by_indicator
 from tinhso.monitoring.services import subject_for, value_save, value_validate
@@ -75,6 +75,14 @@ def report_workbook(*, user: AnyUser, year: int, province: OrgUnit) -> bytes:
         (v.indicator_id, v.org_unit_id, v.period): v
         for v in ReportedValue.objects.filter(year=year, is_current=True)
     }
+    unit_targets: dict[tuple[int, int], Decimal] = {}
+    for t in (
+        Target.objects.filter(year__gte=year)
+        .exclude(org_unit=province)
+        .exclude(kind=Target.Kind.BASELINE)
+        .order_by("-year")
+    ):
+        unit_targets[(t.indicator_id, t.org_unit_id)] = t.value  # the earliest year wins
     wb = Workbook()
     wb.remove(wb.active)
     bold = Font(bold=True)
@@ -93,7 +101,9 @@ def report_workbook(*, user: AnyUser, year: int, province: OrgUnit) -> bytes:
         r = 2
         for ind in (i for i in indicators if i.pillar == pillar):
             target = targets.get(ind.pk)
-            tval = _num(target.value) if target and target.year == year else None
+            # the target that judges the year: that year's, else the next milestone's (as on
+            # the dashboard)
+            tval = _num(target.value) if target else None
             if ind.method == Indicator.Method.COMPUTED:
                 v = computed.get(ind.pk)
                 ws.append(
@@ -130,7 +140,7 @@ def report_workbook(*, user: AnyUser, year: int, province: OrgUnit) -> bytes:
                             _num(rv.numerator) if rv else None,
                             _num(rv.denominator) if rv else None,
                             _num(rv.value) if rv else None,
-                            tval if ind.scope == Indicator.Scope.PROVINCE else None,
+                            _unit_target(ind, unit, tval, unit_targets),
                             None,
                             rv.get_status_display() if rv else "Chưa nhập",
                             rv.comment if rv else "",
@@ -144,6 +154,22 @@ def report_workbook(*, user: AnyUser, year: int, province: OrgUnit) -> bytes:
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()
+
+
+def _unit_target(
+    ind: Indicator,
+    unit: OrgUnit,
+    province_target: float | int | None,
+    unit_targets: dict[tuple[int, int], Decimal],
+) -> float | int | None:
+    """A reporting unit's row: its own target, else the province's when that applies to
+    each unit (a province-wide indicator, or a rate every unit must reach)."""
+    own = unit_targets.get((ind.pk, unit.pk))
+    if own is not None:
+        return _num(own)
+    if ind.scope == Indicator.Scope.PROVINCE or ind.is_percent:
+        return province_target
+    return None
 
 
 def _progress_formula(ws: Any, r: int) -> None:

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 
 from tinhso.accounts.models import User
-from tinhso.accounts.permissions import scope_q, user_can
+from tinhso.accounts.permissions import user_can, visible_q
 from tinhso.accounts.usertypes import AnyUser
 from tinhso.payments import permissions as _permissions  # noqa: F401  (registers actions)
 from tinhso.payments.models import Payment, PaymentEvent
@@ -17,10 +17,6 @@ def payment_get(*, txn_ref: str) -> Payment | None:
 
 def payment_can_view(*, user: AnyUser, payment: Payment) -> bool:
     """The payer, or an official whose scope covers the beneficiary unit."""
-    if not getattr(user, "is_authenticated", False):
-        return False
-    if payment.payer_id == user.pk:
-        return True
     return user_can(user=user, action="payments.view", obj=payment)
 
 
@@ -28,10 +24,11 @@ def payment_list_visible(*, user: AnyUser) -> QuerySet[Payment]:
     """Payments the user may see: their own plus those of the units in their scope."""
     if not isinstance(user, User):  # anonymous
         return Payment.objects.none()
-    cond = Q(payer=user)
-    if user.is_official:
-        cond |= scope_q(user, "payments.view")
-    return Payment.objects.filter(cond).select_related("payer", "org_unit").distinct()
+    return (
+        Payment.objects.filter(visible_q(user, "payments.view"))
+        .select_related("payer", "org_unit")
+        .distinct()
+    )
 
 
 def payments_for_object(*, purpose: str, object_ref: str) -> QuerySet[Payment]:

@@ -570,11 +570,7 @@ def payment_cancel(
     ``actor`` is None, e.g. a withdrawn dossier). An online payment is first checked with
     the gateway: if it was in fact paid it is recorded as paid and ``ValidationError`` is
     raised."""
-    if (
-        actor is not None
-        and actor.pk != payment.payer_id
-        and not user_can(user=actor, action="payments.manage", obj=payment)
-    ):
+    if actor is not None and not user_can(user=actor, action="payments.cancel", obj=payment):
         raise PermissionDenied(_("Bạn không có quyền hủy khoản thanh toán này."))
     if payment.status == Payment.Status.PENDING and payment.gateway != Payment.Gateway.COUNTER:
         status, result = payment_check(payment=payment, transport=transport, actor=actor)

@@ -7,6 +7,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
+from tinhso.audit.adminaudit import AuditedAdmin
 from tinhso.portal.models import DeadLetter, SandboxConfig, SandboxReceipt
 from tinhso.portal.services import dead_letters_retry
 
@@ -41,5 +42,5 @@ class SandboxReceiptAdmin(_ReadOnly):
 
 
 @admin.register(SandboxConfig)
-class SandboxConfigAdmin(admin.ModelAdmin):
+class SandboxConfigAdmin(AuditedAdmin):
     list_display = ("mode", "delay_seconds")

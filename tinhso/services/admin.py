@@ -1,4 +1,5 @@
-"""Admin: catalogue, processes (validated graph), working calendar."""
+"""Admin: catalogue, processes (validated graph), working calendar. Every write here is
+recorded in the audit chain (``AuditedAdmin``), the inlines' changes with their parent's."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.forms.models import BaseInlineFormSet
 from django.http import HttpRequest
 
+from tinhso.audit.adminaudit import AuditedAdmin
 from tinhso.services.models import (
     CalendarDay,
     DocumentPart,
@@ -26,7 +28,7 @@ from tinhso.services.workflow import ActionSpec, StepSpec, process_graph_errors
 
 
 @admin.register(CalendarDay)
-class CalendarDayAdmin(admin.ModelAdmin):
+class CalendarDayAdmin(AuditedAdmin):
     list_display = ("day", "kind", "note")
     list_filter = ("kind",)
     date_hierarchy = "day"
@@ -87,7 +89,7 @@ class ActionInline(admin.TabularInline):
 
 
 @admin.register(Process)
-class ProcessAdmin(admin.ModelAdmin):
+class ProcessAdmin(AuditedAdmin):
     list_display = ("name", "code", "is_default", "is_active")
     inlines = [StepInline, ActionInline]
 
@@ -125,7 +127,7 @@ class AgencyInline(admin.TabularInline):
 
 
 @admin.register(Procedure)
-class ProcedureAdmin(admin.ModelAdmin):
+class ProcedureAdmin(AuditedAdmin):
     list_display = ("code", "name", "field", "service_class", "is_active")
     list_filter = ("service_class", "is_active", "ministry")
     search_fields = ("code", "search_text")
@@ -144,5 +146,5 @@ class ProcedureAdmin(admin.ModelAdmin):
 
 
 @admin.register(ProcedureField)
-class ProcedureFieldAdmin(admin.ModelAdmin):
+class ProcedureFieldAdmin(AuditedAdmin):
     search_fields = ("name",)

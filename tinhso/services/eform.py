@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django import forms
@@ -73,5 +74,19 @@ def eform_validate(*, procedure: Procedure, data: dict[str, Any]) -> dict[str, s
     return cleaned
 
 
+def _display_value(f: FormField, value: Any) -> str:
+    """A stored answer as people read it: dates dd/mm/yyyy (stored ISO, yyyy-mm-dd)."""
+    text = "" if value is None else str(value)
+    if f.kind == FormField.Kind.DATE and text:
+        try:
+            return dt.date.fromisoformat(text[:10]).strftime("%d/%m/%Y")
+        except ValueError:
+            return text
+    return text
+
+
 def eform_display(*, procedure: Procedure, data: dict[str, Any]) -> list[tuple[str, str]]:
-    return [(f.label, str(data.get(f.name, ""))) for f in eform_fields(procedure=procedure)]
+    return [
+        (f.label, _display_value(f, data.get(f.name, "")))
+        for f in eform_fields(procedure=procedure)
+    ]

@@ -14,6 +14,7 @@ from dataclasses import asdict, dataclass
 
 from django.conf import settings
 from django.core.mail import send_mail
+from django.utils.translation import gettext as _
 
 from tinhso.jobs.channels import sms_send
 
@@ -26,6 +27,9 @@ class Notification:
     body: str
     dossier_number: str
     sms: str = ""
+    # the account the message is about (its notification preferences apply); None for an
+    # applicant without an account (a counter dossier) or a message to officials
+    user_id: int | None = None
 
 
 Sender = Callable[[Notification], None]
@@ -43,6 +47,17 @@ def sender_get(name: str) -> Sender | None:
 def senders_active() -> list[str]:
     names = getattr(settings, "TINHSO_NOTIFY_SENDERS", ["email"])
     return [n for n in names if n in _SENDERS]
+
+
+def senders_for(n: Notification) -> list[str]:
+    """The active channels minus those the recipient turned off on their profile page."""
+    from tinhso.accounts.selectors import user_notify_channels_off
+
+    active = senders_active()
+    if n.user_id is None:
+        return active
+    off = user_notify_channels_off(user_id=n.user_id)
+    return [c for c in active if c not in off]
 
 
 def email_send(n: Notification) -> None:
@@ -64,34 +79,43 @@ def absolute_url(path: str) -> str:
 
 
 def notify_status_change(
-    *, number: str, email: str, phone: str, status_label: str, action_name: str, comment: str
+    *,
+    number: str,
+    email: str,
+    phone: str,
+    status_label: str,
+    action_name: str,
+    comment: str,
+    user_id: int | None = None,
 ) -> None:
 
     link = absolute_url(f"/dich-vu-cong/tra-cuu/?so={number}")
     body = [
-        f"Hồ sơ số {number}: {action_name}.",
-        f"Trạng thái hiện tại: {status_label}.",
+        _("Hồ sơ số %(number)s: %(action)s.") % {"number": number, "action": action_name},
+        _("Trạng thái hiện tại: %(status)s.") % {"status": status_label},
     ]
     if comment:
-        body.append(f"Ghi chú của cơ quan: {comment}")
-    body.append(f"Tra cứu: {link}")
+        body.append(_("Ghi chú của cơ quan: %(comment)s") % {"comment": comment})
+    body.append(_("Tra cứu: %(link)s") % {"link": link})
     n = Notification(
         email=email,
         phone=phone,
-        subject=f"[Tỉnh Số] Hồ sơ {number}: {status_label}",
+        subject=_("[Tỉnh Số] Hồ sơ %(number)s: %(status)s")
+        % {"number": number, "status": status_label},
         body="\n".join(body),
         dossier_number=number,
         sms=f"Ho so {number}: {status_label}. Tra cuu: {link}",
+        user_id=user_id,
     )
     notification_send_all(n)
 
 
 def notification_send_all(n: Notification) -> None:
-    """Queue ``n`` on every active channel (one retried, idempotent task per channel); call
-    inside the transaction of the change it reports."""
+    """Queue ``n`` on every active channel the recipient accepts (one retried, idempotent
+    task per channel); call inside the transaction of the change it reports."""
     from tinhso.jobs.engine import enqueue
     from tinhso.services.tasks import notification_send
 
     key = uuid.uuid4().hex
-    for channel in senders_active():
+    for channel in senders_for(n):
         enqueue(notification_send, channel=channel, key=key, payload=asdict(n))

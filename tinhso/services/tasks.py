@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from typing import Any
 
 from tinhso.jobs.engine import durable_task, effect_once, periodic_register
 
@@ -12,7 +13,7 @@ log = logging.getLogger(__name__)
 
 
 @durable_task(max_attempts=5)
-def notification_send(*, channel: str, key: str, payload: dict[str, str]) -> bool:
+def notification_send(*, channel: str, key: str, payload: dict[str, Any]) -> bool:
     """Send one notification on one channel, once (``key`` identifies the message)."""
     from tinhso.services.notifications import Notification, sender_get
 

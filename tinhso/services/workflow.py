@@ -15,8 +15,9 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
-from tinhso.accounts.models import Role, User
+from tinhso.accounts.models import Role
 from tinhso.accounts.permissions import permission_register, user_can
 from tinhso.accounts.usertypes import AnyUser
 from tinhso.services.models import ActorRole, Process, ProcessAction, ProcessStep, Status
@@ -26,6 +27,15 @@ from tinhso.services.models import ActorRole, Process, ProcessAction, ProcessSte
 permission_register("services.act.officer", roles=[Role.OFFICER, Role.HEAD])
 permission_register("services.act.head", roles=[Role.HEAD])
 permission_register("services.queue", roles=[Role.OFFICER, Role.HEAD, Role.ADMIN])
+# A dossier: its applicant sees it; officials of its unit's scope see it once submitted
+# (never an applicant's draft). The applicant's own steps (withdraw, supplement, ...).
+permission_register(
+    "services.dossier.view",
+    roles=[Role.OFFICER, Role.HEAD, Role.ADMIN],
+    owner="applicant",
+    owner_only={"status": Status.DRAFT},
+)
+permission_register("services.act.applicant", roles=[], owner="applicant")
 permission_register("services.register_in_person", roles=[Role.OFFICER, Role.HEAD])
 permission_register("services.catalogue_manage", roles=[Role.ADMIN])
 # settling imported times and fees that the source left unclear (the catalogue review page)
@@ -116,21 +126,28 @@ def process_validate(*, process: Process) -> list[str]:
 # The default process (codes are referenced by services: keep them stable).
 DEFAULT_STEPS = [
     # code, name, status, start, end, time share %
-    ("new", "Chờ tiếp nhận", Status.NEW, True, False, None),
-    ("refused", "Không tiếp nhận", Status.NOT_ACCEPTED, False, True, None),
-    ("received", "Đã tiếp nhận, chờ phân công", Status.RECEIVED, False, False, 10),
-    ("processing", "Đang thẩm định, xử lý", Status.PROCESSING, False, False, 60),
-    ("supplement", "Chờ bổ sung hồ sơ", Status.SUPPLEMENT, False, False, None),
-    ("payment", "Chờ thực hiện nghĩa vụ tài chính", Status.FINANCIAL, False, False, None),
-    ("approval", "Chờ lãnh đạo phê duyệt", Status.PROCESSING, False, False, 20),
-    ("done", "Đã có kết quả, chờ trả", Status.PROCESSED, False, False, 10),
-    ("stopped", "Dừng xử lý (từ chối giải quyết)", Status.STOPPED, False, True, None),
-    ("returned", "Đã trả kết quả", Status.RETURNED, False, True, None),
-    ("withdrawn", "Đã rút hồ sơ", Status.WITHDRAWN, False, True, None),
+    ("new", gettext_noop("Chờ tiếp nhận"), Status.NEW, True, False, None),
+    ("refused", gettext_noop("Không tiếp nhận"), Status.NOT_ACCEPTED, False, True, None),
+    ("received", gettext_noop("Đã tiếp nhận, chờ phân công"), Status.RECEIVED, False, False, 10),
+    ("processing", gettext_noop("Đang thẩm định, xử lý"), Status.PROCESSING, False, False, 60),
+    ("supplement", gettext_noop("Chờ bổ sung hồ sơ"), Status.SUPPLEMENT, False, False, None),
+    (
+        "payment",
+        gettext_noop("Chờ thực hiện nghĩa vụ tài chính"),
+        Status.FINANCIAL,
+        False,
+        False,
+        None,
+    ),
+    ("approval", gettext_noop("Chờ lãnh đạo phê duyệt"), Status.PROCESSING, False, False, 20),
+    ("done", gettext_noop("Đã có kết quả, chờ trả"), Status.PROCESSED, False, False, 10),
+    ("stopped", gettext_noop("Dừng xử lý (từ chối giải quyết)"), Status.STOPPED, False, True, None),
+    ("returned", gettext_noop("Đã trả kết quả"), Status.RETURNED, False, True, None),
+    ("withdrawn", gettext_noop("Đã rút hồ sơ"), Status.WITHDRAWN, False, True, None),
     # fees requested automatically by the procedure's fee timing (services.dossier_act)
     (
         "payment_receipt",
-        "Chờ nộp phí, lệ phí (trước khi xử lý)",
+        gettext_noop("Chờ nộp phí, lệ phí (trước khi xử lý)"),
         Status.FINANCIAL,
         False,
         False,
@@ -138,7 +155,7 @@ DEFAULT_STEPS = [
     ),
     (
         "payment_approval",
-        "Chờ nộp phí, lệ phí (đã thẩm định, trước khi phê duyệt)",
+        gettext_noop("Chờ nộp phí, lệ phí (đã thẩm định, trước khi phê duyệt)"),
         Status.FINANCIAL,
         False,
         False,
@@ -147,61 +164,131 @@ DEFAULT_STEPS = [
 ]
 DEFAULT_ACTIONS = [
     # code, name, from, to, role, comment required
-    ("receive", "Tiếp nhận hồ sơ", "new", "received", ActorRole.OFFICER, False),
-    ("refuse", "Từ chối tiếp nhận", "new", "refused", ActorRole.OFFICER, True),
-    ("withdraw", "Rút hồ sơ", "new", "withdrawn", ActorRole.APPLICANT, False),
-    ("assign", "Phân công xử lý", "received", "processing", ActorRole.OFFICER, False),
-    ("request_supplement", "Yêu cầu bổ sung", "received", "supplement", ActorRole.OFFICER, True),
-    ("withdraw", "Rút hồ sơ", "received", "withdrawn", ActorRole.APPLICANT, False),
-    ("process", "Ghi ý kiến xử lý", "processing", "processing", ActorRole.OFFICER, True),
-    ("request_supplement", "Yêu cầu bổ sung", "processing", "supplement", ActorRole.OFFICER, True),
+    ("receive", gettext_noop("Tiếp nhận hồ sơ"), "new", "received", ActorRole.OFFICER, False),
+    ("refuse", gettext_noop("Từ chối tiếp nhận"), "new", "refused", ActorRole.OFFICER, True),
+    ("withdraw", gettext_noop("Rút hồ sơ"), "new", "withdrawn", ActorRole.APPLICANT, False),
+    ("assign", gettext_noop("Phân công xử lý"), "received", "processing", ActorRole.OFFICER, False),
+    (
+        "request_supplement",
+        gettext_noop("Yêu cầu bổ sung"),
+        "received",
+        "supplement",
+        ActorRole.OFFICER,
+        True,
+    ),
+    ("withdraw", gettext_noop("Rút hồ sơ"), "received", "withdrawn", ActorRole.APPLICANT, False),
+    (
+        "process",
+        gettext_noop("Ghi ý kiến xử lý"),
+        "processing",
+        "processing",
+        ActorRole.OFFICER,
+        True,
+    ),
+    (
+        "request_supplement",
+        gettext_noop("Yêu cầu bổ sung"),
+        "processing",
+        "supplement",
+        ActorRole.OFFICER,
+        True,
+    ),
     (
         "request_payment",
-        "Yêu cầu nộp phí, lệ phí",
+        gettext_noop("Yêu cầu nộp phí, lệ phí"),
         "processing",
         "payment",
         ActorRole.OFFICER,
         False,
     ),
-    ("forward", "Trình lãnh đạo phê duyệt", "processing", "approval", ActorRole.OFFICER, False),
-    ("withdraw", "Rút hồ sơ", "processing", "withdrawn", ActorRole.APPLICANT, False),
-    ("supplement", "Nộp bổ sung", "supplement", "processing", ActorRole.APPLICANT, False),
-    ("withdraw", "Rút hồ sơ", "supplement", "withdrawn", ActorRole.APPLICANT, False),
-    ("paid", "Đã nộp phí, lệ phí", "payment", "processing", ActorRole.SYSTEM, False),
-    ("approve", "Phê duyệt", "approval", "done", ActorRole.HEAD, False),
-    ("return_for_rework", "Trả lại để xử lý lại", "approval", "processing", ActorRole.HEAD, True),
-    ("reject", "Từ chối giải quyết", "approval", "stopped", ActorRole.HEAD, True),
-    ("return_result", "Trả kết quả", "done", "returned", ActorRole.OFFICER, False),
+    (
+        "forward",
+        gettext_noop("Trình lãnh đạo phê duyệt"),
+        "processing",
+        "approval",
+        ActorRole.OFFICER,
+        False,
+    ),
+    ("withdraw", gettext_noop("Rút hồ sơ"), "processing", "withdrawn", ActorRole.APPLICANT, False),
+    (
+        "supplement",
+        gettext_noop("Nộp bổ sung"),
+        "supplement",
+        "processing",
+        ActorRole.APPLICANT,
+        False,
+    ),
+    ("withdraw", gettext_noop("Rút hồ sơ"), "supplement", "withdrawn", ActorRole.APPLICANT, False),
+    ("paid", gettext_noop("Đã nộp phí, lệ phí"), "payment", "processing", ActorRole.SYSTEM, False),
+    ("approve", gettext_noop("Phê duyệt"), "approval", "done", ActorRole.HEAD, False),
+    (
+        "return_for_rework",
+        gettext_noop("Trả lại để xử lý lại"),
+        "approval",
+        "processing",
+        ActorRole.HEAD,
+        True,
+    ),
+    ("reject", gettext_noop("Từ chối giải quyết"), "approval", "stopped", ActorRole.HEAD, True),
+    ("return_result", gettext_noop("Trả kết quả"), "done", "returned", ActorRole.OFFICER, False),
     # fees (the system requests them per the procedure's fee timing; the payment confirms)
     (
         "request_fee",
-        "Yêu cầu nộp phí, lệ phí",
+        gettext_noop("Yêu cầu nộp phí, lệ phí"),
         "received",
         "payment_receipt",
         ActorRole.SYSTEM,
         False,
     ),
-    ("paid", "Đã nộp phí, lệ phí", "payment_receipt", "received", ActorRole.SYSTEM, False),
-    ("withdraw", "Rút hồ sơ", "payment_receipt", "withdrawn", ActorRole.APPLICANT, False),
+    (
+        "paid",
+        gettext_noop("Đã nộp phí, lệ phí"),
+        "payment_receipt",
+        "received",
+        ActorRole.SYSTEM,
+        False,
+    ),
+    (
+        "withdraw",
+        gettext_noop("Rút hồ sơ"),
+        "payment_receipt",
+        "withdrawn",
+        ActorRole.APPLICANT,
+        False,
+    ),
     (
         "request_fee",
-        "Yêu cầu nộp phí, lệ phí",
+        gettext_noop("Yêu cầu nộp phí, lệ phí"),
         "approval",
         "payment_approval",
         ActorRole.SYSTEM,
         False,
     ),
-    ("paid", "Đã nộp phí, lệ phí", "payment_approval", "approval", ActorRole.SYSTEM, False),
+    (
+        "paid",
+        gettext_noop("Đã nộp phí, lệ phí"),
+        "payment_approval",
+        "approval",
+        ActorRole.SYSTEM,
+        False,
+    ),
     # delivery of the result
     (
         "deliver_online",
-        "Trả kết quả trực tuyến (người nộp đã tải về)",
+        gettext_noop("Trả kết quả trực tuyến (người nộp đã tải về)"),
         "done",
         "returned",
         ActorRole.SYSTEM,
         False,
     ),
-    ("send_post", "Gửi kết quả qua bưu chính", "done", "returned", ActorRole.OFFICER, False),
+    (
+        "send_post",
+        gettext_noop("Gửi kết quả qua bưu chính"),
+        "done",
+        "returned",
+        ActorRole.OFFICER,
+        False,
+    ),
 ]
 # actions the pages offer through their own forms (not the generic action buttons)
 SPECIAL_ACTIONS = frozenset({"send_post"})
@@ -315,11 +402,7 @@ def procedure_process(*, procedure: Any) -> Process:
 def action_allowed(*, user: AnyUser | None, action: ProcessAction, dossier: Any) -> bool:
     """May ``user`` take ``action`` on ``dossier`` (role and unit scope)?"""
     if action.role == ActorRole.APPLICANT:
-        return bool(
-            isinstance(user, User)
-            and dossier.applicant_id is not None
-            and dossier.applicant_id == user.pk
-        )
+        return user_can(user=user, action="services.act.applicant", obj=dossier)
     if action.role == ActorRole.SYSTEM:
         return False  # only integrations (payments, signing) call these, never a person
     perm = ROLE_PERMISSION.get(action.role)

@@ -5,4 +5,8 @@ from django.http import HttpRequest
 
 
 def platform(request: HttpRequest) -> dict[str, object]:
-    return {"TINHSO_DEMO": settings.DEMO and not settings.TESTING, "PLATFORM_NAME": "Tỉnh Số"}
+    return {
+        "TINHSO_DEMO": settings.DEMO and not settings.TESTING,
+        "PLATFORM_NAME": "Tỉnh Số",
+        "HOTLINE": getattr(settings, "TINHSO_HOTLINE", ""),
+    }

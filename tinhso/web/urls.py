@@ -8,4 +8,6 @@ urlpatterns = [
     path("trang-cua-toi/", views.dashboard, name="dashboard"),
     path("healthz", views.healthz, name="healthz"),
     path("favicon.ico", views.favicon),
+    path("robots.txt", views.robots_txt, name="robots"),
+    path("tro-giup/", views.help_page, name="help"),
 ]

@@ -51,6 +51,45 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
+def help_page(request: HttpRequest) -> HttpResponse:
+    """Help: how to apply, track, pay and receive; the province's hotline (a setting)."""
+    from django.conf import settings
+
+    hotline = getattr(settings, "TINHSO_HOTLINE", "")
+    return render(
+        request,
+        "web/help.html",
+        {
+            "hotline": hotline,
+            "hotline_tel": "".join(c for c in hotline if c.isdigit() or c == "+"),
+            "hotline_hours": getattr(settings, "TINHSO_HOTLINE_HOURS", ""),
+        },
+    )
+
+
+ROBOTS_DISALLOW = (
+    "/admin/",
+    "/api/",
+    "/tai-khoan/",
+    "/trang-cua-toi/",
+    "/nhat-ky/",
+    "/dich-vu-cong/xu-ly/",
+    "/dich-vu-cong/ho-so/",
+    "/du-lieu/quan-ly/",
+    "/i18n/",
+    "/payments/",
+    "/sandbox/",
+)
+
+
+@require_GET
+def robots_txt(request: HttpRequest) -> HttpResponse:
+    """Public pages may be indexed; personal and back-office ones are not worth crawling."""
+    lines = ["User-agent: *", *(f"Disallow: {p}" for p in ROBOTS_DISALLOW), ""]
+    return HttpResponse("\n".join(lines), content_type="text/plain; charset=utf-8")
+
+
+@require_GET
 def favicon(request: HttpRequest) -> HttpResponse:
     return redirect(static("web/favicon.svg"), permanent=True)
 

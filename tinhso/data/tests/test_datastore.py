@@ -13,6 +13,7 @@ from tinhso.data.models import DatastoreRow, DatastoreTable
 from tinhso.data.selectors import DatastoreQueryError, datastore_query, datastore_table
 from tinhso.data.services import DatastoreLoadError, datastore_load
 from tinhso.data.tests.conftest import make_dataset, make_resource, to_cp1258
+from tinhso.testing import files_on_both
 
 pytestmark = pytest.mark.django_db
 
@@ -153,6 +154,7 @@ def test_failed_reload_leaves_previous_version_in_place(dataset, tmp_path):
     assert rows_of(res)[1]["ten_phuong"] == "Phường Phú Lợi"
 
 
+@files_on_both
 def test_successful_reload_replaces_file_and_version(dataset, tmp_path):
     res = make_resource(dataset, tmp_path, VI_CSV.encode())
     datastore_load(actor=None, resource=res)
@@ -308,10 +310,11 @@ def test_upload_is_size_checked_and_loaded(dataset, tmp_path, settings):
     assert report.rows_loaded == 1 and report.version == 2
 
 
+@files_on_both
 def test_failing_replace_keeps_the_old_file_downloadable(dataset, tmp_path, monkeypatch):
     """Issue 14 finding 1: a replace that fails after the new file is stored rolls the row
     back; the old file must still exist (it is deleted only after commit)."""
-    import tinhso.data.services as data_services
+    import tinhso.data.services.datastore as data_services
 
     res = make_resource(dataset, tmp_path, VI_CSV.encode())
     datastore_load(actor=None, resource=res)
@@ -322,7 +325,7 @@ def test_failing_replace_keeps_the_old_file_downloadable(dataset, tmp_path, monk
     def boom(**kwargs):
         raise RuntimeError("lock wait timeout")
 
-    monkeypatch.setattr(data_services, "audit_record", boom)
+    monkeypatch.setattr(data_services, "audit_record", boom)  # where datastore_load looks it up
     new = tmp_path / "moi.csv"
     new.write_bytes(b"x,y\n1,2\n")
     with pytest.raises(RuntimeError):
@@ -334,6 +337,7 @@ def test_failing_replace_keeps_the_old_file_downloadable(dataset, tmp_path, monk
         assert fh.read() == old_bytes
 
 
+@files_on_both
 def test_successful_replace_deletes_the_old_file_after_commit(
     dataset, tmp_path, django_capture_on_commit_callbacks
 ):

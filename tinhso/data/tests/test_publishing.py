@@ -159,14 +159,18 @@ def test_internal_dataset_of_another_unit_is_404_not_403(client, user_named):
     assert client.get(f"/du-lieu/{ds.name}/sua/").status_code == 404
 
 
-def test_add_csv_resource_loads_the_datastore(client, user_named, stttt):
+def test_add_csv_resource_loads_the_datastore(
+    client, user_named, stttt, django_capture_on_commit_callbacks
+):
     ds = make_dataset("thu")
     client.force_login(user_named("canbo.stttt"))
-    r = client.post(
-        f"/du-lieu/{ds.name}/tai-nguyen/them/",
-        {"name": "Danh sách", "file": upload("truong.csv", GOOD_CSV)},
-    )
-    assert r.status_code == 302
+    with django_capture_on_commit_callbacks(execute=True):  # the task runs after commit
+        r = client.post(
+            f"/du-lieu/{ds.name}/tai-nguyen/them/",
+            {"name": "Danh sách", "file": upload("truong.csv", GOOD_CSV)},
+        )
+    assert r.status_code == 302 and "/nap/" in r["Location"]  # the load's progress page
+    assert "Phiên bản 1 đã được nạp: 2 dòng." in client.get(r["Location"]).content.decode()
     res = Resource.objects.get(dataset=ds)
     assert res.format == "CSV" and res.datastore_active and res.file.name.endswith(".csv")
     table = DatastoreTable.objects.get(resource=res, is_current=True)
@@ -176,13 +180,14 @@ def test_add_csv_resource_loads_the_datastore(client, user_named, stttt):
     assert "Thuận An" in html and "Thay tệp" in html
 
 
-def test_add_xlsx_and_geojson_resources(client, user_named):
+def test_add_xlsx_and_geojson_resources(client, user_named, django_capture_on_commit_callbacks):
     ds = make_dataset("thu")
     client.force_login(user_named("canbo.stttt"))
-    client.post(
-        f"/du-lieu/{ds.name}/tai-nguyen/them/",
-        {"name": "Bảng", "file": upload("bang.xlsx", xlsx_bytes())},
-    )
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            f"/du-lieu/{ds.name}/tai-nguyen/them/",
+            {"name": "Bảng", "file": upload("bang.xlsx", xlsx_bytes())},
+        )
     geo = b'{"type": "FeatureCollection", "features": []}'
     client.post(
         f"/du-lieu/{ds.name}/tai-nguyen/them/",
@@ -252,15 +257,20 @@ def test_oversized_upload_refused_by_the_service_too(user_named, settings):
     assert not Resource.objects.exists()
 
 
-def test_bad_rows_are_listed_and_nothing_is_added(client, user_named):
+def test_bad_rows_are_listed_and_nothing_is_added(
+    client, user_named, django_capture_on_commit_callbacks
+):
     ds = make_dataset("thu")
     client.force_login(user_named("canbo.stttt"))
-    r = client.post(
-        f"/du-lieu/{ds.name}/tai-nguyen/them/",
-        {"name": "Tệp", "file": upload("loi.csv", BAD_ROWS_CSV)},
-    )
-    html = r.content.decode()
-    assert r.status_code == 400 and "Các dòng lỗi" in html
+    with django_capture_on_commit_callbacks(execute=True):
+        r = client.post(
+            f"/du-lieu/{ds.name}/tai-nguyen/them/",
+            {"name": "Tệp", "file": upload("loi.csv", BAD_ROWS_CSV)},
+        )
+    assert r.status_code == 302
+    with django_capture_on_commit_callbacks(execute=True):  # the refused upload is removed
+        html = client.get(r["Location"]).content.decode()
+    assert "Không nạp được" in html and "Dòng lỗi trong tệp" in html
     assert "Dòng có 3 ô, cần 2 ô (lệch cột)." in html and '<td class="num">3</td>' in html
     assert not Resource.objects.exists() and not DatastoreTable.objects.exists()
 
@@ -284,7 +294,9 @@ def test_outsider_cannot_add_replace_or_delete_resources(client, user_named, tmp
     assert Resource.objects.filter(pk=res.pk).exists() and Dataset.objects.filter(pk=ds.pk).exists()
 
 
-def test_replace_file_makes_a_new_version(client, user_named, tmp_path):
+def test_replace_file_makes_a_new_version(
+    client, user_named, tmp_path, django_capture_on_commit_callbacks
+):
     from tinhso.data.services import datastore_load
 
     ds = make_dataset("thu")
@@ -292,10 +304,11 @@ def test_replace_file_makes_a_new_version(client, user_named, tmp_path):
     datastore_load(actor=None, resource=res)
     client.force_login(user_named("canbo.stttt"))
     new = "Mã đơn vị,Tên,Số trường\n724,Dĩ An,41\n725,Thuận An,53\n726,Bắc Tân Uyên,9\n"
-    r = client.post(
-        f"/du-lieu/{ds.name}/tai-nguyen/{res.uuid}/thay-tep/",
-        {"file": upload("moi.csv", new.encode())},
-    )
+    with django_capture_on_commit_callbacks(execute=True):
+        r = client.post(
+            f"/du-lieu/{ds.name}/tai-nguyen/{res.uuid}/thay-tep/",
+            {"file": upload("moi.csv", new.encode())},
+        )
     assert r.status_code == 302
     table = DatastoreTable.objects.get(resource=res, is_current=True)
     assert table.version == 2 and table.row_count == 3
@@ -303,7 +316,9 @@ def test_replace_file_makes_a_new_version(client, user_named, tmp_path):
     assert res.file.open("rb").read() == new.encode()
 
 
-def test_failed_replacement_keeps_the_previous_version(client, user_named, tmp_path):
+def test_failed_replacement_keeps_the_previous_version(
+    client, user_named, tmp_path, django_capture_on_commit_callbacks
+):
     from tinhso.data.services import datastore_load
 
     ds = make_dataset("thu")
@@ -312,8 +327,10 @@ def test_failed_replacement_keeps_the_previous_version(client, user_named, tmp_p
     old_hash = Resource.objects.get(pk=res.pk).hash
     client.force_login(user_named("canbo.stttt"))
     url = f"/du-lieu/{ds.name}/tai-nguyen/{res.uuid}/thay-tep/"
-    r = client.post(url, {"file": upload("loi.csv", BAD_ROWS_CSV)})
-    assert r.status_code == 400 and "dòng lỗi" in r.content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        r = client.post(url, {"file": upload("loi.csv", BAD_ROWS_CSV)})
+    assert r.status_code == 302  # checked by the worker: the load page tells the outcome
+    assert "dòng lỗi" in client.get(r["Location"]).content.decode()
     r = client.post(url, {"file": upload("moi.json", b'[{"a": 1}]')})
     assert r.status_code == 400 and "Tài nguyên này có định dạng CSV" in r.content.decode()
     r = client.post(url, {"file": upload("anh.csv", b"\x89PNG\r\n\x1a\n\x00")})

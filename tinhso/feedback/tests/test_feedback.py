@@ -119,7 +119,7 @@ def test_bad_attachments_are_refused_with_nothing_stored(submit_fb, settings, fi
 
 
 def test_a_failure_after_the_files_were_written_removes_them(submit_fb, settings, monkeypatch):
-    import tinhso.feedback.services as svc
+    import tinhso.feedback.services.submit as svc  # where feedback_submit looks audit_record up
 
     def boom(**kwargs: Any) -> None:
         raise RuntimeError("audit down")

@@ -245,7 +245,7 @@ def test_overdue_task_is_flagged_to_its_head(client, catalogue, users, dian, mon
         deadline=dt.date(2025, 3, 31),
         head=users["lanhdao.dian"],
     )
-    monkeypatch.setattr(selectors, "today", lambda: dt.date(2025, 4, 2))
+    monkeypatch.setattr(selectors.common, "today", lambda: dt.date(2025, 4, 2))
     client.force_login(users["lanhdao.dian"])
     html = client.get("/chuyen-doi-so/nhiem-vu/").content.decode()
     assert 'id="my-overdue"' in html and "Số hóa hồ sơ đất đai" in html
@@ -272,7 +272,7 @@ def test_remind_sends_overdue_tasks_to_heads_and_dry_run_sends_nothing(
             deadline=dt.date(2025, 3, 31),
             head=head,
         )
-    monkeypatch.setattr(selectors, "today", lambda: dt.date(2025, 4, 2))
+    monkeypatch.setattr(selectors.common, "today", lambda: dt.date(2025, 4, 2))
     import tinhso.monitoring.management.commands.monitoring_remind as remind
 
     monkeypatch.setattr(remind, "today", lambda: dt.date(2025, 4, 2))

@@ -26,6 +26,7 @@ from tinhso.monitoring.services import (
     value_save,
     value_submit,
 )
+from tinhso.testing import files_on_both
 
 from .conftest import pdf_upload, unit
 
@@ -298,6 +299,7 @@ def test_evidence_is_checked_by_content_and_size(users, hscv, dian, settings):
         evidence_add(actor=users["canbo.dian"], value=v, upload=pdf_upload())
 
 
+@files_on_both
 def test_evidence_download_is_permission_checked(client, users, hscv, dian):
     v = draft(users, hscv, dian)
     ev = v.evidence.get()
@@ -317,7 +319,7 @@ def test_late_list_and_reminders(users, hscv, dian, monkeypatch, catalogue):
     assert all(e.due < dt.date(2025, 5, 1) for e in late)
     assert v.status == S.SUBMITTED
     # five days before the Q2 deadline (10/07/2025) the units are reminded by email
-    monkeypatch.setattr(selectors, "today", lambda: dt.date(2025, 7, 5))
+    monkeypatch.setattr(selectors.common, "today", lambda: dt.date(2025, 7, 5))
     call_command("monitoring_remind", days=7)
     to = {addr for m in mail.outbox for addr in m.to}
     assert {"canbo.dian@example.vn", "lanhdao.dian@example.vn", "canbo.thuanan@example.vn"} <= to

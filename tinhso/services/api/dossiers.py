@@ -15,6 +15,7 @@ from ninja.security import django_auth
 from pydantic import Field
 
 from tinhso.accounts.models import User
+from tinhso.accounts.permissions import user_can
 from tinhso.accounts.usertypes import AnyUser
 from tinhso.apierrors import ApiError, Id
 from tinhso.orgs.models import OrgUnit
@@ -45,7 +46,7 @@ def _dossier_out(
         "id": d.pk,
         "number": d.number,
         "tracking_code": d.tracking_code or None
-        if user is not None and d.applicant_id == getattr(user, "pk", None)
+        if user_can(user=user, action="services.act.applicant", obj=d)
         else None,
         "procedure_code": d.procedure.code,
         "procedure_name": d.procedure.name,

@@ -12,6 +12,7 @@ from ninja.files import UploadedFile
 from ninja.responses import Status as HttpStatus
 from ninja.security import django_auth
 
+from tinhso.accounts.permissions import user_can
 from tinhso.apierrors import ApiError, Id
 from tinhso.http import client_address
 from tinhso.services.api.base import _errors, router
@@ -49,7 +50,7 @@ def dossier_payment(request: HttpRequest, dossier_id: Id) -> dict[str, Any]:
     d = _visible_or_404(request, dossier_id)
     info = dossier_fee_info(dossier=d)
     p = info.payment
-    is_applicant = d.applicant_id == request.user.pk
+    is_applicant = user_can(user=request.user, action="services.act.applicant", obj=d)
     return {
         "dossier_id": d.pk,
         "number": d.number,

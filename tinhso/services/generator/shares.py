@@ -11,6 +11,8 @@ from tinhso.services.workflow import DEFAULT_ACTIONS
 
 TZ_OFFSET = 7 * 3600  # Asia/Ho_Chi_Minh has no DST
 DAY = 86400
+# office hours, seconds after local midnight (morning and afternoon)
+OFFICE_PERIODS = ((7 * 3600 + 1800, 11 * 3600 + 1800), (13 * 3600, 17 * 3600))
 GEN_USER_PREFIX = "gen."
 GEN_PROCEDURE_PREFIX = "GEN."
 DEFAULT_BUDGET_MINUTES = 5 * 480

@@ -26,6 +26,7 @@ from tinhso.services.generator.shares import (
     EARLY_SHARE,
     FEE_ONLINE_SHARE,
     LATE_BASE,
+    OFFICE_PERIODS,
     RATED_SHARE,
     RATING_SPLIT,
     REFUSE_REASONS,
@@ -56,6 +57,23 @@ class _LegalClock:
     @staticmethod
     def _dt(sec: int) -> dt.datetime:
         return dt.datetime.fromtimestamp(sec, dt.UTC)
+
+    def office_time(self, sec: int) -> int:
+        """``sec`` itself when it falls in office hours (07:30–11:30, 13:00–17:00 local, on a
+        working day), else a moment early in the next office period: a head signs at work,
+        not at 3 a.m. or on a Sunday. The minutes after the opening vary with ``sec``."""
+        local = sec + TZ_OFFSET
+        day, clock = divmod(local, DAY)
+        jitter = sec % 5400  # up to 1 h 30 after opening
+        for _ in range(30):  # the next working day is never a month away
+            if self.cal.is_working_day(dt.date(1970, 1, 1) + dt.timedelta(days=day)):
+                for start, end in OFFICE_PERIODS:
+                    if clock < start:
+                        return day * DAY + start + min(jitter, end - start - 60) - TZ_OFFSET
+                    if clock < end:  # inside a period (on the first day: ``sec`` itself)
+                        return day * DAY + clock - TZ_OFFSET
+            day, clock = day + 1, 0
+        return sec
 
     def due(self, received: int, duration: Duration, pauses: Sequence[tuple[int, int, int]]) -> int:
         # a dossier asks up to three times (at receipt, before it finishes, at ``now``),
@@ -270,7 +288,7 @@ def _draw_decision(run: _Run, story: _Story, t: int, span: int, digital_result: 
         finish = target - int(rand() * 8 * 3600)
     else:
         finish = t + int(rand() * max(60, target_day * DAY - TZ_OFFSET - t))
-    finish = story.finish = max(finish, t + 300)
+    finish = story.finish = run.legal.office_time(max(finish, t + 300))
     if rand() < STOPPED_SHARE:
         story.ev.append(
             (finish, officer[0], officer[1], "reject", "approval", "stopped", REJECT_REASON)

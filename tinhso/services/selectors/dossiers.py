@@ -14,6 +14,7 @@ from tinhso.accounts.models import User
 from tinhso.accounts.permissions import scope_q, user_can
 from tinhso.accounts.usertypes import AnyUser
 from tinhso.services import deadlines
+from tinhso.services import workflow as _workflow  # noqa: F401 (registers the actions)
 from tinhso.services.models import (
     Dossier,
     DossierEvent,
@@ -28,14 +29,9 @@ _LIST_RELATED = ("procedure", "org_unit", "step", "assignee")
 
 
 def dossier_visible(*, user: AnyUser | None, dossier: Dossier) -> bool:
-    """The applicant sees their own dossiers; officials those of their units' subtree."""
-    if not isinstance(user, User):  # anonymous
-        return False
-    if dossier.applicant_id is not None and dossier.applicant_id == user.pk:
-        return True
-    if dossier.status == Status.DRAFT:
-        return False
-    return user_can(user=user, action="services.queue", org_unit=dossier.org_unit)
+    """The applicant sees their own dossiers; officials those of their units' subtree,
+    never a draft (``services.dossier.view`` in the permission layer)."""
+    return user_can(user=user, action="services.dossier.view", obj=dossier)
 
 
 def dossier_get_for_user(*, user: AnyUser, pk: int) -> Dossier | None:

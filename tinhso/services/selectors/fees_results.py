@@ -11,6 +11,7 @@ from django.db.models import QuerySet
 
 from tinhso.accounts.permissions import user_can
 from tinhso.accounts.usertypes import AnyUser
+from tinhso.services import workflow as _workflow  # noqa: F401 (registers the actions)
 from tinhso.services.models import (
     Dossier,
     Status,
@@ -102,7 +103,7 @@ def dossier_result_info(*, user: AnyUser, dossier: Dossier) -> ResultInfo:
         if dossier.result_digital and dossier.result_ref
         else None
     )
-    is_applicant = dossier.applicant_id is not None and dossier.applicant_id == user.pk
+    is_applicant = user_can(user=user, action="services.act.applicant", obj=dossier)
     return ResultInfo(
         draft=draft,
         signed=signed,

@@ -83,6 +83,7 @@ def _notify(dossier: Dossier, action_name: str, comment: str) -> None:
             status_label=str(Status(dossier.status).label),
             action_name=action_name,
             comment=comment,
+            user_id=dossier.applicant_id,  # the applicant's notification preferences apply
         )
 
 

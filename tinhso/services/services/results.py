@@ -48,14 +48,18 @@ def result_template_fields(dossier: Dossier) -> list[tuple[str, str]]:
     """The applicant's data printed on a result generated from the procedure's template."""
     from tinhso.services.eform import eform_display
 
-    fields = [(_("Số hồ sơ"), dossier.number or ""), (_("Người nộp"), dossier.applicant_name)]
-    if dossier.applicant_id_number:
-        fields.append((_("Số định danh cá nhân"), dossier.applicant_id_number))
+    # the subject's data (e.g. the child's, from the e-form) first; the applicant (e.g. the
+    # parent) after, every line saying whose it is: the applicant's ID number is never
+    # printed as if it were the subject's
+    fields = [(_("Số hồ sơ"), dossier.number or "")]
     fields += [
         (label, value)
         for label, value in eform_display(procedure=dossier.procedure, data=dossier.form_data)
         if value
     ]
+    fields.append((_("Người nộp hồ sơ"), dossier.applicant_name))
+    if dossier.applicant_id_number:
+        fields.append((_("Số định danh người nộp"), dossier.applicant_id_number))
     fields.append((_("Thủ tục"), dossier.procedure.name))
     return fields
 
@@ -228,7 +232,7 @@ def dossier_result_download(
         doc = signed_document_get(sha256=dossier.result_ref) if dossier.result_digital else None
         if doc is None or dossier.status not in (Status.PROCESSED, Status.RETURNED):
             raise ValidationError(_("Hồ sơ chưa có kết quả điện tử để tải về."))
-        is_applicant = dossier.applicant_id is not None and dossier.applicant_id == user.pk
+        is_applicant = user_can(user=user, action="services.act.applicant", obj=dossier)
         first = is_applicant and dossier.result_downloaded_at is None
         if first:
             Dossier.objects.filter(pk=dossier.pk).update(result_downloaded_at=timezone.now())

@@ -4,6 +4,10 @@ from decimal import Decimal
 
 from django import template
 
+from tinhso.services.guide import ProcedureGuide
+from tinhso.services.guide import procedure_guide as guide_build
+from tinhso.services.models import Procedure
+
 register = template.Library()
 
 _STATUS_CSS = {
@@ -40,3 +44,19 @@ def num(value: Decimal | None) -> str:
         return ""
     text = f"{value.normalize():f}" if isinstance(value, Decimal) else str(value)
     return text.replace(".", ",")
+
+
+@register.simple_tag
+def procedure_guide(procedure: Procedure) -> ProcedureGuide:
+    """``{% procedure_guide procedure as guide %}``: the procedure's short guide."""
+    return guide_build(procedure=procedure)
+
+
+@register.filter
+def stored_label(value: str) -> str:
+    """A name stored in the platform's own words (a default process step or action, kept in
+    Vietnamese in the database) in the reader's language, when the catalogue has it; a name
+    an official typed stays as typed."""
+    from django.utils.translation import gettext
+
+    return gettext(value) if value else ""

@@ -12,6 +12,7 @@ from tinhso.services.selectors import (
     dossier_track,
 )
 from tinhso.services.services import dossier_act
+from tinhso.testing import files_on_both
 
 pytestmark = pytest.mark.django_db
 
@@ -50,6 +51,7 @@ def test_applicant_never_sees_anothers(submit_birth, user_named, client):
     assert r.status_code == 404
 
 
+@files_on_both
 def test_files_served_only_to_allowed(submit_birth, user_named, client):
     d = submit_birth()
     f = d.files.first()

@@ -24,6 +24,7 @@ from tinhso.services.services import (
     dossier_result_prepare,
 )
 from tinhso.signing.selectors import pdf_verify
+from tinhso.testing import files_on_both
 
 from .conftest import PDF, PNG
 
@@ -72,6 +73,7 @@ def test_generated_result_signed_on_approval(processed, user_named):
     assert stat.results_digital == 1 and stat.finished_total == 1
 
 
+@files_on_both
 def test_download_verifies_with_pdfsig_and_returns_the_result(processed, user_named, tmp_path):
     d = processed
     official = dossier_result_download(user=user_named("canbo.dian"), dossier_id=d.pk)
@@ -100,6 +102,7 @@ def test_download_verifies_with_pdfsig_and_returns_the_result(processed, user_na
     assert not pdf_verify(pdf_bytes=bytes(tampered)).ok
 
 
+@files_on_both
 def test_only_applicant_and_unit_officials_download(processed, user_named, client):
     d = processed
     for name in ("doanhnghiep", "canbo.thuanan", "lanhdao.stttt"):

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from tinhso.accounts.models import User
 from tinhso.accounts.permissions import (
+    user_can,
     user_units,
 )
 from tinhso.services import deadlines
@@ -92,7 +93,9 @@ def dossier_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "form_rows": eform_display(procedure=dossier.procedure, data=dossier.form_data),
             "actions": generic,
             "parts": dossier.procedure.parts.all(),
-            "is_applicant": dossier.applicant_id == request.user.pk,
+            "is_applicant": user_can(
+                user=request.user, action="services.act.applicant", obj=dossier
+            ),
             "fee": dossier_fee_info(dossier=dossier) if dossier.fee_amount else None,
             "result": result,
             "official": official,

@@ -95,7 +95,7 @@ def test_citizen_registration_validates_cccd(client, demo_orgs):
             "password": "mat-khau-dai-123",
         },
     )
-    assert good.status_code == 302
+    assert good.status_code == 302 and good["Location"] == "/tai-khoan/dang-ky/da-nhan/"
     assert User.objects.get(username="lethic").kind == "citizen"
 
 

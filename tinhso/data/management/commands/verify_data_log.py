@@ -16,6 +16,6 @@ class Command(BaseCommand):
         problems = accesslog_verify()
         if problems:
             for p in problems:
-                self.stderr.write(f"  mục #{p.seq}: {p.reason}")
+                self.stderr.write(f"  chuỗi {p.chain}, mục #{p.seq}: {p.reason}")
             raise CommandError(f"Nhật ký truy cập dữ liệu KHÔNG toàn vẹn: {len(problems)} lỗi.")
         self.stdout.write(self.style.SUCCESS("Nhật ký truy cập dữ liệu toàn vẹn, chữ ký hợp lệ."))

@@ -265,7 +265,7 @@ def dossier_digitise(
     from tinhso.files import atomic_with_files
     from tinhso.services.services.attachments import _check_uploads, _store_files
     from tinhso.services.services.changes import DossierConflict, _event, _lock_dossier
-    from tinhso.services.services.stats import _stats_for
+    from tinhso.services.services.stats import stats_record
 
     with atomic_with_files() as stored:
         dossier = _lock_dossier(dossier_id)
@@ -310,7 +310,7 @@ def dossier_digitise(
         dossier.digitised_by = user if isinstance(user, User) else None
         dossier.version += 1
         dossier.save()
-        _stats_for(dossier, now, received_digitised=1)
+        stats_record(dossier=dossier, moment="digitised_at", at=now)  # scanned at the counter
         _event(
             dossier=dossier,
             actor=user,

@@ -27,6 +27,8 @@ from typing import Any
 
 from django.conf import settings
 
+from tinhso.uploads import upload_limit
+
 
 def signing_dir() -> Path:
     return Path(settings.SIGNING_DIR)
@@ -53,4 +55,4 @@ def extra_trust_roots() -> list[Path]:
 
 
 def max_upload_bytes() -> int:
-    return int(getattr(settings, "TINHSO_MAX_UPLOAD_BYTES", 10 * 1024 * 1024))
+    return upload_limit()  # the platform's upload policy (tinhso.uploads)

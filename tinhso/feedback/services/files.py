@@ -16,7 +16,7 @@ from tinhso.feedback.models import (
 )
 from tinhso.feedback.services.common import ALLOWED_TYPES, MAX_FILES
 from tinhso.files import StoredFiles
-from tinhso.services.uploads import CheckedUpload, upload_check
+from tinhso.uploads import CheckedUpload, upload_check
 
 # ---------------------------------------------------------------------------------------
 # Files: written inside the transaction, deleted again when it does not commit

@@ -7,8 +7,6 @@ from collections.abc import Iterable, Sequence
 from decimal import Decimal
 from typing import Any, cast
 
-import filetype
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
@@ -31,6 +29,7 @@ from tinhso.monitoring.services.common import (
     subject_for,
 )
 from tinhso.orgs.models import OrgUnit
+from tinhso.uploads import upload_kind, upload_limit
 
 ALLOWED_EVIDENCE = {
     "pdf": "application/pdf",
@@ -127,17 +126,14 @@ def value_validate(
 
 def evidence_validate(*, upload: UploadedFile) -> str:
     """Type by content (``filetype``) and size; return the content type."""
-    limit = int(settings.TINHSO_MAX_UPLOAD_BYTES)
+    limit = upload_limit()
     if upload.size is None or upload.size == 0:
         raise ValidationError({"evidence": ["Tệp minh chứng rỗng."]})
     if upload.size > limit:
         raise ValidationError(
             {"evidence": [f"Tệp minh chứng vượt quá {limit // (1024 * 1024)} MB."]}
         )
-    upload.seek(0)
-    head = upload.read(8192)
-    upload.seek(0)
-    kind = filetype.guess(head)
+    kind = upload_kind(upload)
     if kind is None or kind.extension not in ALLOWED_EVIDENCE:
         raise ValidationError(
             {

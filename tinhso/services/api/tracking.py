@@ -14,6 +14,7 @@ from tinhso.services.api.schemas import TrackOut
 from tinhso.services.selectors import (
     dossier_track,
     dossier_track_throttled,
+    track_answer,
 )
 
 
@@ -29,21 +30,7 @@ def track(request: HttpRequest, number: str, code: str = "") -> Any:
     # A hot public endpoint: the answer is rendered here, as ``TrackOut`` would render it
     # (same fields, order and JSON encoder; tests/test_tracking.py compares the two),
     # without validating it again through the schema, which stays the documented one.
-    body = {
-        "number": result.number,
-        "procedure_code": result.procedure_code,
-        "procedure_name": result.procedure_name,
-        "agency": result.agency,
-        "status": result.status,
-        "status_label": result.status_label,
-        "submitted_at": result.submitted_at,
-        "received_at": result.received_at,
-        "due_at": result.due_at,
-        "finished_at": result.finished_at,
-        "deadline": result.deadline,
-        "steps": [{"at": s.at, "action": s.action, "status": s.status} for s in result.steps],
-        "applicant_name": result.applicant_name,
-    }
+    body = track_answer(result)
     return HttpResponse(
         _RENDERER.render(request, body, response_status=200),
         content_type=f"{_RENDERER.media_type}; charset={_RENDERER.charset}",

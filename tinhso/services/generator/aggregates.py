@@ -22,54 +22,18 @@ from tinhso.services.models import (
     ServiceDailyStat,
     ServiceMonthlyStat,
 )
+from tinhso.services.statcounters import stats_sql
 
 # ---------------------------------------------------------------------------------------
 # Aggregates
 # ---------------------------------------------------------------------------------------
 
+# one branch per moment, from the counters' definitions (statcounters.stats_sql)
 _STATS_SQL = """
 INSERT INTO {stat} (org_unit_id, procedure_code, day, {counters})
 SELECT x.u, p.code, x.day, {sums}
 FROM (
-  SELECT org_unit_id u, procedure_id pid, (received_at AT TIME ZONE %(tz)s)::date AS day,
-         1 c0, (channel = 2)::int c1, (channel = 1)::int c2, (channel = 3)::int c3,
-         (received_digitised AND (digitised_at IS NULL OR digitised_at <= received_at))::int c4,
-         0 c5, 0 c6, 0 c7, 0 c8, 0 c9, 0 c10, 0 c11, 0 c12, 0 c13,
-         0 c14, 0 c15, 0 c16, 0 c17, 0 c18, 0 c19, parts_total c20, parts_reused c21
-  FROM {dossier} WHERE status <> 0 AND received_at IS NOT NULL
-  UNION ALL
-  SELECT org_unit_id, procedure_id, (digitised_at AT TIME ZONE %(tz)s)::date,
-         0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0
-  FROM {dossier} WHERE status <> 0 AND received_at IS NOT NULL AND received_digitised
-       AND digitised_at > received_at
-  UNION ALL
-  SELECT org_unit_id, procedure_id, (refused_at AT TIME ZONE %(tz)s)::date,
-         0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0
-  FROM {dossier} WHERE status <> 0 AND refused_at IS NOT NULL
-  UNION ALL
-  SELECT org_unit_id, procedure_id, (withdrawn_at AT TIME ZONE %(tz)s)::date,
-         0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0
-  FROM {dossier} WHERE status <> 0 AND withdrawn_at IS NOT NULL
-  UNION ALL
-  SELECT d.org_unit_id, d.procedure_id, (d.finished_at AT TIME ZONE %(tz)s)::date,
-         0, 0, 0, 0, 0, 0, 0, 1, (d.outcome = 'early')::int, (d.outcome = 'on_time')::int,
-         (d.outcome = 'late')::int, d.result_digital::int, 0, 0, 0, 0, 0, 0,
-         (d.outcome IN ('early', 'on_time') AND m.dossier_id IS NOT NULL)::int,
-         (d.result_digital AND d.received_digitised)::int, 0, 0
-  FROM {dossier} d
-  LEFT JOIN (SELECT dossier_id FROM {pause} WHERE status = 5
-             GROUP BY dossier_id HAVING count(*) > 1) m ON m.dossier_id = d.id
-  WHERE d.status <> 0 AND d.finished_at IS NOT NULL AND d.outcome <> ''
-  UNION ALL
-  SELECT org_unit_id, procedure_id, (fee_paid_at AT TIME ZONE %(tz)s)::date,
-         0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, fee_paid_online::int, 0, 0, 0, 0, 0, 0, 0, 0
-  FROM {dossier} WHERE status <> 0 AND fee_paid_at IS NOT NULL
-  UNION ALL
-  SELECT org_unit_id, procedure_id, (rated_at AT TIME ZONE %(tz)s)::date,
-         0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, (rating = 'satisfied')::int,
-         (rating = 'normal')::int, (rating = 'unsatisfied')::int, 0, 0, 0, 0
-  FROM {dossier} WHERE status <> 0 AND rated_at IS NOT NULL
-       AND rating IN ('satisfied', 'normal', 'unsatisfied')
+{branches}
 ) x JOIN {procedure} p ON p.id = x.pid
 GROUP BY x.u, p.code, x.day
 """
@@ -117,6 +81,7 @@ def stats_rebuild_sql() -> tuple[int, int]:
         "counters": ", ".join(STAT_COUNTERS),
         "sums": ", ".join(f"sum(c{i})" for i in range(len(STAT_COUNTERS))),
     }
+    fmt["branches"] = stats_sql(dossier=fmt["dossier"], pause=fmt["pause"])
     extra_cols, extra_vals = _extra_columns(
         ServiceDailyStat, ["id", "org_unit_id", "procedure_code", "day", *STAT_COUNTERS]
     )

@@ -9,6 +9,9 @@ One module per topic; every model is imported here, so Django finds them all and
 ``from tinhso.services.models import Dossier`` keeps working.
 """
 
+from tinhso.services.statcounters import STAT_COUNTERS
+
+# isort: split
 from tinhso.services.models.catalogue import (
     DocumentPart,
     FormField,
@@ -35,7 +38,6 @@ from tinhso.services.models.processes import (
     Status,
 )
 from tinhso.services.models.stats import (
-    STAT_COUNTERS,
     ServiceApplicantScopeYear,
     ServiceApplicantYear,
     ServiceDailyStat,

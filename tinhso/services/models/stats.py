@@ -7,39 +7,10 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-STAT_COUNTERS = (
-    "received_total",  # dossiers received (status 2 reached) that day
-    "received_online",  # … of which submitted online (channel 2)
-    "received_in_person",  # channel 1
-    "received_post",  # channel 3
-    "received_digitised",  # received with all their documents in electronic form
-    "refused",  # not accepted (status 3)
-    "withdrawn",  # withdrawn by the applicant
-    "finished_total",  # processed (status 9 reached) that day
-    "finished_early",
-    "finished_on_time",
-    "finished_late",
-    "results_digital",  # finished with an electronic (signed) result
-    "fees_total",  # fee payments completed that day
-    "fees_online",  # … of which paid online
-    "ratings_total",
-    "ratings_satisfied",
-    "ratings_normal",
-    "ratings_unsatisfied",
-    # finished early or on time after more than one supplement request: Decision 766 counts
-    # these as late (its on-time rate excludes supplement time but not repeated requests)
-    "finished_resupplied",
-    # Decision 766 digitisation group (issue 15): finished with both the submitted parts and
-    # the result in electronic form; document parts received, and of them taken from the
-    # applicant's store of already-digitised documents (counted at receipt)
-    "finished_digitised",
-    "parts_received",
-    "parts_reused",
-)
-
 
 class StatCounters(models.Model):
-    """The additive counters (``STAT_COUNTERS``) shared by the daily and monthly tables."""
+    """The additive counters shared by the daily and monthly tables: one column per counter of
+    ``tinhso.services.statcounters`` (``STAT_COUNTERS``, same order)."""
 
     received_total = models.PositiveIntegerField(default=0)
     received_online = models.PositiveIntegerField(default=0)

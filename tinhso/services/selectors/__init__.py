@@ -48,6 +48,7 @@ from tinhso.services.selectors.tracking import (
     dossier_track,
     dossier_track_throttled,
     logger,
+    track_answer,
     track_cache_keys,
     track_number_normalize,
 )
@@ -87,6 +88,7 @@ __all__ = [
     "procedure_get",
     "procedure_get_for_submission",
     "procedure_search",
+    "track_answer",
     "track_cache_keys",
     "track_number_normalize",
 ]

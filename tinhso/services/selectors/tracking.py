@@ -146,6 +146,28 @@ def dossier_track(*, number: str, code: str = "") -> TrackResult | None:
     return result
 
 
+def track_answer(result: TrackResult) -> dict[str, Any]:
+    """The tracking answer in its one shape, for every channel that shows it (the API's
+    ``TrackOut``, same fields in the same order; the tracking page renders this dict too):
+    the applicant's name only when the tracking code matched. The e-form's rows
+    (``result.form``, with the code) are the page's alone."""
+    return {
+        "number": result.number,
+        "procedure_code": result.procedure_code,
+        "procedure_name": result.procedure_name,
+        "agency": result.agency,
+        "status": result.status,
+        "status_label": result.status_label,
+        "submitted_at": result.submitted_at,
+        "received_at": result.received_at,
+        "due_at": result.due_at,
+        "finished_at": result.finished_at,
+        "deadline": result.deadline,
+        "steps": [{"at": s.at, "action": s.action, "status": s.status} for s in result.steps],
+        "applicant_name": result.applicant_name,
+    }
+
+
 def dossier_track_throttled(*, client: str, number: str, code: str = "") -> bool:
     """Whether this lookup is over the limits: ``TRACK_PER_CLIENT_PER_MINUTE`` lookups per
     client address, and ``TRACK_CODE_TRIES_PER_HOUR`` lookups with a tracking code per

@@ -23,7 +23,6 @@ from tinhso.services.services.catalogue import (
     procedure_channel_settle,
 )
 from tinhso.services.services.changes import (
-    RATINGS,
     DossierConflict,
 )
 from tinhso.services.services.fees import (
@@ -57,6 +56,7 @@ from tinhso.services.services.stats import (
     stats_bump,
     stats_monthly_from_daily,
     stats_rebuild,
+    stats_record,
     stats_record_fee_paid,
     stats_record_rating,
 )
@@ -67,6 +67,7 @@ from tinhso.services.services.submission import (
     dossier_register_in_person,
     dossier_submit,
 )
+from tinhso.services.statcounters import RATINGS
 
 __all__ = [
     "FEE_PURPOSE",
@@ -100,6 +101,7 @@ __all__ = [
     "stats_bump",
     "stats_monthly_from_daily",
     "stats_rebuild",
+    "stats_record",
     "stats_record_fee_paid",
     "stats_record_rating",
     "tracking_code_new",

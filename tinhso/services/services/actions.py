@@ -35,16 +35,11 @@ from tinhso.services.selectors import (
 )
 from tinhso.services.services.attachments import _check_uploads, _store_files, result_draft_get
 from tinhso.services.services.changes import DossierConflict, _event, _lock_dossier, _notify
-from tinhso.services.services.stats import (
-    _finished_increments,
-    _received_increments,
-    _stats_for,
-    _supplement_requests,
-)
+from tinhso.services.services.stats import _supplement_requests, stats_record
 from tinhso.services.store import store_on_receipt
 from tinhso.services.studio.library import fee_for_unit
-from tinhso.services.uploads import CheckedUpload
 from tinhso.services.workflow import action_allowed
+from tinhso.uploads import CheckedUpload
 
 # ---------------------------------------------------------------------------------------
 # Workflow actions
@@ -130,13 +125,13 @@ def _apply_effects(
         dossier.fee_amount = dossier.fee_amount or fee
         _recompute_due(dossier, cal, now)
         store_on_receipt(dossier=dossier, at=now)
-        _stats_for(dossier, now, **_received_increments(dossier))
+        stats_record(dossier=dossier, moment="received_at", at=now)
     if to == Status.NOT_ACCEPTED:
         dossier.refused_at = now
-        _stats_for(dossier, now, refused=1)
+        stats_record(dossier=dossier, moment="refused_at", at=now)
     if to == Status.WITHDRAWN:
         dossier.withdrawn_at = now
-        _stats_for(dossier, now, withdrawn=1)
+        stats_record(dossier=dossier, moment="withdrawn_at", at=now)
     if from_status in PAUSING_STATUSES and to not in PAUSING_STATUSES:
         dossier.pauses.filter(ended_at__isnull=True).update(ended_at=now)
         dossier.paused_since = None
@@ -148,7 +143,12 @@ def _apply_effects(
         dossier.finished_at = now
         if dossier.due_at is not None:
             dossier.outcome = deadlines.classify(now, dossier.due_at)
-            _stats_for(dossier, now, **_finished_increments(dossier, _supplement_requests(dossier)))
+            stats_record(
+                dossier=dossier,
+                moment="finished_at",
+                at=now,
+                supplements=_supplement_requests(dossier),
+            )
     if to == Status.RETURNED:
         dossier.returned_at = now
 

@@ -18,7 +18,7 @@ from tinhso.services.models import (
     DossierFile,
     Procedure,
 )
-from tinhso.services.uploads import CheckedUpload, upload_check
+from tinhso.uploads import CheckedUpload, upload_check
 
 
 def _check_uploads(

@@ -23,7 +23,6 @@ from tinhso.services.selectors import (
     track_cache_keys,
 )
 
-RATINGS = ("satisfied", "normal", "unsatisfied")
 logger = logging.getLogger(__name__)
 
 

@@ -17,8 +17,9 @@ from tinhso.services.models import (
     Status,
 )
 from tinhso.services.services.actions import dossier_act
-from tinhso.services.services.changes import RATINGS, _lock_dossier, _track_cache_forget
+from tinhso.services.services.changes import _lock_dossier, _track_cache_forget
 from tinhso.services.services.stats import stats_record_fee_paid, stats_record_rating
+from tinhso.services.statcounters import RATINGS
 
 # Hooks for the payment, signing and rating integrations (those apps never import
 # services: services calls them, then calls these).

@@ -37,8 +37,8 @@ from tinhso.services.services.fees import RESULT_PURPOSE
 from tinhso.services.services.hooks import dossier_result_attach
 from tinhso.services.store import store_on_result
 from tinhso.services.studio.library import result_template_lines
-from tinhso.services.uploads import upload_check
 from tinhso.services.workflow import action_allowed
+from tinhso.uploads import upload_check
 
 # ---------------------------------------------------------------------------------------
 # Results: draft (uploaded or generated), approval with a digital signature, delivery

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 from collections.abc import Iterable, Mapping
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
@@ -16,7 +17,7 @@ from django.utils.translation import gettext as _
 
 from tinhso.audit.services import audit_record
 from tinhso.orgs.models import OrgUnit
-from tinhso.services import deadlines
+from tinhso.services import deadlines, statcounters
 from tinhso.services.models import (
     STAT_COUNTERS,
     Channel,
@@ -27,7 +28,7 @@ from tinhso.services.models import (
     ServiceMonthlyStat,
     Status,
 )
-from tinhso.services.services.changes import RATINGS
+from tinhso.services.statcounters import RATINGS
 
 # ---------------------------------------------------------------------------------------
 # Statistics (ServiceDailyStat / ServiceMonthlyStat / ServiceApplicantYear), same
@@ -85,39 +86,23 @@ def _stats_for(dossier: Dossier, moment: dt.datetime, **inc: int) -> None:
     )
 
 
-def _received_increments(dossier: Dossier) -> dict[str, int]:
-    inc = {"received_total": 1}
-    inc[
-        {
-            Channel.ONLINE: "received_online",
-            Channel.IN_PERSON: "received_in_person",
-            Channel.POST: "received_post",
-        }[Channel(dossier.channel)]
-    ] = 1
-    if dossier.received_digitised and (
-        # scanned later at the counter: counted on that day (``store.dossier_digitise``)
-        dossier.digitised_at is None
-        or dossier.received_at is None
-        or dossier.digitised_at <= dossier.received_at
-    ):
-        inc["received_digitised"] = 1
-    if dossier.parts_total:
-        inc["parts_received"] = dossier.parts_total
-    if dossier.parts_reused:
-        inc["parts_reused"] = dossier.parts_reused
-    return inc
+def _counter_values(dossier: Dossier, **given: Any) -> dict[str, Any]:
+    """The dossier's fields the counters' conditions read, with ``given`` values."""
+    values = {
+        f: getattr(dossier, f) for f in statcounters.FIELDS if f not in statcounters.DERIVED_SQL
+    }
+    values.update(statcounters.derived_values(values))
+    values.update(given)
+    return values
 
 
-def _finished_increments(dossier: Dossier, supplements: int) -> dict[str, int]:
-    """``supplements``: how many times a supplement was requested (status 5 pauses)."""
-    inc = {"finished_total": 1, f"finished_{dossier.outcome}": 1}
-    if dossier.result_digital:
-        inc["results_digital"] = 1
-        if dossier.received_digitised:  # the submitted parts and the result (Decision 766)
-            inc["finished_digitised"] = 1
-    if supplements > 1 and dossier.outcome in (deadlines.EARLY, deadlines.ON_TIME):
-        inc["finished_resupplied"] = 1
-    return inc
+def stats_record(*, dossier: Dossier, moment: str, at: dt.datetime, **given: Any) -> None:
+    """Live: add the counters of ``moment`` (a dossier field of ``statcounters.MOMENTS``)
+    for ``dossier`` on the local day of ``at``, in the transaction of the event. ``given``:
+    values not on the dossier yet (``supplements`` for ``finished_at``)."""
+    inc = statcounters.increments(moment, _counter_values(dossier, **given))
+    if inc:
+        _stats_for(dossier, at, **inc)
 
 
 def _supplement_requests(dossier: Dossier) -> int:
@@ -127,18 +112,20 @@ def _supplement_requests(dossier: Dossier) -> int:
 def stats_record_fee_paid(*, dossier: Dossier, online: bool) -> None:
     """For the payments integration: a fee for ``dossier`` was paid (call inside the
     transaction that records the payment)."""
-    inc = {"fees_total": 1}
-    if online:
-        inc["fees_online"] = 1
-    _stats_for(dossier, dossier.fee_paid_at or timezone.now(), **inc)
+    stats_record(
+        dossier=dossier,
+        moment="fee_paid_at",
+        at=dossier.fee_paid_at or timezone.now(),
+        fee_paid_online=online,
+    )
 
 
 def stats_record_rating(*, dossier: Dossier, rating: str) -> None:
     """For the ratings integration: ``rating`` is satisfied / normal / unsatisfied."""
     if rating not in RATINGS:
         raise ValidationError(_("Mức đánh giá không hợp lệ."))
-    _stats_for(
-        dossier, dossier.rated_at or timezone.now(), ratings_total=1, **{f"ratings_{rating}": 1}
+    stats_record(
+        dossier=dossier, moment="rated_at", at=dossier.rated_at or timezone.now(), rating=rating
     )
 
 
@@ -163,18 +150,11 @@ def stats_rebuild() -> int:
         .annotate(supplements=Count("pauses", filter=Q(pauses__status=Status.SUPPLEMENT)))
     )
     for d in qs.iterator(chunk_size=2000):
-        if d.received_at:
-            add(d, d.received_at, _received_increments(d))
-            if d.received_digitised and d.digitised_at and d.digitised_at > d.received_at:
-                add(d, d.digitised_at, {"received_digitised": 1})  # scanned at the counter
-        add(d, d.refused_at, {"refused": 1})
-        add(d, d.withdrawn_at, {"withdrawn": 1})
-        if d.finished_at and d.outcome:
-            add(d, d.finished_at, _finished_increments(d, d.supplements))
-        if d.fee_paid_at:
-            add(d, d.fee_paid_at, {"fees_total": 1, "fees_online": int(d.fee_paid_online)})
-        if d.rated_at and d.rating in RATINGS:
-            add(d, d.rated_at, {"ratings_total": 1, f"ratings_{d.rating}": 1})
+        values = _counter_values(d, supplements=d.supplements)
+        for moment in statcounters.MOMENTS:
+            inc = statcounters.increments(moment, values)
+            if inc:
+                add(d, getattr(d, moment), inc)
         if d.channel == Channel.ONLINE and d.submitted_at and d.applicant_id:
             applicants.add((d.org_unit_id, _local_day(d.submitted_at).year, d.applicant_id))
     with transaction.atomic():

@@ -46,8 +46,8 @@ from tinhso.services.services.attachments import _check_uploads, _store_files
 from tinhso.services.services.changes import DossierConflict, _event, _lock_dossier, _notify
 from tinhso.services.services.numbering import dossier_number_next, tracking_code_new
 from tinhso.services.services.stats import _applicant_year_note, _local_day
-from tinhso.services.uploads import CheckedUpload
 from tinhso.services.workflow import process_ensure_default
+from tinhso.uploads import CheckedUpload
 
 # ---------------------------------------------------------------------------------------
 # Creating and submitting dossiers

@@ -267,3 +267,22 @@ def test_the_schema_stays_documented(client):
     ref = op["responses"]["200"]["content"]["application/json"]["schema"]["$ref"]
     assert ref.endswith("/TrackOut")
     assert {p["name"] for p in op["parameters"]} == {"number", "code"}
+
+
+def test_the_page_and_the_api_give_the_same_answer(client, submit_birth, user_named):
+    """One shape (``track_answer``): the page renders the very dict the API sends, with and
+    without the tracking code; the e-form's rows are the page's alone."""
+    from ninja.renderers import JSONRenderer
+
+    officer = user_named("canbo.dian")
+    d = _act(officer, submit_birth(), "receive")
+    for code in ("", d.tracking_code):
+        page = client.get("/dich-vu-cong/tra-cuu/", {"so": d.number, "ma": code})
+        api = client.get(f"/api/v1/dossiers/track/{d.number}", {"code": code})
+        assert page.status_code == api.status_code == 200
+        answer = page.context["result"]
+        assert json.loads(JSONRenderer().render(None, answer, response_status=200)) == api.json()
+        assert list(answer) == list(TrackOut.model_fields)
+        assert (answer["applicant_name"] is not None) == bool(code)
+        assert bool(page.context["form_rows"]) == bool(code)
+        assert "form" not in api.json()

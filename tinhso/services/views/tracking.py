@@ -13,6 +13,7 @@ from tinhso.services.forms import (
 from tinhso.services.selectors import (
     dossier_track,
     dossier_track_throttled,
+    track_answer,
 )
 from tinhso.services.views.common import _client_ip
 
@@ -31,6 +32,11 @@ def track(request: HttpRequest) -> HttpResponse:
             return response
         searched = True
         result = dossier_track(number=number, code=code)
-    return render(
-        request, "services/track.html", {"form": form, "result": result, "searched": searched}
-    )
+    context = {
+        "form": form,
+        "searched": searched,
+        # the answer in the API's shape; the e-form's rows only with the tracking code
+        "result": track_answer(result) if result is not None else None,
+        "form_rows": result.form if result is not None else None,
+    }
+    return render(request, "services/track.html", context)

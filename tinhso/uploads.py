@@ -1,11 +1,21 @@
-"""Uploaded documents: size limit and type checked by content (``filetype``), never by the
-name or the browser's content type alone."""
+"""The one upload policy of the platform: a file is judged by its content (``filetype``),
+never by its name or the browser's content type alone; within a size limit
+(``TINHSO_MAX_UPLOAD_BYTES`` unless the path has its own, e.g. data files); under a safe
+base name. Every upload path uses it: dossier documents and results (services), feedback
+attachments, monitoring evidence, the signature check of a PDF (signing) and data files.
+
+``upload_check`` is the whole policy for documents (type by content among the allowed
+ones, matching the file's own extension, size, SHA-256); the parts (``upload_limit``,
+``upload_too_large``, ``upload_kind``, ``upload_name``) serve the paths with their own
+messages.
+"""
 
 from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
 from pathlib import PurePath
+from typing import Any
 
 import filetype
 from django.conf import settings
@@ -14,6 +24,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext as _
 
 ALIASES = {"jpeg": "jpg", "tif": "tiff"}
+HEAD_BYTES = 8192  # what ``filetype`` reads to recognise a type
 
 
 @dataclass(frozen=True)
@@ -31,10 +42,35 @@ def _norm(ext: str) -> str:
     return ALIASES.get(ext, ext)
 
 
+def upload_limit() -> int:
+    """The platform's size limit for an uploaded document, in bytes."""
+    return int(getattr(settings, "TINHSO_MAX_UPLOAD_BYTES", 10 * 1024 * 1024))
+
+
+def upload_too_large(upload: Any, limit: int | None = None) -> bool:
+    """Over ``limit`` (default ``upload_limit()``) by its declared size, before reading it."""
+    size = getattr(upload, "size", None)
+    return size is not None and size > (upload_limit() if limit is None else limit)
+
+
+def upload_name(upload: Any, default: str = "tep") -> str:
+    """The file's own base name (no directories), at most 200 characters."""
+    return PurePath(getattr(upload, "name", None) or "").name[:200] or default
+
+
+def upload_kind(upload: Any) -> Any:
+    """The type recognised from the file's first bytes (``filetype`` kind with
+    ``extension`` and ``mime``), or None; the file is left at its start."""
+    upload.seek(0)
+    head = upload.read(HEAD_BYTES)
+    upload.seek(0)
+    return filetype.guess(head)
+
+
 def upload_check(*, upload: UploadedFile, allowed: list[str]) -> CheckedUpload:
     """Raise ``ValidationError`` unless the file is within the size limit and its content
     is one of ``allowed`` (extensions) and matches its own name's extension."""
-    name = PurePath(upload.name or "").name[:200] or "tep"
+    name = upload_name(upload)
     limit = settings.TINHSO_MAX_UPLOAD_BYTES
     if upload.size is None or upload.size > limit:
         raise ValidationError(
@@ -43,10 +79,7 @@ def upload_check(*, upload: UploadedFile, allowed: list[str]) -> CheckedUpload:
         )
     if upload.size == 0:
         raise ValidationError(_("Tệp “%s” rỗng.") % name)
-    upload.seek(0)
-    head = upload.read(8192)
-    upload.seek(0)
-    kind = filetype.guess(head)
+    kind = upload_kind(upload)
     allowed_norm = [_norm(a) for a in allowed]
     if kind is None or _norm(kind.extension) not in allowed_norm:
         raise ValidationError(

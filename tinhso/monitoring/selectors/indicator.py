@@ -26,28 +26,37 @@ class UnitRow:
     row: Progress
 
 
-def _target(*, indicator: Indicator, unit: OrgUnit, year: int) -> Target | None:
-    """The target that judges ``year``: that year's, else the next milestone's."""
-    return (
-        Target.objects.filter(indicator=indicator, org_unit=unit, year__gte=year)
-        .exclude(kind=Target.Kind.BASELINE)
-        .order_by("year")
-        .first()
-    )
+class _Targets:
+    """The indicator's targets for the units of a page, read in one query: the target that
+    judges a year is that year's, else the next milestone's (a baseline never judges)."""
+
+    def __init__(self, *, indicator: Indicator, units: list[OrgUnit]) -> None:
+        self._by_unit: dict[int, list[Target]] = {}
+        for t in (
+            Target.objects.filter(indicator=indicator, org_unit__in=[u.pk for u in units])
+            .exclude(kind=Target.Kind.BASELINE)
+            .order_by("year", "pk")
+        ):
+            self._by_unit.setdefault(t.org_unit_id, []).append(t)
+
+    def get(self, *, unit: OrgUnit, year: int) -> Target | None:
+        return next((t for t in self._by_unit.get(unit.pk, []) if t.year >= year), None)
 
 
 def _progress(
     indicator: Indicator,
+    targets: _Targets,
     unit: OrgUnit,
     year: int,
     value: IndicatorValue | None,
+    *,
     fallback: OrgUnit | None = None,
 ) -> Progress:
     v = value or IndicatorValue(None)
-    t = _target(indicator=indicator, unit=unit, year=year)
+    t = targets.get(unit=unit, year=year)
     if t is None and fallback is not None and indicator.is_percent:
         # a rate the province must reach applies to each of its units; a count does not
-        t = _target(indicator=indicator, unit=fallback, year=year)
+        t = targets.get(unit=fallback, year=year)
     prog, light = progress_compute(indicator=indicator, value=v.value, target=t)
     return Progress(indicator, v, t, prog, light)
 
@@ -58,10 +67,11 @@ def indicator_years(*, first: int = FIRST_YEAR) -> list[int]:
 
 def indicator_history(*, indicator: Indicator, unit: OrgUnit, years: list[int]) -> list[YearRow]:
     """The unit's value of every year, with the target that applies and the light."""
+    targets = _Targets(indicator=indicator, units=[unit])
     rows = []
-    for year in years:
+    for year in years:  # one value read per year shown (bounded by the calendar)
         value = indicator_values(indicators=[indicator], unit=unit, year=year).get(indicator.pk)
-        rows.append(YearRow(year, _progress(indicator, unit, year, value)))
+        rows.append(YearRow(year, _progress(indicator, targets, unit, year, value)))
     return rows
 
 
@@ -84,18 +94,19 @@ def indicator_units(*, indicator: Indicator, province: OrgUnit) -> list[OrgUnit]
     )
 
 
-def _reported_by(*, indicator: Indicator, unit: OrgUnit, year: int) -> IndicatorValue:
-    """The latest accepted value ``unit`` reported for the year."""
-    v = (
-        ReportedValue.objects.filter(
-            indicator=indicator, org_unit=unit, year=year, status=S.ACCEPTED
-        )
-        .order_by("-period", "-pk")
-        .first()
-    )
-    if v is None:
-        return IndicatorValue(None, source="reported")
-    return IndicatorValue(v.value, v.numerator, v.denominator, v.period, "reported", 1, v)
+def _reported_by(
+    *, indicator: Indicator, units: list[OrgUnit], year: int
+) -> dict[int, IndicatorValue]:
+    """The latest accepted value each unit reported for the year (one query)."""
+    latest: dict[int, ReportedValue] = {}
+    for v in ReportedValue.objects.filter(
+        indicator=indicator, org_unit__in=[u.pk for u in units], year=year, status=S.ACCEPTED
+    ).order_by("-period", "-pk"):
+        latest.setdefault(v.org_unit_id, v)
+    return {
+        unit_id: IndicatorValue(v.value, v.numerator, v.denominator, v.period, "reported", 1, v)
+        for unit_id, v in latest.items()
+    }
 
 
 def indicator_by_unit(
@@ -103,11 +114,16 @@ def indicator_by_unit(
 ) -> list[UnitRow]:
     """Each unit's value of the year against its own target (for a rate, else the
     province's)."""
+    targets = _Targets(indicator=indicator, units=[*units, province])
+    computed = indicator.method == Indicator.Method.COMPUTED
+    reported = {} if computed else _reported_by(indicator=indicator, units=units, year=year)
     rows = []
     for unit in units:
-        if indicator.method == Indicator.Method.COMPUTED:
+        if computed:  # the platform's own figures, per district
             value = indicator_values(indicators=[indicator], unit=unit, year=year).get(indicator.pk)
         else:
-            value = _reported_by(indicator=indicator, unit=unit, year=year)
-        rows.append(UnitRow(unit, _progress(indicator, unit, year, value, fallback=province)))
+            value = reported.get(unit.pk) or IndicatorValue(None, source="reported")
+        rows.append(
+            UnitRow(unit, _progress(indicator, targets, unit, year, value, fallback=province))
+        )
     return rows

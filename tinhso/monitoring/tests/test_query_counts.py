@@ -9,6 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from tinhso.monitoring.methodologies import DTI922, QD766
+from tinhso.monitoring.selectors import indicator_years
 
 from .conftest import unit
 from .test_views import _data
@@ -21,7 +22,9 @@ PAGES = [
     ("/chuyen-doi-so/don-vi/{dian}/?nam=2024", 14),
     (f"/chuyen-doi-so/chi-so/{QD766}/", 7),
     (f"/chuyen-doi-so/chi-so/{DTI922}/?nam=2024", 6),
-    ("/chuyen-doi-so/chi-tieu/KTS_GRDP/", 6),
+    # the indicator's page: its values over the years (one read per year shown), by unit and
+    # against the targets (one query each)
+    ("/chuyen-doi-so/chi-tieu/KTS_GRDP/", 7 + len(indicator_years())),
     ("/api/v1/monitoring/indicators", 3),
     ("/api/v1/monitoring/index-results", 3),
 ]

@@ -98,7 +98,7 @@ def test_same_name_twice_keeps_both_files(file_storage):
 
 @files_on_both
 def test_files_of_a_rolled_back_change_are_deleted(file_storage, birth, ward_dian, user_named):
-    import tinhso.services.services as svc
+    import tinhso.services.services.submission as svc  # where the step is looked up
     from tinhso.services.services import dossier_create_and_submit
 
     from .conftest import BIRTH_FORM

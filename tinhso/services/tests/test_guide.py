@@ -16,7 +16,7 @@ def test_guide_of_the_birth_registration(birth):
     g = procedure_guide(procedure=birth)
     assert g.who.startswith("Công dân Việt Nam")
     assert any(name.startswith("Giấy chứng sinh") for name in g.bring)
-    assert g.has_form and g.optional.startswith("Thêm 1 giấy tờ")
+    assert g.has_form and g.optional.startswith("Thêm 2 giấy tờ")  # the marriage certificate too
     assert "ngày làm việc" in g.time
     assert g.fee == "Miễn phí."
     assert "Giấy khai sinh" in g.next_steps[-1] and "chữ ký số" in g.next_steps[-1]

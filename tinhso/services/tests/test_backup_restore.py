@@ -82,11 +82,11 @@ def _round_trip(tmp_path: Path, submit_birth, settings, client, user_named) -> N
     assert Dossier.objects.filter(pk=d2.pk).exists()
 
 
+@pytest.mark.sqlite_only
 def test_sqlite_backup_restores_dossiers_files_and_chains(
     tmp_path, submit_birth, settings, client, user_named
 ):
-    if connection.vendor != "sqlite":
-        pytest.skip("the embedded mode's test (SQLite pass)")
+    assert connection.vendor == "sqlite"
     _round_trip(tmp_path, submit_birth, settings, client, user_named)
 
 

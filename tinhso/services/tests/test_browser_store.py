@@ -1,6 +1,7 @@
-"""Issue 15 in Chromium (desktop and 390×844): congdan submits a birth registration reusing
-the parents' marriage certificate from "Kho dữ liệu của tôi", reopens and edits the draft
-("Khai lại"), deletes another draft; the officer sees the reused document, the head signs;
+"""Issue 15 in Chromium (desktop and 390×844): congdan is refused a business-only procedure,
+submits a birth registration reusing the parents' marriage certificate from "Kho dữ liệu của
+tôi", reopens and edits the draft ("Khai lại"), deletes another draft; the officer sees the
+reused document; the head finds the dossier first in "Chờ tôi phê duyệt, ký số" and signs it;
 the signed result appears in the citizen's store and the Decision 766 digitisation figures
 move. Axe finds no serious or critical violation on the pages visited; nothing scrolls
 sideways on the phone."""
@@ -12,6 +13,7 @@ import re
 import pytest
 from django.utils import timezone
 
+from tinhso.services.models import Channel, Procedure, ProcedureChannel
 from tinhso.testing import axe_violations, browser_login
 
 from .conftest import BIRTH_FORM, PDF, PNG, upload
@@ -118,6 +120,19 @@ def test_store_reuse_drafts_and_signing(browser_page, services_demo, pki, tmp_pa
     assert "Giấy chứng nhận kết hôn" in page.locator("#store-items").inner_text()
     _check(page, phone)
 
+    # a procedure for businesses only is refused to a citizen, with the reason
+    business_only = (
+        ProcedureChannel.objects.filter(channel=Channel.ONLINE)
+        .exclude(procedure__code="1.001193")
+        .values_list("procedure__code", flat=True)
+        .first()
+    )
+    Procedure.objects.filter(code=business_only).update(applicants="Doanh nghiệp, Hợp tác xã")
+    page.goto(f"{page.base_url}/dich-vu-cong/thu-tuc/{business_only}/nop/")
+    page.wait_for_url(f"**/thu-tuc/{business_only}/", wait_until="commit")
+    assert "chỉ dành cho doanh nghiệp" in page.content()
+    _check(page, phone)
+
     # 2. a new birth registration: the form offers the stored certificate, saves as it goes
     page.goto(page.base_url + "/dich-vu-cong/thu-tuc/1.001193/nop/")
     page.select_option("#id_org_unit", label="UBND phường Dĩ An")
@@ -174,9 +189,15 @@ def test_store_reuse_drafts_and_signing(browser_page, services_demo, pki, tmp_pa
     _act(page, "Tạo kết quả từ mẫu")
     _act(page, "Trình lãnh đạo phê duyệt")
 
-    # 6. the head approves and signs
+    # 6. the head finds it first in "Chờ tôi phê duyệt, ký số" on their page, and signs it
     _as(page, "lanhdao.dian")
-    page.goto(dossier_url)
+    page.goto(page.base_url + "/trang-cua-toi/")
+    assert page.locator("main h2").first.inner_text() == "Chờ tôi phê duyệt, ký số"
+    waiting = page.locator("#cho-phe-duyet a").first
+    assert number in waiting.inner_text()
+    _check(page, phone)
+    waiting.click()
+    page.wait_for_url(dossier_url, wait_until="commit")
     _act(page, "Phê duyệt và ký số")
     assert page.locator("#dossier-status").inner_text() == "Đã xử lý xong"
 

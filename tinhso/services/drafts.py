@@ -131,7 +131,7 @@ def dossier_draft_save(
     }
     problems: dict[str, list[str]] = {}
     from tinhso.services.services.attachments import _check_uploads, _store_files
-    from tinhso.services.services.submission import _start_step
+    from tinhso.services.services.submission import _online_dossier, _start_step
 
     checked = []
     for part_id, uploads in (files or {}).items():
@@ -172,23 +172,13 @@ def dossier_draft_save(
             dossier.form_revision = revision
             dossier.save(update_fields=["org_unit", "form_data", "form_revision"])
         else:
-            start = _start_step(procedure)
-            dossier = Dossier.objects.create(
+            dossier = _online_dossier(  # the one way an online dossier is started
+                user=user,
                 procedure=procedure,
-                process=start.process,
-                step=start,
-                channel=Channel.ONLINE,
                 org_unit=org_unit,
-                applicant=user,
-                applicant_name=user.display_name,
-                applicant_id_number=user.citizen_id or user.tax_code or "",
-                applicant_email=user.email or "",
-                applicant_phone=user.phone or "",
-                identity_source=user.identity_source if user.identity_verified else "",
-                identity_level=user.identity_level if user.identity_verified else None,
-                form_data=values,
+                start=_start_step(procedure),
+                cleaned=values,
                 form_revision=revision,
-                received_digitised=True,
                 status=Status.DRAFT,
                 idempotency_key=idempotency_key or None,
             )

@@ -19,6 +19,7 @@ from tinhso.services.models import (
     Procedure,
     ProcedureAgency,
     ServiceApplicantYear,
+    StoredDocument,
 )
 
 # ---------------------------------------------------------------------------------------
@@ -60,6 +61,8 @@ def generated_delete() -> None:
                 cur.execute("TRUNCATE " + ", ".join(f'"{t}"' for t in tables))
         else:
             ids = Dossier.objects.filter(is_demo=True).values("pk")
+            # the demo's document stores hold items taken from generated history
+            StoredDocument.objects.filter(dossier_id__in=ids).delete()
             DossierEvent.objects.filter(dossier_id__in=ids).delete()
             DossierPause.objects.filter(dossier_id__in=ids).delete()
             DossierFile.objects.filter(dossier_id__in=ids).delete()

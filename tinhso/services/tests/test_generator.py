@@ -27,6 +27,7 @@ from tinhso.services.models import (
     Procedure,
     ServiceDailyStat,
     Status,
+    StoredDocument,
 )
 from tinhso.services.selectors import procedure_search
 from tinhso.services.services import dossier_number_next, stats_rebuild
@@ -129,6 +130,29 @@ def test_deterministic_for_a_seed_and_replace(services_demo):
     _gen(300, replace=True, seed=4)
     assert _signature() != first
     assert Dossier.objects.count() == 300
+
+
+def test_replace_takes_the_demo_store_items_of_generated_history(services_demo):
+    """``load_demo`` fills document stores from generated dossiers (their accepted files), so
+    regenerating (``make bench`` on a fresh machine) must take those items with the history."""
+    _gen(40)
+    d = Dossier.objects.exclude(applicant=None).order_by("number").first()
+    StoredDocument.objects.create(
+        owner=d.applicant,
+        doc_type="can-cuoc",
+        title="Căn cước",
+        source=StoredDocument.Source.ATTACHMENT,
+        dossier=d,
+        file="demo/cccd.pdf",
+        original_name="cccd.pdf",
+        content_type="application/pdf",
+        size=1,
+        sha256="0" * 64,
+        accepted_at=d.submitted_at,
+    )
+    _gen(40, replace=True)
+    assert Dossier.objects.count() == 40
+    assert not StoredDocument.objects.exists()
 
 
 def test_synthetic_procedures_are_searchable_without_diacritics(services_demo):

@@ -7,6 +7,7 @@ from decimal import Decimal
 from typing import Annotated
 
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from ninja import Router, Schema
 from pydantic import Field
 
@@ -99,7 +100,9 @@ class IndexDetailOut(IndexResultOut):
 def _indicator(code: str) -> Indicator:
     ind = Indicator.objects.filter(code=code).first()
     if ind is None:
-        raise ApiError("indicator_not_found", f"Không có chỉ tiêu mã {code}.", status=404)
+        raise ApiError(
+            "indicator_not_found", _("Không có chỉ tiêu mã %(code)s.") % {"code": code}, status=404
+        )
     return ind
 
 
@@ -225,7 +228,11 @@ def index_results(
 ) -> list[dict]:
     m = Methodology.objects.filter(code=methodology).first()
     if m is None:
-        raise ApiError("methodology_not_found", f"Không có bộ chỉ số {methodology}.", status=404)
+        raise ApiError(
+            "methodology_not_found",
+            _("Không có bộ chỉ số %(code)s.") % {"code": methodology},
+            status=404,
+        )
     qs = IndexResult.objects.filter(methodology=m).select_related("methodology", "org_unit")
     if period:
         qs = qs.filter(period=period)
@@ -238,7 +245,7 @@ def index_results(
 def index_result(request: HttpRequest, pk: int) -> dict:
     r = IndexResult.objects.filter(pk=pk).select_related("methodology", "org_unit").first()
     if r is None:
-        raise ApiError("not_found", "Không tìm thấy kết quả.", status=404)
+        raise ApiError("not_found", _("Không tìm thấy kết quả."), status=404)
     comps = ComponentResult.objects.filter(result=r).select_related("component")
     return {
         **_result(r),

@@ -1,6 +1,11 @@
 """A year's report as an Excel workbook (one sheet per pillar, formulas kept) and the import
 of reported values from the same template: every row is checked first, and nothing is
-stored when any row is wrong."""
+stored when any row is wrong.
+
+The template is a data format: its column headers (``HEADERS``) and the status that marks a
+computed row (``AUTO``) are parsed on import and stay Vietnamese in every language. The sheet
+titles and the other cells are for reading only and follow the user's language; so do the
+import's error messages."""
 
 from __future__ import annotations
 
@@ -12,6 +17,8 @@ from typing import Any, BinaryIO
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils.exceptions import InvalidFileException
@@ -25,6 +32,7 @@ from tinhso.monitoring.selectors import computed_values, targets_by_indicator
 from tinhso.monitoring.services import subject_for, value_save, value_validate
 from tinhso.orgs.models import OrgUnit
 
+# parsed on import: a data format, not translated
 HEADERS = [
     "Mã chỉ tiêu",
     "Tên chỉ tiêu",
@@ -41,15 +49,16 @@ HEADERS = [
 ]
 AUTO = "Tự động"
 MAX_ROWS = 5000
+# not parsed (an Excel sheet title has at most 31 characters)
 SHEET_TITLES = {
-    Pillar.AWARENESS: "Nhận thức số",
-    Pillar.INSTITUTIONS: "Thể chế số",
-    Pillar.INFRASTRUCTURE: "Hạ tầng số",
-    Pillar.HUMAN_RESOURCES: "Nhân lực số",
-    Pillar.INFORMATION_SECURITY: "An toàn thông tin",
-    Pillar.DIGITAL_GOVERNMENT: "Chính quyền số",
-    Pillar.DIGITAL_ECONOMY: "Kinh tế số",
-    Pillar.DIGITAL_SOCIETY: "Xã hội số",
+    Pillar.AWARENESS: gettext_lazy("Nhận thức số"),
+    Pillar.INSTITUTIONS: gettext_lazy("Thể chế số"),
+    Pillar.INFRASTRUCTURE: gettext_lazy("Hạ tầng số"),
+    Pillar.HUMAN_RESOURCES: gettext_lazy("Nhân lực số"),
+    Pillar.INFORMATION_SECURITY: gettext_lazy("An toàn thông tin"),
+    Pillar.DIGITAL_GOVERNMENT: gettext_lazy("Chính quyền số"),
+    Pillar.DIGITAL_ECONOMY: gettext_lazy("Kinh tế số"),
+    Pillar.DIGITAL_SOCIETY: gettext_lazy("Xã hội số"),
 }
 
 
@@ -88,7 +97,7 @@ def report_workbook(*, user: AnyUser, year: int, province: OrgUnit) -> bytes:
     bold = Font(bold=True)
     head_fill = PatternFill("solid", fgColor="DDE3EA")
     for pillar, title in SHEET_TITLES.items():
-        ws = wb.create_sheet(title)
+        ws = wb.create_sheet(str(title)[:31])
         ws.append(HEADERS)
         for c in ws[1]:
             c.font, c.fill = bold, head_fill
@@ -142,7 +151,7 @@ def report_workbook(*, user: AnyUser, year: int, province: OrgUnit) -> bytes:
                             _num(rv.value) if rv else None,
                             _unit_target(ind, unit, tval, unit_targets),
                             None,
-                            rv.get_status_display() if rv else "Chưa nhập",
+                            rv.get_status_display() if rv else _("Chưa nhập"),
                             rv.comment if rv else "",
                         ]
                     )
@@ -210,7 +219,7 @@ def report_import(*, user: AnyUser, file: BinaryIO) -> ImportResult:
         wb = load_workbook(file, read_only=True, data_only=False)
     except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
         # ArchiveTooLarge is a ValueError
-        result.errors.append(f"Không đọc được tệp Excel: {exc}")
+        result.errors.append(_("Không đọc được tệp Excel: %(error)s") % {"error": exc})
         return result
     indicators = {i.code: i for i in Indicator.objects.prefetch_related("responsible_units")}
     units: dict[str, OrgUnit | None] = {}
@@ -221,14 +230,19 @@ def report_import(*, user: AnyUser, file: BinaryIO) -> ImportResult:
         rows = ws.iter_rows(values_only=True)
         header = next(rows, None)
         if header is None or [str(h or "").strip() for h in header[: len(HEADERS)]] != HEADERS:
-            result.errors.append(f"Trang “{ws.title}”: dòng tiêu đề không đúng mẫu.")
+            result.errors.append(
+                _("Trang “%(sheet)s”: dòng tiêu đề không đúng mẫu.") % {"sheet": ws.title}
+            )
             continue
         for n, row in enumerate(rows, start=2):
             count += 1
             if count > MAX_ROWS:
-                result.errors.append(f"Tệp có quá {MAX_ROWS} dòng.")
+                result.errors.append(
+                    ngettext("Tệp có quá %(count)d dòng.", "Tệp có quá %(count)d dòng.", MAX_ROWS)
+                    % {"count": MAX_ROWS}
+                )
                 break
-            where = f"Trang “{ws.title}”, dòng {n}"
+            where = _("Trang “%(sheet)s”, dòng %(row)s") % {"sheet": ws.title, "row": n}
             code, ucode, pkey = (_clean(_cell(row, i)) for i in (0, 2, 4))
             num, den, val = (_clean(_cell(row, i)) for i in (5, 6, 7))
             status = _clean(_cell(row, 10))
@@ -241,7 +255,10 @@ def report_import(*, user: AnyUser, file: BinaryIO) -> ImportResult:
                 continue  # nothing entered in this row
             ind = indicators.get(str(code))
             if ind is None:
-                result.errors.append(f"{where}: không có chỉ tiêu mã “{code}”.")
+                result.errors.append(
+                    _("%(where)s: không có chỉ tiêu mã “%(code)s”.")
+                    % {"where": where, "code": code}
+                )
                 continue
             ucode = str(ucode or "")
             if ucode not in units:
@@ -252,14 +269,20 @@ def report_import(*, user: AnyUser, file: BinaryIO) -> ImportResult:
                 )
             unit = units[ucode]
             if unit is None:
-                result.errors.append(f"{where}: không có đơn vị mã “{ucode}”.")
+                result.errors.append(
+                    _("%(where)s: không có đơn vị mã “%(code)s”.") % {"where": where, "code": ucode}
+                )
                 continue
             if not user_can(user=user, action="monitoring.report_enter", org_unit=unit):
-                result.errors.append(f"{where}: bạn không có quyền nhập số liệu cho {unit.name}.")
+                result.errors.append(
+                    _("%(where)s: bạn không có quyền nhập số liệu cho %(unit)s.")
+                    % {"where": where, "unit": unit.name}
+                )
                 continue
             if ind.responsible_units.all() and unit not in ind.responsible_units.all():
                 result.errors.append(
-                    f"{where}: {unit.name} không phải đơn vị báo cáo chỉ tiêu {ind.code}."
+                    _("%(where)s: %(unit)s không phải đơn vị báo cáo chỉ tiêu %(code)s.")
+                    % {"where": where, "unit": unit.name, "code": ind.code}
                 )
                 continue
             if isinstance(val, str) and val.startswith("="):
@@ -280,7 +303,9 @@ def report_import(*, user: AnyUser, file: BinaryIO) -> ImportResult:
                 continue
             key = (ind.code, unit.code, period.key)
             if key in seen:
-                result.errors.append(f"{where}: dòng trùng chỉ tiêu, đơn vị và kỳ.")
+                result.errors.append(
+                    _("%(where)s: dòng trùng chỉ tiêu, đơn vị và kỳ.") % {"where": where}
+                )
                 continue
             seen.add(key)
             subject = subject_for(indicator=ind, org_unit=unit)
@@ -292,8 +317,11 @@ def report_import(*, user: AnyUser, file: BinaryIO) -> ImportResult:
                 continue
             if cur is not None and not cur.is_editable:
                 result.errors.append(
-                    f"{where}: số liệu kỳ {period.key} đang “{cur.get_status_display()}”, "
-                    "không thay đổi được bằng tệp."
+                    _(
+                        "%(where)s: số liệu kỳ %(period)s đang “%(status)s”, không thay đổi được "
+                        "bằng tệp."
+                    )
+                    % {"where": where, "period": period.key, "status": cur.get_status_display()}
                 )
                 continue
             planned.append(

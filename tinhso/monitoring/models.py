@@ -17,6 +17,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from tinhso.monitoring.stored import stored_display
+
 
 class Pillar(models.TextChoices):
     AWARENESS = "awareness", _("Nhận thức số")
@@ -159,6 +161,12 @@ class Target(models.Model):
         return (
             f"{self.indicator.code} {self.org_unit_id} {self.year}: {self.comparator}{self.value}"
         )
+
+    @property
+    def source_display(self) -> str:
+        """The source in the current language when the platform wrote it (an interpolated or
+        cascaded target); a catalogue's or a user's source as it is."""
+        return stored_display(self.source)
 
 
 class PlanTask(models.Model):
@@ -427,6 +435,11 @@ class Component(models.Model):
     def __str__(self) -> str:
         return f"{self.code} {self.name}"
 
+    @property
+    def evidence_display(self) -> str:
+        """The evidence in the current language when it is the platform's default."""
+        return stored_display(self.evidence)
+
 
 class IndexResult(models.Model):
     methodology = models.ForeignKey(Methodology, on_delete=models.CASCADE, related_name="results")
@@ -484,3 +497,8 @@ class ComponentResult(models.Model):
 
     def __str__(self) -> str:
         return f"{self.component.code}: {self.points}"
+
+    @property
+    def detail_display(self) -> str:
+        """The detail in the current language (stored in Vietnamese)."""
+        return stored_display(self.detail)

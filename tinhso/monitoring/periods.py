@@ -7,6 +7,7 @@ import re
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
 
 _RE = re.compile(r"^(\d{4})(?:-(Q[1-4]|0[1-9]|1[0-2]))?$")
 
@@ -48,11 +49,15 @@ class Period:
 
     @property
     def label(self) -> str:
+        """For people, in the current language (``key`` is the stored form)."""
         if self.kind == "quarter":
-            return f"Quý {self.number}/{self.year}"
+            return _("Quý %(quarter)s/%(year)s") % {"quarter": self.number, "year": self.year}
         if self.kind == "month":
-            return f"Tháng {self.number:02d}/{self.year}"
-        return f"Năm {self.year}"
+            return _("Tháng %(month)s/%(year)s") % {
+                "month": f"{self.number:02d}",
+                "year": self.year,
+            }
+        return _("Năm %(year)s") % {"year": self.year}
 
     def due(self, days: int) -> dt.date:
         return self.end + dt.timedelta(days=days)
@@ -79,7 +84,9 @@ class Period:
 def period_parse(key: str) -> Period:
     m = _RE.match((key or "").strip())
     if not m:
-        raise ValidationError(f"Kỳ báo cáo không hợp lệ: '{key}' (ví dụ: 2024, 2024-Q3, 2024-07).")
+        raise ValidationError(
+            _("Kỳ báo cáo không hợp lệ: “%(key)s” (ví dụ: 2024, 2024-Q3, 2024-07).") % {"key": key}
+        )
     year = int(m.group(1))
     part = m.group(2)
     if part is None:

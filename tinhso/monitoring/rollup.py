@@ -30,6 +30,8 @@ from typing import Any
 from django.core.cache import cache
 from django.db.models import Count, Q, Sum
 from django.db.models.functions import TruncMonth
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
 
 from tinhso.orgs.models import OrgUnit, Population, Succession
 from tinhso.services.models import (
@@ -58,7 +60,7 @@ class Metric:
     ``factor`` minus that (a "100% − late and dislike" criterion)."""
 
     key: str
-    name: str
+    name: str | Promise  # translated when shown
     numerator: tuple[str, ...]
     denominator: tuple[str, ...]
     factor: int = 100
@@ -72,44 +74,44 @@ METRICS: dict[str, Metric] = {
     for m in [
         Metric(
             "online_submission",
-            "Tỷ lệ hồ sơ nộp trực tuyến",
+            _("Tỷ lệ hồ sơ nộp trực tuyến"),
             ("received_online",),
             ("received_total",),
         ),
-        Metric("online_fees", "Tỷ lệ thanh toán trực tuyến", ("fees_online",), ("fees_total",)),
+        Metric("online_fees", _("Tỷ lệ thanh toán trực tuyến"), ("fees_online",), ("fees_total",)),
         Metric(
             "on_time",
-            "Tỷ lệ hồ sơ giải quyết đúng hạn",
+            _("Tỷ lệ hồ sơ giải quyết đúng hạn"),
             ("finished_early", "finished_on_time"),
             ("finished_total",),
         ),
         Metric(
             "satisfaction",
-            "Tỷ lệ hài lòng",
+            _("Tỷ lệ hài lòng"),
             ("ratings_satisfied",),
             ("ratings_total",),
         ),
         Metric(
             "unsatisfied",
-            "Tỷ lệ không hài lòng",
+            _("Tỷ lệ không hài lòng"),
             ("ratings_unsatisfied",),
             ("ratings_total",),
         ),
         Metric(
             "rated",
-            "Tỷ lệ hồ sơ được đánh giá",
+            _("Tỷ lệ hồ sơ được đánh giá"),
             ("ratings_total",),
             ("finished_total",),
         ),
         Metric(
             "digitised_received",
-            "Tỷ lệ hồ sơ số hóa khi tiếp nhận",
+            _("Tỷ lệ hồ sơ số hóa khi tiếp nhận"),
             ("received_digitised",),
             ("received_total",),
         ),
         Metric(
             "digital_results",
-            "Tỷ lệ kết quả điện tử",
+            _("Tỷ lệ kết quả điện tử"),
             ("results_digital",),
             ("finished_total",),
         ),
@@ -117,23 +119,23 @@ METRICS: dict[str, Metric] = {
         # both electronic (parts submitted online or scanned at the counter, signed result)
         Metric(
             "digitised_766",
-            "Tỷ lệ hồ sơ được số hóa (thành phần hồ sơ và kết quả)",
+            _("Tỷ lệ hồ sơ được số hóa (thành phần hồ sơ và kết quả)"),
             ("finished_digitised",),
             ("finished_total",),
         ),
         # document parts taken from the applicant's store of already-digitised documents
         Metric(
             "reuse_766",
-            "Tỷ lệ thành phần hồ sơ sử dụng lại dữ liệu đã số hóa",
+            _("Tỷ lệ thành phần hồ sơ sử dụng lại dữ liệu đã số hóa"),
             ("parts_reused",),
             ("parts_received",),
         ),
-        Metric("withdrawn", "Tỷ lệ hồ sơ rút", ("withdrawn",), ("received_total",)),
+        Metric("withdrawn", _("Tỷ lệ hồ sơ rút"), ("withdrawn",), ("received_total",)),
         # Decision 766 as the national portal computes it: supplement time is excluded (the
         # deadlines already stop the clock) and more than one supplement request is late
         Metric(
             "on_time_766",
-            "Tỷ lệ hồ sơ giải quyết đúng hạn (QĐ 766: bổ sung quá 1 lần tính trễ hạn)",
+            _("Tỷ lệ hồ sơ giải quyết đúng hạn (QĐ 766: bổ sung quá 1 lần tính trễ hạn)"),
             ("finished_early", "finished_on_time"),
             ("finished_total",),
             minus=("finished_resupplied",),
@@ -142,14 +144,14 @@ METRICS: dict[str, Metric] = {
         # the feedback channel
         Metric(
             "satisfaction_766",
-            "Mức độ hài lòng về thủ tục (100% − tỷ lệ trễ hạn − tỷ lệ không hài lòng)",
+            _("Mức độ hài lòng về thủ tục (100% − tỷ lệ trễ hạn − tỷ lệ không hài lòng)"),
             ("finished_late", "finished_resupplied", "ratings_unsatisfied"),
             ("finished_total",),
             complement=True,
         ),
         Metric(
             "refused",
-            "Tỷ lệ hồ sơ bị từ chối tiếp nhận",
+            _("Tỷ lệ hồ sơ bị từ chối tiếp nhận"),
             ("refused",),
             ("received_total", "refused"),
         ),
@@ -186,8 +188,8 @@ def feedback_ratio(key: str, counts: dict[str, int]) -> Ratio:
 
 METRIC_NAMES = {
     **{k: m.name for k, m in METRICS.items()},
-    FULL_PROCESS: "Tỷ lệ thủ tục cung cấp trực tuyến toàn trình",
-    ADULTS_ONLINE: "Tỷ lệ người trưởng thành sử dụng dịch vụ công trực tuyến",
+    FULL_PROCESS: _("Tỷ lệ thủ tục cung cấp trực tuyến toàn trình"),
+    ADULTS_ONLINE: _("Tỷ lệ người trưởng thành sử dụng dịch vụ công trực tuyến"),
 }
 
 

@@ -15,6 +15,7 @@ from typing import Any
 
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
+from django.utils.translation import gettext as _
 
 FIXTURE = Path(__file__).parent / "fixtures" / "binh-duong-districts.json"
 WIDTH = 480
@@ -60,10 +61,10 @@ def district_map_svg(*, scores: Mapping[str, Decimal | None], title: str) -> Saf
         d_attr = " ".join(
             "M" + " L".join(pt(lon, lat) for lon, lat in ring) + " Z" for ring in d["polygons"]
         )
-        label = d["name"] + (
-            f": {str(score.quantize(Decimal('0.01'))).replace('.', ',')}"
+        label = (
+            f"{d['name']}: {str(score.quantize(Decimal('0.01'))).replace('.', ',')}"
             if score is not None
-            else ": chưa có số liệu"
+            else _("%(district)s: chưa có số liệu") % {"district": d["name"]}
         )
         paths.append((band_of(score), d_attr, label))
     body = format_html_join(
@@ -80,4 +81,4 @@ def district_map_svg(*, scores: Mapping[str, Decimal | None], title: str) -> Saf
 
 
 def legend() -> list[tuple[str, str]]:
-    return [(css, label) for _lo, css, label in BANDS] + [("map-none", "chưa có số liệu")]
+    return [(css, label) for _lo, css, label in BANDS] + [("map-none", _("chưa có số liệu"))]

@@ -142,7 +142,7 @@ def trends(
     series = {}
     for key in TREND_METRICS:
         series[key] = {
-            "label": rollup.METRIC_NAMES[key],
+            "label": str(rollup.METRIC_NAMES[key]),  # cached per language
             "values": [
                 float(v) if (v := rollup.metric_ratio(key, c).value) is not None else None
                 for _, c in months

@@ -19,6 +19,22 @@ from tinhso.monitoring.models import (
     ReportedValue,
 )
 from tinhso.monitoring.selectors.common import S
+from tinhso.monitoring.stored import (
+    DETAIL_FEEDBACK,
+    DETAIL_NO_DOSSIERS,
+    DETAIL_NO_FEEDBACK,
+    DETAIL_NO_POPULATION,
+    DETAIL_NO_PROCEDURES,
+    DETAIL_NOT_REPORTED,
+    DETAIL_PEOPLE,
+    DETAIL_PERIOD,
+    DETAIL_PROCEDURES,
+    DETAIL_RATIO,
+    DETAIL_UNKNOWN,
+    DETAIL_UNMEASURED,
+    DETAIL_YEAR_SUM,
+    stored_text,
+)
 from tinhso.orgs.models import OrgUnit
 from tinhso.orgs.selectors import orgunit_list
 
@@ -67,6 +83,10 @@ def index_subjects(
 
 
 _ADDITIVE = (Indicator.Unit.COUNT, Indicator.Unit.VND)
+
+
+def _ratio(r: rollup.Ratio) -> dict[str, str]:
+    return {"numerator": f"{r.numerator:.0f}", "denominator": f"{r.denominator:.0f}"}
 
 
 def index_values(
@@ -125,13 +145,13 @@ def index_values(
         key = c.metric or (c.indicator.computation if c.indicator else "")
         for u in units:
             if key.startswith(rollup.UNMEASURED):
-                out[(c.pk, u.pk)] = (None, "chưa đo được trên nền tảng", None)
+                out[(c.pk, u.pk)] = (None, stored_text(DETAIL_UNMEASURED), None)
             elif key in (rollup.FEEDBACK_ON_TIME, rollup.FEEDBACK_SATISFACTION):
                 r = rollup.feedback_ratio(key, feedback_of(u))
                 out[(c.pk, u.pk)] = (
-                    (r.value, f"{r.numerator:.0f}/{r.denominator:.0f} phản ánh", None)
+                    (r.value, stored_text(DETAIL_FEEDBACK, **_ratio(r)), None)
                     if r.denominator
-                    else (None, "không có phản ánh trong kỳ: không áp dụng", None)
+                    else (None, stored_text(DETAIL_NO_FEEDBACK), None)
                 )
             elif key in rollup.METRICS:
                 got = counters.get(u.pk) or rollup.counters_empty()
@@ -143,34 +163,40 @@ def index_values(
                     }
                 r = rollup.metric_ratio(key, got)
                 detail = (
-                    f"{r.numerator:.0f}/{r.denominator:.0f}" if r.denominator else "không có hồ sơ"
+                    stored_text(DETAIL_RATIO, **_ratio(r))
+                    if r.denominator
+                    else stored_text(DETAIL_NO_DOSSIERS)
                 )
                 out[(c.pk, u.pk)] = (r.value, detail, None)
             elif key == rollup.FULL_PROCESS:
                 r = full.get(u.pk)
                 out[(c.pk, u.pk)] = (
-                    (r.value, f"{r.numerator:.0f}/{r.denominator:.0f} thủ tục", None)
+                    (r.value, stored_text(DETAIL_PROCEDURES, **_ratio(r)), None)
                     if r and r.value is not None
-                    else (None, "chưa có số liệu thủ tục", None)
+                    else (None, stored_text(DETAIL_NO_PROCEDURES), None)
                 )
             elif key == rollup.ADULTS_ONLINE:
                 r = rollup.adults_online_share(unit=u, year=year, on=on)
                 out[(c.pk, u.pk)] = (
-                    (r.value, f"{r.numerator:.0f}/{r.denominator:.0f} người", None)
+                    (r.value, stored_text(DETAIL_PEOPLE, **_ratio(r)), None)
                     if r and r.value is not None
-                    else (None, "chưa có số liệu dân số", None)
+                    else (None, stored_text(DETAIL_NO_POPULATION), None)
                 )
             elif c.indicator is not None:
                 v = latest.get((c.indicator.pk, u.pk))
                 if v is None:
-                    out[(c.pk, u.pk)] = (None, "chưa báo cáo", None)
+                    out[(c.pk, u.pk)] = (None, stored_text(DETAIL_NOT_REPORTED), None)
                 elif c.indicator.unit in _ADDITIVE and c.indicator.period_type != "year":
                     # counts reported per quarter or month add up over the year
-                    out[(c.pk, u.pk)] = (sums[(c.indicator.pk, u.pk)], f"cộng các kỳ năm {year}", v)
+                    out[(c.pk, u.pk)] = (
+                        sums[(c.indicator.pk, u.pk)],
+                        stored_text(DETAIL_YEAR_SUM, year=year),
+                        v,
+                    )
                 else:
-                    out[(c.pk, u.pk)] = (v.value, f"báo cáo kỳ {v.period}", v)
+                    out[(c.pk, u.pk)] = (v.value, stored_text(DETAIL_PERIOD, period=v.period), v)
             else:
-                out[(c.pk, u.pk)] = (None, "không xác định", None)
+                out[(c.pk, u.pk)] = (None, stored_text(DETAIL_UNKNOWN), None)
     return out
 
 

@@ -10,6 +10,7 @@ from typing import Any
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from tinhso.accounts.permissions import user_can
 from tinhso.accounts.usertypes import AnyUser
@@ -42,7 +43,9 @@ def _dec(value: Any, label: str) -> Decimal | None:
             text = text.replace(".", "").replace(",", ".")  # Vietnamese 1.234,5
         return Decimal(text)
     except (InvalidOperation, ValueError):
-        raise ValidationError({label: f"'{value}' không phải là số."}) from None
+        raise ValidationError(
+            {label: _("“%(value)s” không phải là số.") % {"value": value}}
+        ) from None
 
 
 def _snapshot(v: ReportedValue) -> dict[str, Any]:

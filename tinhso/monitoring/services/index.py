@@ -9,6 +9,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from tinhso.accounts.permissions import user_can
 from tinhso.audit.services import audit_record
@@ -34,7 +35,7 @@ def index_compute(
     from tinhso.monitoring.selectors import index_subjects, index_values
 
     if actor is not None and not user_can(user=actor, action="monitoring.plan_manage"):
-        raise PermissionDenied("Bạn không có quyền tính chỉ số.")
+        raise PermissionDenied(_("Bạn không có quyền tính chỉ số."))
     on = on or dt.date(year, 12, 31)
     components = list(
         Component.objects.filter(main__methodology=methodology).select_related("main", "indicator")

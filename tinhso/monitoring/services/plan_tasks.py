@@ -9,6 +9,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from tinhso.accounts.models import Role
 from tinhso.accounts.permissions import user_units
@@ -30,22 +31,24 @@ def _task_check(
     errors: dict[str, list[str]] = {}
     title = (title or "").strip()
     if not title:
-        errors.setdefault("title", []).append("Chưa nhập tên nhiệm vụ.")
+        errors.setdefault("title", []).append(_("Chưa nhập tên nhiệm vụ."))
     elif len(title) > 500:
-        errors.setdefault("title", []).append("Tên nhiệm vụ dài quá 500 ký tự.")
+        errors.setdefault("title", []).append(_("Tên nhiệm vụ dài quá 500 ký tự."))
     try:
         year = _year(year)
     except ValidationError as exc:
         errors.update(exc.message_dict)
     if not isinstance(deadline, dt.date):
-        errors.setdefault("deadline", []).append("Chưa nhập thời hạn hợp lệ (dd/mm/yyyy).")
+        errors.setdefault("deadline", []).append(_("Chưa nhập thời hạn hợp lệ (dd/mm/yyyy)."))
     elif isinstance(year, int) and not year - 1 <= deadline.year <= year + 5:
         errors.setdefault("deadline", []).append(
-            f"Thời hạn {deadline:%d/%m/%Y} không khớp với năm kế hoạch {year}."
+            _("Thời hạn %(deadline)s không khớp với năm kế hoạch %(year)s.")
+            % {"deadline": f"{deadline:%d/%m/%Y}", "year": year}
         )
     if not org_unit.is_valid_on(timezone.localdate()):
         errors.setdefault("org_unit", []).append(
-            f"{org_unit.agency_name} không còn hiệu lực; hãy giao cho đơn vị kế thừa."
+            _("%(unit)s không còn hiệu lực; hãy giao cho đơn vị kế thừa.")
+            % {"unit": org_unit.agency_name}
         )
     if head is not None:
         heads_of = user_units(head, roles=[Role.HEAD])
@@ -53,8 +56,8 @@ def _task_check(
             org_unit.path.startswith(u.path) for u in heads_of
         ):
             errors.setdefault("head", []).append(
-                f"{getattr(head, 'display_name', head)} không phải lãnh đạo của "
-                f"{org_unit.agency_name}."
+                _("%(head)s không phải lãnh đạo của %(unit)s.")
+                % {"head": getattr(head, "display_name", head), "unit": org_unit.agency_name}
             )
     if errors:
         raise ValidationError(errors)
@@ -92,7 +95,7 @@ def task_create(
 ) -> PlanTask:
     """A task of the yearly plan, assigned to a responsible unit (and its head)."""
     if actor is not None:
-        _require(actor, "monitoring.task_manage", org_unit, "Bạn không có quyền giao nhiệm vụ.")
+        _require(actor, "monitoring.task_manage", org_unit, _("Bạn không có quyền giao nhiệm vụ."))
     title, year = _task_check(
         title=title, org_unit=org_unit, head=head, deadline=deadline, year=year
     )
@@ -138,8 +141,10 @@ def task_edit(
     """Re-assign a task (unit, head, deadline, indicators, title). Both the old and the new
     unit must be within the actor's scope."""
     task = PlanTask.objects.select_for_update().get(pk=task.pk)
-    _require(actor, "monitoring.task_manage", task.org_unit, "Bạn không có quyền sửa nhiệm vụ này.")
-    _require(actor, "monitoring.task_manage", org_unit, "Bạn không có quyền giao nhiệm vụ.")
+    _require(
+        actor, "monitoring.task_manage", task.org_unit, _("Bạn không có quyền sửa nhiệm vụ này.")
+    )
+    _require(actor, "monitoring.task_manage", org_unit, _("Bạn không có quyền giao nhiệm vụ."))
     title, year = _task_check(
         title=title, org_unit=org_unit, head=head, deadline=deadline, year=year
     )
@@ -172,16 +177,19 @@ def task_update(
 ) -> PlanTask:
     task = PlanTask.objects.select_for_update().get(pk=task.pk)
     _require(
-        actor, "monitoring.task_update", task.org_unit, "Bạn không có quyền cập nhật nhiệm vụ này."
+        actor,
+        "monitoring.task_update",
+        task.org_unit,
+        _("Bạn không có quyền cập nhật nhiệm vụ này."),
     )
     if status not in PlanTask.Status.values:
-        raise ValidationError({"status": ["Tình trạng không hợp lệ."]})
+        raise ValidationError({"status": [_("Tình trạng không hợp lệ.")]})
     try:
         progress = int(progress)
     except (TypeError, ValueError):
-        raise ValidationError({"progress": ["Tiến độ phải là số nguyên."]}) from None
+        raise ValidationError({"progress": [_("Tiến độ phải là số nguyên.")]}) from None
     if not 0 <= progress <= 100:
-        raise ValidationError({"progress": ["Tiến độ phải trong khoảng 0–100%."]})
+        raise ValidationError({"progress": [_("Tiến độ phải trong khoảng 0–100%.")]})
     if status == PlanTask.Status.DONE:
         progress = 100
     before = {"status": task.status, "progress": task.progress}

@@ -7,6 +7,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from tinhso.monitoring.services.common import _require, figures_changed
 from tinhso.monitoring.services.targets import _year
@@ -32,7 +33,7 @@ def population_save(
             actor,
             "monitoring.population_manage",
             row["org_unit"],
-            "Bạn không có quyền nhập dân số của đơn vị này.",
+            _("Bạn không có quyền nhập dân số của đơn vị này."),
         )
     saved: list[Population] = []
     errors: dict[str, list[str]] = {}

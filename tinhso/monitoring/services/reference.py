@@ -22,13 +22,16 @@ from tinhso.monitoring.reference import (
 from tinhso.monitoring.selectors import reporting_units
 from tinhso.monitoring.services.common import figures_changed
 from tinhso.monitoring.services.targets import target_path_interpolate
+from tinhso.monitoring.stored import (
+    EVIDENCE_REPORT,
+    EVIDENCE_STATS,
+    SOURCE_CASCADED,
+    VERIFIER,
+    stored_text,
+)
 from tinhso.orgs.models import OrgUnit
 
 M = TypeVar("M", bound=models.Model)
-
-EVIDENCE_STATS = "Số liệu dịch vụ công trên nền tảng"
-EVIDENCE_REPORT = "Báo cáo của đơn vị kèm minh chứng"
-VERIFIER = "Văn phòng chuyển đổi số tỉnh"
 
 
 @dataclass
@@ -211,7 +214,7 @@ def _indicator_install(
                         "value": t.value,
                         "kind": Target.Kind.ENTERED,
                         "comparator": t.comparator,
-                        "source": f"Giao theo chỉ tiêu của tỉnh — {t.source}",
+                        "source": stored_text(SOURCE_CASCADED, source=t.source),
                     },
                     report,
                 )

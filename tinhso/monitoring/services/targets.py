@@ -8,6 +8,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from tinhso.audit.services import audit_record
 from tinhso.monitoring.models import (
@@ -15,6 +16,7 @@ from tinhso.monitoring.models import (
     Target,
 )
 from tinhso.monitoring.services.common import _dec, _require, figures_changed
+from tinhso.monitoring.stored import SOURCE_INTERPOLATED, stored_text
 from tinhso.orgs.models import OrgUnit
 
 # --- targets ------------------------------------------------------------------------------------
@@ -29,10 +31,17 @@ def _year(value: Any, label: str = "year") -> int:
     try:
         year = int(value)
     except (TypeError, ValueError):
-        raise ValidationError({label: [f"'{value}' không phải là năm."]}) from None
+        raise ValidationError(
+            {label: [_("“%(value)s” không phải là năm.") % {"value": value}]}
+        ) from None
     if not TARGET_YEARS[0] <= year <= TARGET_YEARS[1]:
         raise ValidationError(
-            {label: [f"Năm phải trong khoảng {TARGET_YEARS[0]}–{TARGET_YEARS[1]}."]}
+            {
+                label: [
+                    _("Năm phải trong khoảng %(first)s–%(last)s.")
+                    % {"first": TARGET_YEARS[0], "last": TARGET_YEARS[1]}
+                ]
+            }
         )
     return year
 
@@ -55,21 +64,23 @@ def target_set(
     an interpolated year marks it "adjusted", so a later interpolation keeps it."""
     figures_changed()
     if actor is not None:
-        _require(actor, "monitoring.target_manage", org_unit, "Bạn không có quyền giao chỉ tiêu.")
+        _require(
+            actor, "monitoring.target_manage", org_unit, _("Bạn không có quyền giao chỉ tiêu.")
+        )
     year = _year(year)
     val = _dec(value, "value")
     if val is None:
-        raise ValidationError({"value": ["Chưa nhập giá trị chỉ tiêu."]})
+        raise ValidationError({"value": [_("Chưa nhập giá trị chỉ tiêu.")]})
     if indicator.is_percent and not (0 <= val <= 100):
-        raise ValidationError({"value": ["Chỉ tiêu tỷ lệ phải trong khoảng 0–100%."]})
+        raise ValidationError({"value": [_("Chỉ tiêu tỷ lệ phải trong khoảng 0–100%.")]})
     if val < 0:
-        raise ValidationError({"value": ["Giá trị chỉ tiêu không được âm."]})
+        raise ValidationError({"value": [_("Giá trị chỉ tiêu không được âm.")]})
     if abs(val) >= Decimal(10) ** 12:
-        raise ValidationError({"value": ["Giá trị chỉ tiêu quá lớn."]})
+        raise ValidationError({"value": [_("Giá trị chỉ tiêu quá lớn.")]})
     if comparator not in COMPARATORS:
-        raise ValidationError({"comparator": ["Phép so sánh không hợp lệ."]})
+        raise ValidationError({"comparator": [_("Phép so sánh không hợp lệ.")]})
     if kind not in Target.Kind.values:
-        raise ValidationError({"kind": ["Loại chỉ tiêu không hợp lệ."]})
+        raise ValidationError({"kind": [_("Loại chỉ tiêu không hợp lệ.")]})
     existing = (
         Target.objects.select_for_update()
         .filter(indicator=indicator, org_unit=org_unit, year=year)
@@ -81,7 +92,7 @@ def target_set(
         and kind == Target.Kind.ENTERED
     ):
         kind = Target.Kind.ADJUSTED
-    target, _ = Target.objects.update_or_create(
+    target, _created = Target.objects.update_or_create(
         indicator=indicator,
         org_unit=org_unit,
         year=year,
@@ -127,7 +138,9 @@ def target_path_interpolate(
     Returns the interpolated targets (empty when fewer than two known points are apart)."""
     figures_changed()
     if actor is not None:
-        _require(actor, "monitoring.target_manage", org_unit, "Bạn không có quyền giao chỉ tiêu.")
+        _require(
+            actor, "monitoring.target_manage", org_unit, _("Bạn không có quyền giao chỉ tiêu.")
+        )
     known = list(
         Target.objects.select_for_update()
         .filter(indicator=indicator, org_unit=org_unit)
@@ -141,7 +154,7 @@ def target_path_interpolate(
             value = (a.value + (b.value - a.value) * Decimal(year - a.year) / span).quantize(
                 Decimal("0.01")
             )
-            t, _ = Target.objects.update_or_create(
+            t, _created = Target.objects.update_or_create(
                 indicator=indicator,
                 org_unit=org_unit,
                 year=year,
@@ -149,7 +162,7 @@ def target_path_interpolate(
                     "value": value,
                     "kind": Target.Kind.INTERPOLATED,
                     "comparator": b.comparator,
-                    "source": f"Nội suy giữa {a.year} và {b.year}",
+                    "source": stored_text(SOURCE_INTERPOLATED, start=a.year, end=b.year),
                     "is_demo": is_demo,
                 },
             )

@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from tinhso.audit.services import audit_record
 from tinhso.monitoring.models import (
@@ -61,14 +62,19 @@ def value_validate(
     errors: dict[str, list[str]] = {}
     if indicator.method == Indicator.Method.COMPUTED:
         raise ValidationError(
-            f"Chỉ tiêu {indicator.code} được tính tự động từ dữ liệu nền tảng, không nhập tay."
+            _("Chỉ tiêu %(code)s được tính tự động từ dữ liệu nền tảng, không nhập tay.")
+            % {"code": indicator.code}
         )
     if period.kind != indicator.period_type:
         raise ValidationError(
             {
                 "period": [
-                    f"Chỉ tiêu {indicator.code} báo cáo theo "
-                    f"{indicator.get_period_type_display().lower()}, không theo kỳ {period.key}."
+                    _("Chỉ tiêu %(code)s báo cáo theo %(period_type)s, không theo kỳ %(period)s.")
+                    % {
+                        "code": indicator.code,
+                        "period_type": indicator.get_period_type_display().lower(),
+                        "period": period.key,
+                    }
                 ]
             }
         )
@@ -76,25 +82,25 @@ def value_validate(
     den = _dec(denominator, "denominator")
     val = _dec(value, "value")
     if (num is None) != (den is None):
-        errors.setdefault("denominator", []).append("Cần nhập cả tử số và mẫu số.")
+        errors.setdefault("denominator", []).append(_("Cần nhập cả tử số và mẫu số."))
     if num is not None and den is not None:
         if den <= 0:
-            errors.setdefault("denominator", []).append("Mẫu số phải lớn hơn 0.")
+            errors.setdefault("denominator", []).append(_("Mẫu số phải lớn hơn 0."))
         elif num < 0:
-            errors.setdefault("numerator", []).append("Tử số không được âm.")
+            errors.setdefault("numerator", []).append(_("Tử số không được âm."))
         else:
             if indicator.is_percent and num > den:
                 errors.setdefault("numerator", []).append(
-                    "Tử số không được lớn hơn mẫu số (tỷ lệ vượt 100%)."
+                    _("Tử số không được lớn hơn mẫu số (tỷ lệ vượt 100%).")
                 )
             val = (num / den * indicator.factor).quantize(Decimal("0.0001"))
     if val is None and not errors:
-        errors.setdefault("value", []).append("Chưa nhập giá trị.")
+        errors.setdefault("value", []).append(_("Chưa nhập giá trị."))
     if val is not None:
         if indicator.is_percent and not (Decimal(0) <= val <= Decimal(100)):
-            errors.setdefault("value", []).append("Tỷ lệ phải trong khoảng 0–100%.")
+            errors.setdefault("value", []).append(_("Tỷ lệ phải trong khoảng 0–100%."))
         elif val < 0:
-            errors.setdefault("value", []).append("Giá trị không được âm.")
+            errors.setdefault("value", []).append(_("Giá trị không được âm."))
     if errors:
         raise ValidationError(errors)
     assert val is not None
@@ -116,8 +122,14 @@ def value_validate(
             raise ValidationError(
                 {
                     "comment": [
-                        f"Giá trị thay đổi {abs(val - prev):.2f} so với kỳ trước "
-                        f"(ngưỡng {indicator.jump_threshold:.2f}): cần nhập giải trình."
+                        _(
+                            "Giá trị thay đổi %(change)s so với kỳ trước (ngưỡng %(threshold)s): "
+                            "cần nhập giải trình."
+                        )
+                        % {
+                            "change": f"{abs(val - prev):.2f}",
+                            "threshold": f"{indicator.jump_threshold:.2f}",
+                        }
                     ]
                 }
             )
@@ -128,17 +140,24 @@ def evidence_validate(*, upload: UploadedFile) -> str:
     """Type by content (``filetype``) and size; return the content type."""
     limit = upload_limit()
     if upload.size is None or upload.size == 0:
-        raise ValidationError({"evidence": ["Tệp minh chứng rỗng."]})
+        raise ValidationError({"evidence": [_("Tệp minh chứng rỗng.")]})
     if upload.size > limit:
         raise ValidationError(
-            {"evidence": [f"Tệp minh chứng vượt quá {limit // (1024 * 1024)} MB."]}
+            {
+                "evidence": [
+                    _("Tệp minh chứng vượt quá %(size)s MB.") % {"size": limit // (1024 * 1024)}
+                ]
+            }
         )
     kind = upload_kind(upload)
     if kind is None or kind.extension not in ALLOWED_EVIDENCE:
         raise ValidationError(
             {
                 "evidence": [
-                    "Chỉ nhận minh chứng dạng PDF, PNG, JPEG, XLSX hoặc DOCX (theo nội dung tệp)."
+                    _(
+                        "Chỉ nhận minh chứng dạng PDF, PNG, JPEG, XLSX hoặc DOCX "
+                        "(theo nội dung tệp)."
+                    )
                 ]
             }
         )
@@ -189,7 +208,7 @@ def value_save(
         actor,
         "monitoring.report_enter",
         org_unit,
-        "Bạn không có quyền nhập số liệu cho đơn vị này.",
+        _("Bạn không có quyền nhập số liệu cho đơn vị này."),
     )
     p = period if isinstance(period, Period) else period_parse(period)
     if (
@@ -197,7 +216,8 @@ def value_save(
         and not indicator.responsible_units.filter(pk=org_unit.pk).exists()
     ):
         raise ValidationError(
-            f"{org_unit.agency_name} không phải đơn vị chịu trách nhiệm báo cáo {indicator.code}."
+            _("%(unit)s không phải đơn vị chịu trách nhiệm báo cáo %(code)s.")
+            % {"unit": org_unit.agency_name, "code": indicator.code}
         )
     val, num, den = value_validate(
         indicator=indicator,
@@ -219,10 +239,14 @@ def value_save(
     if current is not None and not current.is_editable:
         if current.status == S.ACCEPTED:
             raise ValidationError(
-                "Số liệu kỳ này đã được tiếp nhận và khóa; hãy mở bản sửa (điều chỉnh) để thay đổi."
+                _(
+                    "Số liệu kỳ này đã được tiếp nhận và khóa; hãy mở bản sửa (điều chỉnh) "
+                    "để thay đổi."
+                )
             )
         raise ValidationError(
-            f"Số liệu kỳ này đang ở trạng thái “{current.get_status_display()}”, không sửa được."
+            _("Số liệu kỳ này đang ở trạng thái “%(status)s”, không sửa được.")
+            % {"status": current.get_status_display()}
         )
     if current is None:
         obj = ReportedValue.objects.create(
@@ -280,11 +304,14 @@ def _evidence_store(
 @transaction.atomic
 def evidence_add(*, actor: Any, value: ReportedValue, upload: UploadedFile) -> Evidence:
     _require(
-        actor, "monitoring.report_enter", value.org_unit, "Bạn không có quyền với báo cáo này."
+        actor,
+        "monitoring.report_enter",
+        value.org_unit,
+        _("Bạn không có quyền với báo cáo này."),
     )
     value = ReportedValue.objects.select_for_update().get(pk=value.pk)
     if not value.is_editable:
-        raise ValidationError("Chỉ thêm minh chứng khi số liệu đang nhập hoặc bị trả lại.")
+        raise ValidationError(_("Chỉ thêm minh chứng khi số liệu đang nhập hoặc bị trả lại."))
     ctype = evidence_validate(upload=upload)
     ev = _evidence_store(value=value, upload=upload, content_type=ctype, actor=actor)
     audit_record(
@@ -305,22 +332,28 @@ def _locked(value: ReportedValue) -> ReportedValue:
     )
 
 
-def _expect(value: ReportedValue, statuses: Iterable[str], what: str) -> None:
+def _expect(value: ReportedValue, statuses: Iterable[str], message: str) -> None:
+    """``message``: translated, with ``%(status)s`` for the value's status."""
     if value.status not in statuses:
-        raise ValidationError(
-            f"Không thể {what}: số liệu đang ở trạng thái “{value.get_status_display()}”."
-        )
+        raise ValidationError(message % {"status": value.get_status_display()})
 
 
 @transaction.atomic
 def value_submit(*, actor: Any, value: ReportedValue) -> ReportedValue:
     value = _locked(value)
     _require(
-        actor, "monitoring.report_enter", value.org_unit, "Bạn không có quyền gửi báo cáo này."
+        actor,
+        "monitoring.report_enter",
+        value.org_unit,
+        _("Bạn không có quyền gửi báo cáo này."),
     )
-    _expect(value, [S.DRAFT, S.RETURNED], "gửi")
+    _expect(
+        value,
+        [S.DRAFT, S.RETURNED],
+        _("Không thể gửi: số liệu đang ở trạng thái “%(status)s”."),
+    )
     if value.indicator.method == Indicator.Method.REPORTED and not value.evidence.exists():
-        raise ValidationError("Cần đính kèm ít nhất một tệp minh chứng trước khi gửi.")
+        raise ValidationError(_("Cần đính kèm ít nhất một tệp minh chứng trước khi gửi."))
     _move(value, actor=actor, to=S.SUBMITTED, action="monitoring.value.submit")
     return value
 
@@ -329,9 +362,12 @@ def value_submit(*, actor: Any, value: ReportedValue) -> ReportedValue:
 def value_approve(*, actor: Any, value: ReportedValue) -> ReportedValue:
     value = _locked(value)
     _require(
-        actor, "monitoring.report_approve", value.org_unit, "Chỉ lãnh đạo đơn vị mới được duyệt."
+        actor,
+        "monitoring.report_approve",
+        value.org_unit,
+        _("Chỉ lãnh đạo đơn vị mới được duyệt."),
     )
-    _expect(value, [S.SUBMITTED], "duyệt")
+    _expect(value, [S.SUBMITTED], _("Không thể duyệt: số liệu đang ở trạng thái “%(status)s”."))
     _move(value, actor=actor, to=S.APPROVED, action="monitoring.value.approve")
     return value
 
@@ -343,9 +379,9 @@ def value_accept(*, actor: Any, value: ReportedValue) -> ReportedValue:
         actor,
         "monitoring.report_accept",
         value.org_unit,
-        "Chỉ Văn phòng chuyển đổi số tỉnh mới được tiếp nhận số liệu.",
+        _("Chỉ Văn phòng chuyển đổi số tỉnh mới được tiếp nhận số liệu."),
     )
-    _expect(value, [S.APPROVED], "tiếp nhận")
+    _expect(value, [S.APPROVED], _("Không thể tiếp nhận: số liệu đang ở trạng thái “%(status)s”."))
     # the accepted revision replaces the previously accepted one
     for old in ReportedValue.objects.select_for_update().filter(
         indicator=value.indicator,
@@ -364,23 +400,27 @@ def value_return(*, actor: Any, value: ReportedValue, comment: str) -> ReportedV
     """The head returns a submitted value; the DX office returns an approved one."""
     value = _locked(value)
     if not comment.strip():
-        raise ValidationError({"comment": ["Cần ghi lý do trả lại."]})
+        raise ValidationError({"comment": [_("Cần ghi lý do trả lại.")]})
     if value.status == S.SUBMITTED:
         _require(
             actor,
             "monitoring.report_approve",
             value.org_unit,
-            "Chỉ lãnh đạo đơn vị mới được trả lại số liệu đang chờ duyệt.",
+            _("Chỉ lãnh đạo đơn vị mới được trả lại số liệu đang chờ duyệt."),
         )
     elif value.status == S.APPROVED:
         _require(
             actor,
             "monitoring.report_accept",
             value.org_unit,
-            "Chỉ Văn phòng chuyển đổi số tỉnh mới được trả lại số liệu đã duyệt.",
+            _("Chỉ Văn phòng chuyển đổi số tỉnh mới được trả lại số liệu đã duyệt."),
         )
     else:
-        _expect(value, [S.SUBMITTED, S.APPROVED], "trả lại")
+        _expect(
+            value,
+            [S.SUBMITTED, S.APPROVED],
+            _("Không thể trả lại: số liệu đang ở trạng thái “%(status)s”."),
+        )
     _move(
         value, actor=actor, to=S.RETURNED, comment=comment.strip(), action="monitoring.value.return"
     )
@@ -397,13 +437,13 @@ def value_correct(*, actor: Any, value: ReportedValue, reason: str) -> ReportedV
         actor,
         "monitoring.report_enter",
         value.org_unit,
-        "Bạn không có quyền điều chỉnh số liệu này.",
+        _("Bạn không có quyền điều chỉnh số liệu này."),
     )
-    _expect(value, [S.ACCEPTED], "mở bản sửa")
+    _expect(value, [S.ACCEPTED], _("Không thể mở bản sửa: số liệu đang ở trạng thái “%(status)s”."))
     if not value.is_current:
-        raise ValidationError("Đã có bản sửa đang mở cho số liệu này.")
+        raise ValidationError(_("Đã có bản sửa đang mở cho số liệu này."))
     if not reason.strip():
-        raise ValidationError({"comment": ["Cần ghi lý do điều chỉnh."]})
+        raise ValidationError({"comment": [_("Cần ghi lý do điều chỉnh.")]})
     value.is_current = False
     value.save(update_fields=["is_current", "updated_at"])
     new = ReportedValue.objects.create(

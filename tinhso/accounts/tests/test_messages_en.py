@@ -5,6 +5,7 @@ the VNeID sandbox's identities are described in the visitor's language."""
 import pytest
 from django.conf import settings
 from django.contrib.auth.tokens import default_token_generator
+from django.test import Client
 from django.utils import translation
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
@@ -15,7 +16,7 @@ from tinhso.accounts.sandbox import IDENTITIES
 pytestmark = pytest.mark.django_db
 
 
-def _set_short_password(client) -> str:
+def _set_short_password(client: Client) -> str:
     user = User.objects.create_user(username="quenmatkhau", password="mat-khau-dai-123")
     uid = urlsafe_base64_encode(force_bytes(user.pk))
     token = default_token_generator.make_token(user)

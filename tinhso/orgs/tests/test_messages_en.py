@@ -1,13 +1,20 @@
 """Issue 15 item 10: the org units' import, population and API errors are marked for
 translation: Vietnamese by default, English for a visitor who chose English."""
 
+import datetime as dt
+
 import pytest
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils import translation
 
-from tinhso.orgs.services import ImportFormatError, dvhcvn_parse, population_set
-from tinhso.orgs.tests.factories import OrgUnitFactory
+from tinhso.orgs.models import OrgUnit
+from tinhso.orgs.services import (
+    ImportFormatError,
+    dvhcvn_parse,
+    orgunit_create,
+    population_set,
+)
 
 
 def _import_error(data: object) -> str:
@@ -30,7 +37,15 @@ def test_import_errors_follow_the_language():
 
 @pytest.mark.django_db
 def test_population_errors_in_english():
-    unit = OrgUnitFactory()
+    unit = orgunit_create(
+        actor=None,
+        code="T00001",
+        name="Xã Thử",
+        category=OrgUnit.Category.ADMINISTRATIVE,
+        kind=OrgUnit.Kind.COMMUNE,
+        level=3,
+        valid_from=dt.date(2020, 1, 1),
+    )
     with translation.override("en"), pytest.raises(ValidationError) as exc:
         population_set(actor=None, org_unit=unit, year=1800, total="", adults="abc")
     assert exc.value.message_dict == {

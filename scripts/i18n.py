@@ -15,6 +15,8 @@ import polib
 
 ROOT = Path(__file__).resolve().parent.parent
 PO = ROOT / "locale" / "en" / "LC_MESSAGES" / "django.po"
+# Django's own texts that Django's vi catalogue lacks (maintained by hand, compiled only)
+PO_VI = ROOT / "locale" / "vi" / "LC_MESSAGES" / "django.po"
 
 
 def main() -> None:
@@ -42,6 +44,8 @@ def main() -> None:
     print(f"compiled {PO.with_suffix('.mo').relative_to(ROOT)}; untranslated: {len(missing)}")
     for msgid in missing:
         print("  ", msgid[:100])
+    polib.pofile(str(PO_VI)).save_as_mofile(str(PO_VI.with_suffix(".mo")))
+    print(f"compiled {PO_VI.with_suffix('.mo').relative_to(ROOT)}")
 
 
 if __name__ == "__main__":

@@ -380,7 +380,7 @@ def _demo_oidc_key() -> str:
 OAUTH2_PROVIDER = {
     "PKCE_REQUIRED": True,
     "ACCESS_TOKEN_EXPIRE_SECONDS": 3600,
-    "SCOPES": {"openid": "OpenID Connect", "profile": "Thông tin định danh", "lgsp": "LGSP"},
+    "SCOPES": {"openid": "OpenID Connect", "profile": _("Thông tin định danh"), "lgsp": "LGSP"},
     "OIDC_ENABLED": DEMO,
     "OIDC_RSA_PRIVATE_KEY": _demo_oidc_key() if DEMO else "",
     "ALLOWED_REDIRECT_URI_SCHEMES": ["http", "https"] if DEMO else ["https"],

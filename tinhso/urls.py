@@ -1,11 +1,12 @@
 from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
 
 from tinhso.api import api
 from tinhso.monitoring import views as monitoring_views
 
-admin.site.site_header = "Tỉnh Số — Quản trị"
+admin.site.site_header = _("Tỉnh Số — Quản trị")
 admin.site.site_title = "Tỉnh Số"
 
 urlpatterns = [

@@ -20,7 +20,10 @@ from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import path, re_path
+from django.utils import translation
 from django.utils.decorators import method_decorator
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.decorators.csrf import csrf_protect
 from oauth2_provider import views as dot_views
@@ -36,9 +39,9 @@ USERNAME_PREFIX = "sandbox.vneid."
 
 # key: (label, acr, claims). `congdan` carries the demo citizen's CCCD (linked in the demo
 # data), `doanhnghiep` the demo business's MST.
-IDENTITIES: dict[str, tuple[str, str, dict[str, str]]] = {
+IDENTITIES: dict[str, tuple[Promise, str, dict[str, str]]] = {
     "congdan": (
-        "Nguyễn Thị Hoa — công dân, mức 2",
+        gettext_lazy("Nguyễn Thị Hoa — công dân, mức 2"),
         "LoA2",
         {
             "SoDinhDanh": "074190001234",
@@ -49,7 +52,7 @@ IDENTITIES: dict[str, tuple[str, str, dict[str, str]]] = {
         },
     ),
     "doanhnghiep": (
-        "Trần Văn Minh — đại diện Công ty TNHH Minh Phát Bình Dương, mức 2",
+        gettext_lazy("Trần Văn Minh — đại diện Công ty TNHH Minh Phát Bình Dương, mức 2"),
         "LoA2",
         {
             "SoDinhDanh": "074085001111",
@@ -60,7 +63,7 @@ IDENTITIES: dict[str, tuple[str, str, dict[str, str]]] = {
         },
     ),
     "congdanmoi": (
-        "Lê Thị Mai — công dân chưa có tài khoản, mức 2",
+        gettext_lazy("Lê Thị Mai — công dân chưa có tài khoản, mức 2"),
         "LoA2",
         {
             "SoDinhDanh": "074195004321",
@@ -70,7 +73,7 @@ IDENTITIES: dict[str, tuple[str, str, dict[str, str]]] = {
         },
     ),
     "muc1": (
-        "Phạm Văn Bình — định danh mức 1 (bị từ chối)",
+        gettext_lazy("Phạm Văn Bình — định danh mức 1 (bị từ chối)"),
         "LoA1",
         {"SoDinhDanh": "074192007777", "HoVaTen": "Phạm Văn Bình", "LoaiTaiKhoan": "1"},
     ),
@@ -87,12 +90,11 @@ def client_settings() -> dict[str, Any]:
         "discovery_url": f"{base_url()}/sandbox/vneid/.well-known/openid-configuration",
         "client_id": CLIENT_ID,
         "client_secret": settings.OIDC_SANDBOX_SECRET,
-        "min_level": 2,
-        "label": "Đăng nhập bằng VNeID",
+        "min_level": 2,  # the label is oidc.LABELS["vneid"], in the visitor's language
     }
 
 
-def _identity_of(user: Any) -> tuple[str, tuple[str, str, dict[str, str]]] | None:
+def _identity_of(user: Any) -> tuple[str, tuple[Promise, str, dict[str, str]]] | None:
     key = str(getattr(user, "username", "")).removeprefix(USERNAME_PREFIX)
     return (key, IDENTITIES[key]) if key in IDENTITIES else None
 
@@ -123,9 +125,11 @@ def sandbox_setup(*, redirect_bases: list[str] | None = None) -> None:
     app.skip_authorization = True
     app.save()
     for key, (label, _acr, _claims) in IDENTITIES.items():
+        with translation.override(settings.LANGUAGE_CODE):
+            full_name = str(label)
         user, created = User.objects.get_or_create(
             username=USERNAME_PREFIX + key,
-            defaults={"kind": User.Kind.OFFICIAL, "full_name": label, "is_active": False},
+            defaults={"kind": User.Kind.OFFICIAL, "full_name": full_name, "is_active": False},
         )
         if created:
             user.set_unusable_password()

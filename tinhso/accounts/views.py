@@ -219,7 +219,9 @@ def _identity_session(
     login(request, user, backend="django.contrib.auth.backends.ModelBackend")
     request.session["oidc_provider"] = provider
     request.session["oidc_id_token"] = id_token
-    messages.success(request, _("Đã đăng nhập bằng định danh điện tử: %s") % user.display_name)
+    messages.success(
+        request, _("Đã đăng nhập bằng định danh điện tử: %(name)s") % {"name": user.display_name}
+    )
     return redirect(nxt or "web:dashboard")
 
 

@@ -24,6 +24,7 @@ from typing import Any, TypeVar
 
 from django.conf import settings
 from django.db import models, transaction
+from django.utils.translation import gettext as _
 
 GENESIS = "0" * 64  # the "previous hash" of a chain's first entry
 
@@ -81,7 +82,7 @@ def chain_append(
 
 @dataclass(frozen=True)
 class ChainProblem:
-    """One break in a chain: where (``chain``, ``seq``) and what, in Vietnamese."""
+    """One break in a chain: where (``chain``, ``seq``) and what, in the active language."""
 
     seq: int
     reason: str
@@ -141,11 +142,14 @@ def _verify_one(
         for entry in batch:
             seq = int(getattr(entry, "seq"))  # noqa: B009
             if seq != expected_seq:
-                problem(expected_seq, f"thiếu mục {expected_seq}–{seq - 1}")
+                problem(
+                    expected_seq,
+                    _("thiếu mục %(first)s–%(last)s") % {"first": expected_seq, "last": seq - 1},
+                )
             if getattr(entry, "prev_hash") != prev_hash:  # noqa: B009
-                problem(seq, "liên kết với mục trước bị sai")
+                problem(seq, _("liên kết với mục trước bị sai"))
             if digest_of(entry) != getattr(entry, "hash"):  # noqa: B009
-                problem(seq, "nội dung đã bị sửa (hash không khớp)")
+                problem(seq, _("nội dung đã bị sửa (hash không khớp)"))
             for reason in check(entry, previous) if check is not None else ():
                 problem(seq, reason)
             prev_hash = str(getattr(entry, "hash"))  # noqa: B009
@@ -154,9 +158,13 @@ def _verify_one(
             previous = entry
     if head is not None:
         if head.seq != last_seen:
-            problem(head.seq, f"mục cuối cùng bị xóa (đầu chuỗi {head.seq}, có {last_seen})")
+            problem(
+                head.seq,
+                _("mục cuối cùng bị xóa (đầu chuỗi %(head)s, có %(seen)s)")
+                % {"head": head.seq, "seen": last_seen},
+            )
         elif head.last_hash != prev_hash:
-            problem(head.seq, "hash đầu chuỗi không khớp")
+            problem(head.seq, _("hash đầu chuỗi không khớp"))
     elif last_seen:
-        problem(0, "mất đầu chuỗi")
+        problem(0, _("mất đầu chuỗi"))
     return problems

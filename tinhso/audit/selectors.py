@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from django.db.models import Q, QuerySet
+from django.utils.translation import gettext as _
 
 from tinhso.audit.chain import ChainProblem, chain_verify
 from tinhso.audit.models import AuditEntry, ChainHead
@@ -17,7 +18,7 @@ def _no_downgrade(entry: AuditEntry, previous: AuditEntry | None) -> list[str]:
     """An entry never uses an older format than the entry before it (a downgrade would take
     ``org_path`` and the chain name out of the hash)."""
     if previous is not None and entry.version < previous.version:
-        return ["định dạng mục cũ hơn mục trước (bị hạ phiên bản)"]
+        return [_("định dạng mục cũ hơn mục trước (bị hạ phiên bản)")]
     return []
 
 

@@ -15,6 +15,7 @@ from collections.abc import Callable
 from typing import Annotated, Any
 
 from django.http import HttpRequest, JsonResponse
+from django.utils.translation import gettext as _
 from ninja import Router
 from pydantic import Field
 
@@ -112,7 +113,7 @@ def _enter(
         lgsp_rate_check(client=client)
         if authorise:
             if dataset is None:
-                raise SharingError("not_found", "Không tìm thấy dữ liệu được yêu cầu.", 404)
+                raise SharingError("not_found", _("Không tìm thấy dữ liệu được yêu cầu."), 404)
             grant = lgsp_authorise(
                 client=client,
                 dataset=dataset,
@@ -255,15 +256,19 @@ def lgsp_records(
     assert res is not None
     table = datastore_table(resource=res)
     if table is None:
-        raise ApiError("not_loaded", "Tài nguyên chưa được nạp vào kho dữ liệu.", status=404)
+        raise ApiError("not_loaded", _("Tài nguyên chưa được nạp vào kho dữ liệu."), status=404)
     if limit < 0 or offset < 0 or limit > MAX_ROWS:
-        raise ApiError("invalid", f"limit phải từ 0 đến {MAX_ROWS}, offset không âm.", status=422)
+        raise ApiError(
+            "invalid",
+            _("limit phải từ 0 đến %(max)s, offset không âm.") % {"max": MAX_ROWS},
+            status=422,
+        )
     try:
         parsed_filters = json.loads(filters) if filters else {}
         if not isinstance(parsed_filters, dict):
             raise ValueError
     except ValueError:
-        raise ApiError("invalid", "filters phải là một đối tượng JSON.", status=422) from None
+        raise ApiError("invalid", _("filters phải là một đối tượng JSON."), status=422) from None
     try:
         result = datastore_query(
             table=table, filters=parsed_filters, q=q, sort=sort, limit=limit, offset=offset

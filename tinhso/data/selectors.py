@@ -13,6 +13,7 @@ from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Sum
 from django.db.models.fields.json import KeyTextTransform, KeyTransform
 from django.db.models.functions import Cast
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from tinhso.accounts.permissions import scope_paths, user_can, user_units, visible_q
 from tinhso.accounts.usertypes import AnyUser
@@ -177,7 +178,7 @@ def _field_q(fieldname: str, value: str) -> Q:
         return Q() if value == "public" else Q(pk__in=[])
     if fieldname == "text":
         return _text_q(value)
-    raise SearchQueryError(f"Trường lọc không được hỗ trợ: {fieldname}")
+    raise SearchQueryError(_("Trường lọc không được hỗ trợ: %(field)s") % {"field": fieldname})
 
 
 def _text_q(text: str) -> Q:
@@ -193,7 +194,7 @@ def parse_fq(fq: str) -> Q:
     cond = Q()
     rest = _FQ.sub(" ", fq)
     if rest.replace("AND", " ").strip():
-        raise SearchQueryError(f"Không hiểu điều kiện lọc: {rest.strip()}")
+        raise SearchQueryError(_("Không hiểu điều kiện lọc: %(text)s") % {"text": rest.strip()})
     for m in _FQ.finditer(fq):
         value = m["quoted"] if m["quoted"] is not None else m["bare"]
         q = _field_q(m["field"], value)
@@ -226,11 +227,13 @@ def parse_sort(sort: str) -> list[str]:
         name = bits[0]
         direction = bits[1].lower() if len(bits) > 1 else "asc"
         if direction not in ("asc", "desc") or len(bits) > 2:
-            raise SearchQueryError(f"Thứ tự sắp xếp không hợp lệ: {part.strip()}")
+            raise SearchQueryError(
+                _("Thứ tự sắp xếp không hợp lệ: %(text)s") % {"text": part.strip()}
+            )
         if name == "score":
             continue
         if name not in SORT_FIELDS:
-            raise SearchQueryError(f"Không sắp xếp được theo trường: {name}")
+            raise SearchQueryError(_("Không sắp xếp được theo trường: %(field)s") % {"field": name})
         order.append(("-" if direction == "desc" else "") + SORT_FIELDS[name])
     return order or ["-modified_at"]
 
@@ -276,7 +279,9 @@ def dataset_search(
     facets: dict[str, list[tuple[str, int]]] = {}
     for name in facet_fields:
         if name not in _FACET_PATHS:
-            raise SearchQueryError(f"Không lập được nhóm (facet) theo trường: {name}")
+            raise SearchQueryError(
+                _("Không lập được nhóm (facet) theo trường: %(field)s") % {"field": name}
+            )
         path = _FACET_PATHS[name]
         rows_ = (
             qs.exclude(**{f"{path}__isnull": True})
@@ -345,7 +350,9 @@ def _typed(value: Any, kind: str, name: str) -> Any:
         return convert(str(value), kind)
     except ValueError:
         raise DatastoreQueryError(
-            name, f"Giá trị lọc không hợp lệ cho cột {name}: {value}"
+            name,
+            _("Giá trị lọc không hợp lệ cho cột %(column)s: %(value)s")
+            % {"column": name, "value": value},
         ) from None
 
 
@@ -367,7 +374,7 @@ def datastore_query(
     qs = DatastoreRow.objects.filter(table=table)
     for name, value in (filters or {}).items():
         if name not in by_id:
-            raise DatastoreQueryError("filters", f"Không có cột: {name}")
+            raise DatastoreQueryError("filters", _("Không có cột: %(column)s") % {"column": name})
         kind = by_id[name]["type"]
         alias = f"f_{len(qs.query.annotations)}"
         qs = qs.alias(**{alias: KeyTransform(name, "data")})
@@ -378,7 +385,7 @@ def datastore_query(
     if isinstance(q, dict):
         for name, text in q.items():
             if name not in by_id:
-                raise DatastoreQueryError("q", f"Không có cột: {name}")
+                raise DatastoreQueryError("q", _("Không có cột: %(column)s") % {"column": name})
             alias = f"t_{len(qs.query.annotations)}"
             if by_id[name]["type"] == "text":
                 # folded copies of text columns: diacritics- and case-insensitive everywhere
@@ -399,19 +406,23 @@ def datastore_query(
         name = bits[0].strip('"')
         desc = len(bits) > 1 and bits[1].lower() == "desc"
         if len(bits) > 1 and bits[1].lower() not in ("asc", "desc"):
-            raise DatastoreQueryError("sort", f"Thứ tự sắp xếp không hợp lệ: {part.strip()}")
+            raise DatastoreQueryError(
+                "sort", _("Thứ tự sắp xếp không hợp lệ: %(text)s") % {"text": part.strip()}
+            )
         if name == "_id":
             order.append("-row_no" if desc else "row_no")
             continue
         if name not in by_id:
-            raise DatastoreQueryError("sort", f"Không có cột: {name}")
+            raise DatastoreQueryError("sort", _("Không có cột: %(column)s") % {"column": name})
         expr = KeyTransform(name, "data")
         order.append(expr.desc(nulls_last=True) if desc else expr.asc(nulls_last=True))
     order.append("row_no")
     if fields:
         unknown = [f for f in fields if f != "_id" and f not in by_id]
         if unknown:
-            raise DatastoreQueryError("fields", f"Không có cột: {', '.join(unknown)}")
+            raise DatastoreQueryError(
+                "fields", _("Không có cột: %(column)s") % {"column": ", ".join(unknown)}
+            )
         selected = [c for c in columns if c["id"] in fields]
     else:
         selected = list(columns)
@@ -497,7 +508,7 @@ LogProblem = ChainProblem  # the access log's problems are the audit log's
 
 def _signed(entry: AccessLog, previous: AccessLog | None) -> list[str]:
     if not hmac.compare_digest(accesslog_sign(entry.hash), entry.signature):
-        return ["chữ ký HMAC không hợp lệ"]
+        return [_("chữ ký HMAC không hợp lệ")]
     return []
 
 

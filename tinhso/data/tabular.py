@@ -20,16 +20,17 @@ from typing import Any
 
 from django.conf import settings
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext_lazy
 
 from tinhso.data.text import column_id, search_text
 
 TYPES = ("int", "numeric", "date", "bool", "text")
 TYPE_LABELS = {
-    "int": "số nguyên",
-    "numeric": "số",
-    "date": "ngày",
-    "bool": "đúng/sai",
-    "text": "văn bản",
+    "int": pgettext_lazy("kiểu dữ liệu", "số nguyên"),
+    "numeric": pgettext_lazy("kiểu dữ liệu", "số"),
+    "date": pgettext_lazy("kiểu dữ liệu", "ngày"),
+    "bool": pgettext_lazy("kiểu dữ liệu", "đúng/sai"),
+    "text": pgettext_lazy("kiểu dữ liệu", "văn bản"),
 }
 MAX_COLUMNS = 500
 MAX_ROWS = 2_000_000  # data rows of one file (XLSX is read row by row within this bound)

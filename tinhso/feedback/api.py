@@ -13,6 +13,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from ninja import File, Form, Router, Schema
 from ninja.files import UploadedFile
 from ninja.responses import Status as HttpStatus
@@ -131,7 +132,9 @@ def _tracked(number: str, code: str) -> Feedback:
     fb = feedback_track(number=number, code=code)
     if fb is None:
         raise ApiError(
-            "feedback_not_found", "Không tìm thấy phản ánh với số và mã tra cứu này.", status=404
+            "feedback_not_found",
+            _("Không tìm thấy phản ánh với số và mã tra cứu này."),
+            status=404,
         )
     return fb
 
@@ -164,12 +167,12 @@ def submit(
     if procedure_code:
         procedure = Procedure.objects.filter(code=procedure_code, is_active=True).first()
         if procedure is None:
-            raise ApiError("procedure_not_found", "Không tìm thấy thủ tục.", status=404)
+            raise ApiError("procedure_not_found", _("Không tìm thấy thủ tục."), status=404)
     unit = None
     if org_unit_id is not None:
         unit = OrgUnit.objects.filter(pk=org_unit_id).first()
         if unit is None:
-            raise ApiError("agency_not_found", "Không tìm thấy cơ quan.", status=404)
+            raise ApiError("agency_not_found", _("Không tìm thấy cơ quan."), status=404)
     dossier = None
     if dossier_number:
         dossier = (
@@ -179,7 +182,9 @@ def submit(
         )
         if dossier is None:
             raise ApiError(
-                "dossier_not_found", "Không tìm thấy hồ sơ này trong hồ sơ của bạn.", status=404
+                "dossier_not_found",
+                _("Không tìm thấy hồ sơ này trong hồ sơ của bạn."),
+                status=404,
             )
     data = FeedbackInput(
         category=category,

@@ -6,6 +6,7 @@ from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from django_tasks_db.admin import DBTaskResultAdmin
 
 from tinhso.jobs import engine
@@ -33,7 +34,10 @@ class FailedTaskAdmin(DBTaskResultAdmin):
         n = engine.failed_retry(
             result_ids=list(queryset.values_list("pk", flat=True)), actor=request.user
         )
-        self.message_user(request, _("Đã xếp lại %d tác vụ vào hàng đợi.") % n, messages.SUCCESS)
+        text = ngettext(
+            "Đã xếp lại %(n)d tác vụ vào hàng đợi.", "Đã xếp lại %(n)d tác vụ vào hàng đợi.", n
+        )
+        self.message_user(request, text % {"n": n}, messages.SUCCESS)
 
 
 @admin.register(WorkerHeartbeat)

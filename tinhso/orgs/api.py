@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from ninja import Router, Schema
 
 from tinhso.apierrors import ApiError
@@ -33,7 +34,9 @@ def units(
         root = orgunit_list(on=on).filter(code=under).first()
         if root is None:
             raise ApiError(
-                "unit_not_found", f"Không có đơn vị mã {under} vào ngày đã chọn.", status=404
+                "unit_not_found",
+                _("Không có đơn vị mã %(code)s vào ngày đã chọn.") % {"code": under},
+                status=404,
             )
         return list(orgunit_subtree(unit=root, on=on))
     return list(orgunit_list(on=on)[:2000])

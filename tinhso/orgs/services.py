@@ -11,6 +11,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from tinhso.audit.services import audit_record
 from tinhso.orgs.models import OrgUnit, Population, Succession
@@ -54,7 +55,8 @@ def orgunit_create(
 ) -> OrgUnit:
     if parent is not None and not parent.is_valid_on(valid_from):
         raise ValidationError(
-            f"Đơn vị cha {parent} không còn hiệu lực vào ngày {valid_from:%d/%m/%Y}."
+            _("Đơn vị cha %(parent)s không còn hiệu lực vào ngày %(date)s.")
+            % {"parent": parent, "date": f"{valid_from:%d/%m/%Y}"}
         )
     unit = OrgUnit(
         code=code,
@@ -93,9 +95,12 @@ def orgunit_close(
     """Close ``unit`` (and its still-open descendants) from ``on``; link its successors."""
     unit = OrgUnit.objects.select_for_update().get(pk=unit.pk)
     if on <= unit.valid_from:
-        raise ValidationError("Ngày kết thúc phải sau ngày bắt đầu hiệu lực.")
+        raise ValidationError(_("Ngày kết thúc phải sau ngày bắt đầu hiệu lực."))
     if unit.valid_to is not None and unit.valid_to <= on:
-        raise ValidationError(f"Đơn vị {unit} đã hết hiệu lực từ {unit.valid_to:%d/%m/%Y}.")
+        raise ValidationError(
+            _("Đơn vị %(unit)s đã hết hiệu lực từ %(date)s.")
+            % {"unit": unit, "date": f"{unit.valid_to:%d/%m/%Y}"}
+        )
     before = _snapshot(unit)
     OrgUnit.objects.filter(path__startswith=unit.path, valid_to__isnull=True).update(valid_to=on)
     OrgUnit.objects.filter(path__startswith=unit.path, valid_to__gt=on).update(valid_to=on)
@@ -163,23 +168,31 @@ class _Row:
 
 def _need(obj: Any, key: str, where: str) -> Any:
     if not isinstance(obj, dict) or key not in obj:
-        raise ImportFormatError(f"Thiếu trường '{key}' tại {where}.")
+        raise ImportFormatError(
+            _("Thiếu trường '%(key)s' tại %(where)s.") % {"key": key, "where": where}
+        )
     value = obj[key]
     if (key.endswith("_id") or key == "name") and (not isinstance(value, str) or not value.strip()):
-        raise ImportFormatError(f"Trường '{key}' không hợp lệ tại {where}: {value!r}.")
+        raise ImportFormatError(
+            _("Trường '%(key)s' không hợp lệ tại %(where)s: %(value)s.")
+            % {"key": key, "where": where, "value": repr(value)}
+        )
     return value
 
 
 def _kind(mapping: Mapping[str, str], value: Any, where: str) -> str:
     if value not in mapping:
-        raise ImportFormatError(f"Loại đơn vị không biết '{value}' tại {where}.")
+        raise ImportFormatError(
+            _("Loại đơn vị không biết '%(value)s' tại %(where)s.")
+            % {"value": value, "where": where}
+        )
     return mapping[value]
 
 
 def dvhcvn_parse(*, data: Any, province: str | None = None) -> list[_Row]:
     """Validate the whole document first, so a malformed file imports nothing."""
     if not isinstance(data, dict) or not isinstance(data.get("data"), list):
-        raise ImportFormatError("Tệp không đúng định dạng dvhcvn: thiếu danh sách 'data'.")
+        raise ImportFormatError(_("Tệp không đúng định dạng dvhcvn: thiếu danh sách 'data'."))
     rows: list[_Row] = []
     seen: set[str] = set()
     for i, p in enumerate(data["data"]):
@@ -192,7 +205,9 @@ def dvhcvn_parse(*, data: Any, province: str | None = None) -> list[_Row]:
         )
         l2s = _need(p, "level2s", where)
         if not isinstance(l2s, list):
-            raise ImportFormatError(f"'level2s' phải là danh sách tại {where}.")
+            raise ImportFormatError(
+                _("'%(key)s' phải là danh sách tại %(where)s.") % {"key": "level2s", "where": where}
+            )
         for j, d in enumerate(l2s):
             w2 = f"{where}.level2s[{j}]"
             drow = _Row(
@@ -204,7 +219,10 @@ def dvhcvn_parse(*, data: Any, province: str | None = None) -> list[_Row]:
             )
             l3s = _need(d, "level3s", w2)
             if not isinstance(l3s, list):
-                raise ImportFormatError(f"'level3s' phải là danh sách tại {w2}.")
+                raise ImportFormatError(
+                    _("'%(key)s' phải là danh sách tại %(where)s.")
+                    % {"key": "level3s", "where": w2}
+                )
             for k, c in enumerate(l3s):
                 w3 = f"{w2}.level3s[{k}]"
                 drow.children.append(
@@ -219,11 +237,11 @@ def dvhcvn_parse(*, data: Any, province: str | None = None) -> list[_Row]:
             prow.children.append(drow)
         for r in [prow, *prow.children, *(c for d in prow.children for c in d.children)]:
             if r.code in seen:
-                raise ImportFormatError(f"Mã đơn vị trùng lặp: {r.code}.")
+                raise ImportFormatError(_("Mã đơn vị trùng lặp: %(code)s.") % {"code": r.code})
             seen.add(r.code)
         rows.append(prow)
     if province and not rows:
-        raise ImportFormatError(f"Không có tỉnh mã {province} trong tệp.")
+        raise ImportFormatError(_("Không có tỉnh mã %(code)s trong tệp.") % {"code": province})
     return rows
 
 
@@ -231,10 +249,13 @@ def _read_json(path: Path) -> Any:
     try:
         return json.loads(Path(path).read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError) as exc:
-        raise ImportFormatError(f"Không đọc được tệp {path}: {exc}") from exc
+        raise ImportFormatError(
+            _("Không đọc được tệp %(path)s: %(error)s") % {"path": path, "error": exc}
+        ) from exc
     except json.JSONDecodeError as exc:
         raise ImportFormatError(
-            f"Tệp không phải JSON hợp lệ (dòng {exc.lineno}): {exc.msg}"
+            _("Tệp không phải JSON hợp lệ (dòng %(line)s): %(error)s")
+            % {"line": exc.lineno, "error": exc.msg}
         ) from exc
 
 
@@ -343,7 +364,9 @@ def _kind_from_name(name: str) -> str:
     for prefix, kind in LEVEL3_KINDS.items():
         if name.startswith(prefix + " "):
             return kind
-    raise ImportFormatError(f"Không xác định được loại đơn vị từ tên '{name}'.")
+    raise ImportFormatError(
+        _("Không xác định được loại đơn vị từ tên '%(name)s'.") % {"name": name}
+    )
 
 
 def reorganisation_apply(
@@ -361,7 +384,7 @@ def reorganisation_apply(
     """
     doc = _read_json(path)
     if not isinstance(doc, dict) or not isinstance(doc.get("data"), list):
-        raise ImportFormatError("Tệp không đúng định dạng: thiếu danh sách 'data'.")
+        raise ImportFormatError(_("Tệp không đúng định dạng: thiếu danh sách 'data'."))
     source = source or str(doc.get("source", ""))[:255]
     eve = on - dt.timedelta(days=1)
     result = ReorganisationResult()
@@ -400,7 +423,7 @@ def reorganisation_apply(
             )
 
         def link(old: OrgUnit, new: OrgUnit) -> None:
-            _, made = Succession.objects.get_or_create(
+            _link, made = Succession.objects.get_or_create(
                 predecessor=old, successor=new, defaults={"effective": on, "source": source}
             )
             result.links += int(made)
@@ -410,7 +433,7 @@ def reorganisation_apply(
             p_code = _need(p, "level1_id", where)
             p_splits = _need(p, "splits", where)
             if not p_splits:
-                raise ImportFormatError(f"Thiếu đơn vị mới cho {p_code}.")
+                raise ImportFormatError(_("Thiếu đơn vị mới cho %(code)s.") % {"code": p_code})
             new_parents = [
                 new_unit(_need(s, "new_id", where), _need(s, "name", where), 1, None)
                 for s in p_splits
@@ -476,12 +499,16 @@ def _count(value: Any, label: str) -> int | None:
     if value is None or (isinstance(value, str) and not value.strip()):
         return None
     if isinstance(value, bool):
-        raise ValidationError({label: [f"'{value}' không phải là số nguyên."]})
+        raise ValidationError(
+            {label: [_("'%(value)s' không phải là số nguyên.") % {"value": value}]}
+        )
     if isinstance(value, int):
         return value
     text = str(value).strip().replace(" ", "").replace("\u00a0", "").replace(".", "")
     if not text.lstrip("-").isdigit():
-        raise ValidationError({label: [f"'{value}' không phải là số nguyên."]})
+        raise ValidationError(
+            {label: [_("'%(value)s' không phải là số nguyên.") % {"value": value}]}
+        )
     return int(text)
 
 
@@ -500,7 +527,7 @@ def population_set(
     the caller (orgs sits below the permission layer)."""
     errors: dict[str, list[str]] = {}
     if not isinstance(year, int) or not 1900 <= year <= 2100:
-        errors.setdefault("year", []).append("Năm không hợp lệ.")
+        errors.setdefault("year", []).append(_("Năm không hợp lệ."))
     tot = ad = None
     try:
         tot = _count(total, "total")
@@ -511,19 +538,19 @@ def population_set(
     except ValidationError as exc:
         errors.update(exc.message_dict)
     if tot is None and "total" not in errors:
-        errors.setdefault("total", []).append("Chưa nhập tổng dân số.")
+        errors.setdefault("total", []).append(_("Chưa nhập tổng dân số."))
     elif tot is not None and tot <= 0:
-        errors.setdefault("total", []).append("Tổng dân số phải lớn hơn 0.")
+        errors.setdefault("total", []).append(_("Tổng dân số phải lớn hơn 0."))
     if ad is None and "adults" not in errors:
-        errors.setdefault("adults", []).append("Chưa nhập dân số từ 18 tuổi trở lên.")
+        errors.setdefault("adults", []).append(_("Chưa nhập dân số từ 18 tuổi trở lên."))
     elif ad is not None and ad < 0:
-        errors.setdefault("adults", []).append("Dân số từ 18 tuổi trở lên không được âm.")
+        errors.setdefault("adults", []).append(_("Dân số từ 18 tuổi trở lên không được âm."))
     elif ad is not None and tot is not None and tot > 0 and ad > tot:
         errors.setdefault("adults", []).append(
-            "Dân số từ 18 tuổi trở lên không được lớn hơn tổng dân số."
+            _("Dân số từ 18 tuổi trở lên không được lớn hơn tổng dân số.")
         )
     if len(source) > 255:
-        errors.setdefault("source", []).append("Nguồn số liệu dài quá 255 ký tự.")
+        errors.setdefault("source", []).append(_("Nguồn số liệu dài quá 255 ký tự."))
     if errors:
         raise ValidationError(errors)
     assert tot is not None and ad is not None
@@ -533,7 +560,7 @@ def population_set(
         if existing
         else None
     )
-    pop, _ = Population.objects.update_or_create(
+    pop, _created = Population.objects.update_or_create(
         org_unit=org_unit,
         year=year,
         defaults={"total": tot, "adults": ad, "source": source.strip(), "is_demo": is_demo},

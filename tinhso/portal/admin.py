@@ -6,6 +6,7 @@ from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from tinhso.audit.adminaudit import AuditedAdmin
 from tinhso.portal.models import DeadLetter, SandboxConfig, SandboxReceipt
@@ -31,7 +32,8 @@ class DeadLetterAdmin(_ReadOnly):
     @admin.action(description=_("Gửi lại các tin đã chọn"))
     def retry(self, request: HttpRequest, queryset: QuerySet[Any]) -> None:
         n = dead_letters_retry(ids=list(queryset.values_list("pk", flat=True)), actor=request.user)
-        self.message_user(request, _("Đã xếp lại %d tin để gửi.") % n, messages.SUCCESS)
+        text = ngettext("Đã xếp lại %(n)d tin để gửi.", "Đã xếp lại %(n)d tin để gửi.", n)
+        self.message_user(request, text % {"n": n}, messages.SUCCESS)
 
 
 @admin.register(SandboxReceipt)

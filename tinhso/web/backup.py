@@ -29,6 +29,7 @@ from typing import Any
 from django.conf import settings
 from django.db import connections
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 MANIFEST = "manifest.json"
 FILES = "files.tar"
@@ -50,7 +51,7 @@ def _database(alias: str = "default") -> Database:
     conf = settings.DATABASES[alias]
     vendor = connections[alias].vendor
     if vendor not in ("postgresql", "sqlite"):
-        raise BackupError(f"Không hỗ trợ sao lưu cơ sở dữ liệu {vendor}.")
+        raise BackupError(_("Không hỗ trợ sao lưu cơ sở dữ liệu %(vendor)s.") % {"vendor": vendor})
     return Database(vendor=vendor, name=str(conf["NAME"]), settings=dict(conf))
 
 
@@ -78,21 +79,24 @@ def _files_root() -> Path:
 
     location = getattr(default_storage, "location", None)
     if not location:
-        raise BackupError("Kho tệp mặc định không phải thư mục cục bộ: hãy sao lưu nó riêng.")
+        raise BackupError(_("Kho tệp mặc định không phải thư mục cục bộ: hãy sao lưu nó riêng."))
     return Path(location)
 
 
 def _run(args: list[str], env: dict[str, str]) -> None:
     done = subprocess.run(args, env=env, capture_output=True, text=True, check=False)  # noqa: S603
     if done.returncode != 0:
-        raise BackupError(f"{args[0]} thất bại: {done.stderr.strip()[:2000]}")
+        raise BackupError(
+            _("%(program)s thất bại: %(error)s")
+            % {"program": args[0], "error": done.stderr.strip()[:2000]}
+        )
 
 
 def backup_create(*, target: Path) -> dict[str, Any]:
     """Write a backup into the empty (or new) directory ``target``; returns its manifest."""
     target.mkdir(parents=True, exist_ok=True)
     if any(target.iterdir()):
-        raise BackupError(f"Thư mục {target} không trống.")
+        raise BackupError(_("Thư mục %(path)s không trống.") % {"path": target})
     db = _database()
     if db.vendor == "postgresql":
         dump = target / "database.dump"
@@ -129,13 +133,17 @@ def _manifest(source: Path) -> dict[str, Any]:
     try:
         manifest: dict[str, Any] = json.loads((source / MANIFEST).read_text())
     except (OSError, ValueError) as exc:
-        raise BackupError(f"Không đọc được {source / MANIFEST}: {exc}") from exc
+        raise BackupError(
+            _("Không đọc được %(path)s: %(error)s") % {"path": source / MANIFEST, "error": exc}
+        ) from exc
     if manifest.get("format") != FORMAT:
-        raise BackupError("Bản sao lưu có định dạng không được hỗ trợ.")
+        raise BackupError(_("Bản sao lưu có định dạng không được hỗ trợ."))
     for name, digest in manifest["parts"].items():
         part = source / name
         if not part.is_file() or _sha256(part) != digest:
-            raise BackupError(f"Phần {name} của bản sao lưu bị thiếu hoặc bị sửa.")
+            raise BackupError(
+                _("Phần %(part)s của bản sao lưu bị thiếu hoặc bị sửa.") % {"part": name}
+            )
     return manifest
 
 
@@ -146,7 +154,8 @@ def backup_restore(*, source: Path) -> None:
     db = _database()
     if manifest["vendor"] != db.vendor:
         raise BackupError(
-            f"Bản sao lưu của {manifest['vendor']} không khôi phục được vào {db.vendor}."
+            _("Bản sao lưu của %(source)s không khôi phục được vào %(target)s.")
+            % {"source": manifest["vendor"], "target": db.vendor}
         )
     for conn in connections.all():
         conn.close()

@@ -8,6 +8,7 @@ from urllib.parse import urlencode
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from tinhso.data.ckan.base import (
     ACTIONS,
@@ -55,7 +56,7 @@ def status_show(request: HttpRequest, data: dict[str, Any]) -> dict[str, Any]:
     """Site information."""
     return {
         "site_title": "Tỉnh Số",
-        "site_description": "Danh mục dữ liệu dùng chung và dữ liệu mở",
+        "site_description": _("Danh mục dữ liệu dùng chung và dữ liệu mở"),
         "site_url": _abs(request, "/"),
         "ckan_version": CKAN_VERSION,
         "error_emails_to": None,
@@ -69,7 +70,7 @@ def help_show(request: HttpRequest, data: dict[str, Any]) -> str:
     """The documentation of an action (``name``)."""
     name = _required(data, "name")
     if name not in ACTIONS:
-        raise NotFound(f"Không có action: {name}")
+        raise NotFound(_("Không có action: %(name)s") % {"name": name})
     return (ACTIONS[name].__doc__ or "").strip()
 
 
@@ -174,7 +175,7 @@ def organization_show(request: HttpRequest, data: dict[str, Any]) -> dict[str, A
     if unit is None:
         unit = qs.filter(code=org_code_from_name(ident)).first()
     if unit is None:
-        raise NotFound("Không tìm thấy tổ chức.")
+        raise NotFound(_("Không tìm thấy tổ chức."))
     result = organization_dict(unit, package_count=unit.package_count)
     if _bool(data, "include_datasets", False):
         datasets = (
@@ -214,7 +215,7 @@ def group_show(request: HttpRequest, data: dict[str, Any]) -> dict[str, Any]:
     ident = _required(data, "id")
     counts = _theme_counts()
     if ident not in Theme.values or not counts.get(ident):
-        raise NotFound("Không tìm thấy nhóm.")
+        raise NotFound(_("Không tìm thấy nhóm."))
     return group_dict(ident, package_count=counts[ident]) | {"users": [], "packages": []}
 
 
@@ -245,12 +246,16 @@ def datastore_search(request: HttpRequest, data: dict[str, Any]) -> dict[str, An
     res = _public_resource(ident)
     table = datastore_table(resource=res)
     if table is None:
-        raise NotFound(f'Tài nguyên "{ident}" chưa có trong kho dữ liệu (datastore).')
+        raise NotFound(
+            _('Tài nguyên "%(id)s" chưa có trong kho dữ liệu (datastore).') % {"id": ident}
+        )
     limit = min(_int(data, "limit", 100), DATASTORE_ROWS_MAX)
     offset = _int(data, "offset", 0)
     records_format = str(data.get("records_format") or "objects")
     if records_format != "objects":
-        raise Invalid("records_format: chỉ hỗ trợ objects", {"records_format": ["Only 'objects'"]})
+        raise Invalid(
+            _("records_format: chỉ hỗ trợ objects"), {"records_format": ["Only 'objects'"]}
+        )
     q = data.get("q") or ""
     if isinstance(q, str) and q.strip().startswith("{"):
         q = _json_dict(data, "q")

@@ -7,6 +7,7 @@ from collections.abc import Callable
 from typing import Any
 
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 
 CKAN_VERSION = "2.10.4"
 
@@ -84,11 +85,19 @@ def _int(
     try:
         number = int(value)
     except (TypeError, ValueError):
-        raise Invalid(f"{key}: phải là số nguyên", {key: ["Invalid integer"]}) from None
+        raise Invalid(
+            _("%(key)s: phải là số nguyên") % {"key": key}, {key: ["Invalid integer"]}
+        ) from None
     if number < minimum:
-        raise Invalid(f"{key}: phải ≥ {minimum}", {key: [f"Must be at least {minimum}"]})
+        raise Invalid(
+            _("%(key)s: phải ≥ %(min)s") % {"key": key, "min": minimum},
+            {key: [f"Must be at least {minimum}"]},
+        )
     if number > maximum:
-        raise Invalid(f"{key}: phải ≤ {maximum}", {key: [f"Must be at most {maximum}"]})
+        raise Invalid(
+            _("%(key)s: phải ≤ %(max)s") % {"key": key, "max": maximum},
+            {key: [f"Must be at most {maximum}"]},
+        )
     return number
 
 
@@ -109,11 +118,16 @@ def _list(data: dict[str, Any], key: str) -> list[str]:
             try:
                 value = json.loads(value)
             except ValueError:
-                raise Invalid(f"{key}: JSON không hợp lệ", {key: ["Invalid JSON list"]}) from None
+                raise Invalid(
+                    _("%(key)s: JSON không hợp lệ") % {"key": key}, {key: ["Invalid JSON list"]}
+                ) from None
         else:
             value = [v.strip() for v in value.split(",") if v.strip()]
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-        raise Invalid(f"{key}: phải là danh sách chuỗi", {key: ["Must be a list of strings"]})
+        raise Invalid(
+            _("%(key)s: phải là danh sách chuỗi") % {"key": key},
+            {key: ["Must be a list of strings"]},
+        )
     return value
 
 
@@ -125,14 +139,18 @@ def _json_dict(data: dict[str, Any], key: str) -> dict[str, Any]:
         try:
             value = json.loads(value)
         except ValueError:
-            raise Invalid(f"{key}: JSON không hợp lệ", {key: ["Invalid JSON object"]}) from None
+            raise Invalid(
+                _("%(key)s: JSON không hợp lệ") % {"key": key}, {key: ["Invalid JSON object"]}
+            ) from None
     if not isinstance(value, dict):
-        raise Invalid(f"{key}: phải là đối tượng JSON", {key: ["Must be a JSON object"]})
+        raise Invalid(
+            _("%(key)s: phải là đối tượng JSON") % {"key": key}, {key: ["Must be a JSON object"]}
+        )
     return value
 
 
 def _required(data: dict[str, Any], key: str) -> str:
     value = data.get(key)
     if value in (None, ""):
-        raise Invalid(f"Thiếu tham số {key}", {key: ["Missing value"]})
+        raise Invalid(_("Thiếu tham số %(key)s") % {"key": key}, {key: ["Missing value"]})
     return str(value)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 
 from tinhso.data.ckan.base import NotFound
 from tinhso.data.dcat import LICENCE_URIS
@@ -147,7 +148,7 @@ def _public_get(ident: str) -> Dataset:
         except Exception:
             ds = None
     if ds is None:
-        raise NotFound("Không tìm thấy bộ dữ liệu.")
+        raise NotFound(_("Không tìm thấy bộ dữ liệu."))
     return ds
 
 
@@ -161,5 +162,5 @@ def _public_resource(ident: str) -> Resource:
     except Exception:
         res = None
     if res is None:
-        raise NotFound("Không tìm thấy tài nguyên.")
+        raise NotFound(_("Không tìm thấy tài nguyên."))
     return res

@@ -8,6 +8,7 @@ from urllib.parse import urlencode
 
 from django.http import HttpRequest, JsonResponse
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 
 from tinhso.data.ckan.base import ACTIONS, WRITE_ACTIONS, CkanError, NotAuthorized
@@ -42,7 +43,7 @@ def _request_data(request: HttpRequest) -> dict[str, Any]:
             except ValueError as exc:
                 raise CkanError(f"Bad request - JSON Error: {exc}") from exc
             if not isinstance(payload, dict):
-                raise CkanError("Bad request - JSON Error: cần một đối tượng JSON")
+                raise CkanError(_("Bad request - JSON Error: cần một đối tượng JSON"))
             return payload
         source = request.POST
     else:
@@ -54,7 +55,7 @@ def _request_data(request: HttpRequest) -> dict[str, Any]:
 @reads_from_replica
 def action_view(request: HttpRequest, name: str) -> JsonResponse:
     if request.method not in ("GET", "POST"):
-        resp = _error(request, name, CkanError("Bad request - chỉ nhận GET hoặc POST"))
+        resp = _error(request, name, CkanError(_("Bad request - chỉ nhận GET hoặc POST")))
         resp.status_code = 405
         resp["Allow"] = "GET, POST"
         return resp
@@ -63,7 +64,7 @@ def action_view(request: HttpRequest, name: str) -> JsonResponse:
         if fn is None:
             if any(marker in name for marker in WRITE_ACTIONS):
                 raise NotAuthorized(
-                    "API này chỉ đọc: dữ liệu được cập nhật qua cổng quản trị của cơ quan."
+                    _("API này chỉ đọc: dữ liệu được cập nhật qua cổng quản trị của cơ quan.")
                 )
             raise CkanError(f"Bad request - Action name not known: {name}")
         data = _request_data(request)

@@ -63,7 +63,10 @@ class DatastoreLoadError(ValidationError):
 
 
 def _bad_rows_message(report: LoadReport, limit: int) -> str:
-    head = "; ".join(f"dòng {b.line}: {b.reason}" for b in report.bad_rows[:5])
+    head = "; ".join(
+        _("dòng %(line)s: %(reason)s") % {"line": b.line, "reason": b.reason}
+        for b in report.bad_rows[:5]
+    )
     return _("Có %(n)s dòng lỗi (cho phép tối đa %(limit)s), không nạp dữ liệu nào. %(head)s") % {
         "n": report.bad_count,
         "limit": limit,

@@ -184,7 +184,9 @@ def _fail(load: DatastoreLoad, message: str, bad_rows: list[tabular.BadRow] | No
 
 
 def _bad_rows_message(bad_count: int, bad_rows: list[tabular.BadRow]) -> str:
-    head = "; ".join(f"dòng {b.line}: {b.reason}" for b in bad_rows[:5])
+    head = "; ".join(
+        _("dòng %(line)s: %(reason)s") % {"line": b.line, "reason": b.reason} for b in bad_rows[:5]
+    )
     return _("Có %(n)s dòng lỗi (cho phép tối đa %(limit)s), không nạp dữ liệu nào. %(head)s") % {
         "n": bad_count,
         "limit": 0,

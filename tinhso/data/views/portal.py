@@ -312,9 +312,9 @@ def catalog_rdf(request: HttpRequest, fmt: str) -> HttpResponse:
     try:
         page = int(request.GET.get("page", "1"))
     except ValueError:
-        return HttpResponseBadRequest("page phải là số nguyên dương.")
+        return HttpResponseBadRequest(_("page phải là số nguyên dương."))
     if page < 1:
-        return HttpResponseBadRequest("page phải là số nguyên dương.")
+        return HttpResponseBadRequest(_("page phải là số nguyên dương."))
     datasets = public_datasets()
     total = datasets.count()
     if page > 1 and (page - 1) * dcat.page_size() >= total:

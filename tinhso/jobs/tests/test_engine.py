@@ -55,6 +55,7 @@ def test_failure_retries_with_backoff_then_lands_on_failed_page(db, db_queue, ad
         follow=True,
     )
     assert r.status_code == 200
+    assert "Đã xếp lại 1 tác vụ vào hàng đợi." in r.content.decode()
     row.refresh_from_db()
     assert row.status == "READY" and row.worker_ids == []
     from tinhso.audit.models import AuditEntry

@@ -21,8 +21,9 @@ document.addEventListener("DOMContentLoaded", () => {
     });
   }
   // A long list of receiving agencies: a search box filters the options by name.
+  // The box's label comes translated from the page (data-search-label); without one, no box.
   document.querySelectorAll("select[data-searchable]").forEach((select) => {
-    if (select.options.length < 8) return;
+    if (select.options.length < 8 || !select.dataset.searchLabel) return;
     const box = document.createElement("input");
     box.type = "search";
     box.id = `${select.id}-search`;
@@ -30,7 +31,7 @@ document.addEventListener("DOMContentLoaded", () => {
     box.setAttribute("aria-controls", select.id);
     const label = document.createElement("label");
     label.htmlFor = box.id;
-    label.textContent = select.dataset.searchLabel || "Tìm cơ quan theo tên xã, phường, huyện";
+    label.textContent = select.dataset.searchLabel;
     select.before(label, box);
     const fold = (t) => t.normalize("NFD").replace(/[\u0300-\u036f]/g, "").replace(/đ/gi, "d").toLowerCase();
     box.addEventListener("input", () => {

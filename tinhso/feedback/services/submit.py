@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tinhso.accounts.models import User
+from tinhso.accounts.permissions import user_can
 from tinhso.audit.services import audit_record
 from tinhso.feedback import permissions as perms
 from tinhso.feedback.models import (
@@ -116,7 +117,9 @@ def _validate_input(user: User | None, data: FeedbackInput) -> dict[str, Any]:
             errors["name"] = [_("Vui lòng nhập họ tên.")]
         if not email and not phone:
             errors["email"] = [_("Vui lòng để lại thư điện tử hoặc số điện thoại để nhận trả lời.")]
-    if data.dossier is not None and (not logged_in or data.dossier.applicant_id != user.pk):  # type: ignore[union-attr]
+    if data.dossier is not None and not user_can(
+        user=user if logged_in else None, action="services.act.applicant", obj=data.dossier
+    ):
         errors["dossier"] = [_("Chỉ phản ánh được về hồ sơ của chính bạn.")]
     if errors:
         raise ValidationError(errors)

@@ -190,3 +190,50 @@ def test_the_platform_administrator_is_no_sender(at_dian, user_named):
     assert not user_can(user=admin, action=perms.SENDER, obj=fb)
     with pytest.raises(PermissionDenied):
         feedback_add_info(feedback_id=fb.pk, user=admin, text="Thay người gửi")
+
+
+def test_reminders_go_to_the_units_officials_of_that_day(submit_fb, user_named):
+    """The reminder (feedback numbers and subjects) reaches the holding unit's officials whose
+    membership is valid on the day, never a former one."""
+    from django.core import mail
+
+    from tinhso.feedback.services import feedback_reminders_send
+    from tinhso.services.deadlines import TZ
+
+    fb, _code = submit_fb(now=dt.datetime(2026, 3, 2, 9, 0, tzinfo=TZ))
+    feedback_forward(
+        user=user_named("vanphong.cds"),
+        feedback_id=fb.pk,
+        version=fb.version,
+        org_unit=orgunit_get(code="724"),
+    )
+    # the officer left Dĩ An on 15/03; the head's membership begins only in April
+    Membership.objects.filter(user__username="canbo.dian", org_unit__code="724").update(
+        valid_from=dt.date(2020, 1, 1), valid_to=dt.date(2026, 3, 15)
+    )
+    Membership.objects.filter(user__username="lanhdao.dian", org_unit__code="724").update(
+        valid_from=dt.date(2026, 4, 1)
+    )
+    mail.outbox.clear()
+    assert feedback_reminders_send(now=dt.datetime(2026, 3, 20, 10, 0, tzinfo=TZ)) == 1
+    assert not any(fb.number in m.body for m in mail.outbox)
+    mail.outbox.clear()
+    Membership.objects.filter(user__username="lanhdao.dian", org_unit__code="724").update(
+        valid_from=dt.date(2026, 3, 1)
+    )
+    assert feedback_reminders_send(now=dt.datetime(2026, 3, 24, 10, 0, tzinfo=TZ)) == 1
+    assert sorted(a for m in mail.outbox for a in m.to) == ["lanhdao.dian@example.vn"]
+
+
+def test_feedback_about_a_dossier_only_by_its_applicant(fb_demo, submit_birth, user_named):
+    from django.core.exceptions import ValidationError
+
+    from tinhso.feedback.services import FeedbackInput, feedback_submit
+
+    dossier = submit_birth()  # congdan's
+    data = FeedbackInput(category="dossier", subject="Hồ sơ chậm", text="Chậm.", dossier=dossier)
+    with pytest.raises(ValidationError) as exc:
+        feedback_submit(user=user_named("doanhnghiep"), data=data, files=(), client_key="x")
+    assert "dossier" in exc.value.message_dict
+    fb, _code = feedback_submit(user=user_named("congdan"), data=data, files=(), client_key="y")
+    assert fb.dossier_id == dossier.pk

@@ -63,11 +63,13 @@ def test_every_admin_page_answers(everything, root, user_named):
     request = RequestFactory().get("/admin/")
     request.user = user_named("admin")
     failures: list[str] = []
+    changed: set[str] = set()
     for model, model_admin in admin.site._registry.items():
         urls = [_url(model, "changelist")]
         obj = model_admin.get_queryset(request).order_by("-pk").first()
         if obj is not None:
             urls.append(_url(model, "change", obj.pk))
+            changed.add(model._meta.label)
         urls.append(_url(model, "add"))
         if model_admin.search_fields:
             urls.append(_url(model, "changelist") + "?q=a")
@@ -77,6 +79,10 @@ def test_every_admin_page_answers(everything, root, user_named):
             if not isinstance(status, int) or status >= 500 or status == 404:
                 failures.append(f"GET {url} → {status}")
     assert failures == []
+    # the walk reached the change pages of the demo's main rows
+    main = {"orgs.OrgUnit", "accounts.User", "accounts.Membership", "services.Procedure"}
+    main |= {"services.Process", "feedback.Feedback", "data.Dataset", "audit.AuditEntry"}
+    assert main <= changed, main - changed
 
 
 def test_an_empty_add_form_is_refused_not_a_server_error(everything, root):

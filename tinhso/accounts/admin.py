@@ -15,7 +15,7 @@ from django.http import HttpRequest, HttpResponse
 
 from tinhso.accounts.models import ExternalIdentity, Membership, User
 from tinhso.accounts.services import membership_add, membership_check, membership_remove
-from tinhso.audit.adminaudit import AuditedAdmin, ReadOnlyAdmin
+from tinhso.audit.adminaudit import AuditedAdmin, ReadOnlyAdmin, ServiceErrorsAdmin
 
 
 class MembershipInline(admin.TabularInline):
@@ -101,7 +101,7 @@ class MembershipForm(forms.ModelForm):
 
 
 @admin.register(Membership)
-class MembershipAdmin(admin.ModelAdmin):
+class MembershipAdmin(ServiceErrorsAdmin):
     """Role grants: through the services only (rules and audit there)."""
 
     writes_through_services = True

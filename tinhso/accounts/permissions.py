@@ -19,7 +19,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from tinhso.accounts.models import Membership, Role, User
@@ -180,6 +180,21 @@ def user_can(
 def user_units(user: AnyUser | None, *, roles: Iterable[str] | None = None) -> list[OrgUnit]:
     wanted = set(roles) if roles else None
     return [m.org_unit for m in _active_memberships(user) if wanted is None or m.role in wanted]
+
+
+def unit_members(*, org_unit_id: int, action: str, on: dt.date | None = None) -> QuerySet[User]:
+    """The active users who take ``action`` in the unit itself (not its parents) through a
+    membership valid on ``on`` (default today): whom to tell about the unit's work, e.g. a
+    reminder. The platform administrator's reach is not a unit's staff and is left out."""
+    day = on or timezone.localdate()
+    roles = permission_roles(action) - {Role.ADMIN}
+    valid = Membership.objects.filter(
+        Q(valid_from__isnull=True) | Q(valid_from__lte=day),
+        Q(valid_to__isnull=True) | Q(valid_to__gt=day),
+        org_unit_id=org_unit_id,
+        role__in=roles,
+    )
+    return User.objects.filter(is_active=True, pk__in=valid.values("user_id"))
 
 
 def official_has_role(user: User, role: str) -> bool:

@@ -10,17 +10,22 @@ registered admin takes one of them):
   (also the list's inline edits and the password form) and delete (also the bulk action).
 - An admin that sets ``writes_through_services = True`` calls the service functions in its
   ``save_model``/``delete_model`` (the services audit; see ``PopulationAdmin``).
+
+A service's refusal (``ValidationError``) is shown on the admin page like a form error, and
+nothing is written (``ServiceErrorsAdmin``, a base of ``AuditedAdmin``): never a 500.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
 from django.db import models, router, transaction
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 
 from tinhso.audit.services import audit_record
+from tinhso.forms import form_errors_apply
 
 _SECRET_FIELDS = frozenset({"password", "key_hash", "secret", "token", "client_secret"})
 
@@ -51,7 +56,70 @@ class ReadOnlyAdmin(admin.ModelAdmin[Any]):
         return False
 
 
-class AuditedAdmin(admin.ModelAdmin[Any]):
+class ServiceErrorsAdmin(admin.ModelAdmin[Any]):
+    """A ``ValidationError`` raised while saving (the service called by ``save_model``, a
+    model's own checks) rolls the whole save back and shows the form again, bound to what
+    was posted, with the error on the field it names (else at the top); raised while
+    deleting, it rolls back and is shown as a message. The rules stay in the services."""
+
+    _ERROR_ATTR = "_tinhso_admin_refusal"
+
+    def changeform_view(
+        self,
+        request: HttpRequest,
+        object_id: str | None = None,
+        form_url: str = "",
+        extra_context: dict[str, Any] | None = None,
+    ) -> HttpResponse:
+        try:
+            # Django's own atomic block around the save is left by the exception: rolled back
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except ValidationError as exc:
+            if request.method != "POST" or hasattr(request, self._ERROR_ATTR):
+                raise
+            setattr(request, self._ERROR_ATTR, exc)
+            # the same request once more: the form (see get_form) now carries the refusal,
+            # so it is invalid and is shown again with the posted values; nothing is saved
+            return super().changeform_view(request, object_id, form_url, extra_context)
+
+    def get_form(
+        self, request: HttpRequest, obj: Any | None = None, change: bool = False, **kwargs: Any
+    ) -> Any:
+        form_class = super().get_form(request, obj, change=change, **kwargs)
+        found: ValidationError | None = getattr(request, self._ERROR_ATTR, None)
+        if found is None:
+            return form_class
+        refusal: ValidationError = found
+
+        class RefusedForm(form_class):  # type: ignore[valid-type,misc]
+            def clean(self) -> Any:
+                data = super().clean()
+                form_errors_apply(self, refusal)
+                return data
+
+        return RefusedForm
+
+    def delete_view(
+        self, request: HttpRequest, object_id: str, extra_context: dict[str, Any] | None = None
+    ) -> HttpResponse:
+        try:
+            with transaction.atomic(using=router.db_for_write(self.model)):
+                return super().delete_view(request, object_id, extra_context)
+        except ValidationError as exc:
+            self.message_user(request, "; ".join(exc.messages), messages.ERROR)
+            return HttpResponseRedirect(request.get_full_path())
+
+    def response_action(self, request: HttpRequest, queryset: Any) -> HttpResponse | None:
+        # the bulk delete logs, then deletes: one transaction for both
+        try:
+            with transaction.atomic(using=router.db_for_write(self.model)):
+                return super().response_action(request, queryset)
+        except ValidationError as exc:
+            self.message_user(request, "; ".join(exc.messages), messages.ERROR)
+            return None  # the list is shown again
+
+
+class AuditedAdmin(ServiceErrorsAdmin):
     """Every write through this admin is recorded in the audit chain (same transaction)."""
 
     audits_writes = True
@@ -99,11 +167,6 @@ class AuditedAdmin(admin.ModelAdmin[Any]):
                 before=admin_snapshot(obj),
             )
         return entries
-
-    def response_action(self, request: HttpRequest, queryset: Any) -> HttpResponse | None:
-        # the bulk delete logs, then deletes: one transaction for both
-        with transaction.atomic(using=router.db_for_write(self.model)):
-            return super().response_action(request, queryset)
 
 
 def admin_audit_wrap(site: admin.AdminSite, labels: list[str]) -> None:

@@ -13,6 +13,7 @@ from django.db import transaction
 from django.forms import ModelForm
 from django.http import HttpRequest
 
+from tinhso.audit.adminaudit import ServiceErrorsAdmin
 from tinhso.audit.services import audit_record
 from tinhso.data.models import (
     AccessLog,
@@ -28,8 +29,9 @@ from tinhso.data.models import (
 )
 
 
-class AuditedAdmin(admin.ModelAdmin):
-    """Writes through the admin leave an entry in the audit chain."""
+class AuditedAdmin(ServiceErrorsAdmin):
+    """Writes through the admin leave an entry in the audit chain (a refusal is a form
+    error, ``ServiceErrorsAdmin``)."""
 
     audits_writes = True  # checked for every admin by tinhso/audit/tests/test_admin_writes.py
 

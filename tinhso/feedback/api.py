@@ -9,7 +9,7 @@ Errors have a stable ``code``: ``invalid``, ``throttled``, ``feedback_not_found`
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Annotated, Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest
@@ -18,12 +18,15 @@ from ninja import File, Form, Router, Schema
 from ninja.files import UploadedFile
 from ninja.responses import Status as HttpStatus
 from ninja.security import django_auth
+from pydantic import Field
 
 from tinhso.accounts.models import User
-from tinhso.apierrors import ApiError
+from tinhso.apierrors import ApiError, Id, Offset
 from tinhso.feedback.models import Feedback
 from tinhso.feedback.selectors import (
     feedback_events,
+    feedback_for_reader,
+    feedback_list_for_sender,
     feedback_published,
     feedback_sender_dossiers,
     feedback_track,
@@ -128,14 +131,16 @@ def _user(request: HttpRequest) -> User | None:
     return request.auth if isinstance(request.auth, User) else None  # type: ignore[attr-defined]
 
 
+def _not_found() -> ApiError:
+    return ApiError(
+        "feedback_not_found", _("Không tìm thấy phản ánh với số và mã tra cứu này."), status=404
+    )
+
+
 def _tracked(number: str, code: str) -> Feedback:
     fb = feedback_track(number=number, code=code)
     if fb is None:
-        raise ApiError(
-            "feedback_not_found",
-            _("Không tìm thấy phản ánh với số và mã tra cứu này."),
-            status=404,
-        )
+        raise _not_found()
     return fb
 
 
@@ -216,13 +221,11 @@ def submit(
 def published(
     request: HttpRequest,
     procedure_code: str = "",
-    org_unit_id: int | None = None,
+    org_unit_id: Id | None = None,
     q: str = "",
-    limit: int = 20,
-    offset: int = 0,
+    limit: Annotated[int, Field(ge=1, le=100)] = 20,
+    offset: Offset = 0,
 ) -> dict[str, Any]:
-    limit = max(1, min(limit, 100))
-    offset = max(offset, 0)
     qs = feedback_published(procedure_code=procedure_code, org_unit_id=org_unit_id, q=q)
     return {
         "count": qs.count(),
@@ -244,9 +247,30 @@ def published(
     }
 
 
-@router.get("/{number}", response=FeedbackOut, summary="Tra cứu phản ánh (số và mã tra cứu)")
-def track(request: HttpRequest, number: str, code: str) -> dict[str, Any]:
-    return _out(_tracked(number, code))
+@router.get("/mine", response=list[FeedbackOut], auth=django_auth, summary="Phản ánh tôi đã gửi")
+def mine(
+    request: HttpRequest,
+    limit: Annotated[int, Field(ge=1, le=100)] = 50,
+    offset: Offset = 0,
+) -> list[dict[str, Any]]:
+    """The logged-in sender's own feedback, newest first (nobody else's)."""
+    qs = feedback_list_for_sender(user=_user(request))
+    return [_out(fb) for fb in qs[offset : offset + limit]]
+
+
+@router.get(
+    "/{number}",
+    response=FeedbackOut,
+    auth=SESSION_OR_ANONYMOUS,
+    summary="Tra cứu phản ánh (số và mã tra cứu, hoặc người gửi, cán bộ đã đăng nhập)",
+)
+def track(request: HttpRequest, number: str, code: str = "") -> dict[str, Any]:
+    """With the secret ``code``, anyone; without it, the logged-in sender or an official
+    whose units hold the feedback. Anyone else: 404 ``feedback_not_found``."""
+    fb = feedback_for_reader(user=_user(request), number=number, code=code)
+    if fb is None:
+        raise _not_found()
+    return _out(fb)
 
 
 @router.post(

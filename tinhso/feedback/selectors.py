@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tinhso.accounts.models import User
-from tinhso.accounts.permissions import scope_paths, scope_q, user_can
+from tinhso.accounts.permissions import scope_paths, user_can, visible_q
 from tinhso.feedback import permissions as perms
 from tinhso.feedback.models import (
     FEEDBACK_COUNTERS,
@@ -81,9 +81,9 @@ def feedback_route_suggest(*, feedback: Feedback) -> OrgUnit | None:
     return route.org_unit if route else None
 
 
-def feedback_visible(*, user: User) -> QuerySet[Feedback]:
-    """Feedback an official may see: held by a unit in their scope."""
-    return Feedback.objects.filter(scope_q(user, perms.VIEW)).select_related(*_RELATED)
+def feedback_visible(*, user: User | None) -> QuerySet[Feedback]:
+    """Feedback an official may see: held by a unit in their scope (``feedback.view``)."""
+    return Feedback.objects.filter(visible_q(user, perms.VIEW)).select_related(*_RELATED)
 
 
 def feedback_get_for_user(*, user: User, pk: int) -> Feedback:
@@ -106,8 +106,10 @@ def feedback_queue(
     return qs.order_by("due_at", "pk")
 
 
-def feedback_can(*, user: User, action: str, feedback: Feedback) -> bool:
-    return user_can(user=user, action=action, org_unit=feedback.org_unit)
+def feedback_can(*, user: User | None, action: str, feedback: Feedback) -> bool:
+    """May ``user`` take ``action`` (``permissions.VIEW``, ``ROUTE``, ``DRAFT``, ``APPROVE``,
+    ``SENDER``) on ``feedback``? Asked of the one permission layer."""
+    return user_can(user=user, action=action, obj=feedback)
 
 
 def feedback_actions(*, user: User, feedback: Feedback) -> list[str]:
@@ -166,14 +168,49 @@ def feedback_track(*, number: str, code: str) -> Feedback | None:
     return fb
 
 
-def feedback_for_sender(*, user: User, pk: int) -> Feedback | None:
-    if not getattr(user, "is_authenticated", False):
+def feedback_sent_by(*, user: User | None) -> QuerySet[Feedback]:
+    """The feedback ``user`` sent while logged in (``feedback.sender``: the owner alone)."""
+    return Feedback.objects.filter(visible_q(user, perms.SENDER)).select_related(*_RELATED)
+
+
+def feedback_for_sender(*, user: User | None, pk: int) -> Feedback | None:
+    return feedback_sent_by(user=user).filter(pk=pk).first()
+
+
+def feedback_list_for_sender(*, user: User | None) -> QuerySet[Feedback]:
+    return feedback_sent_by(user=user).order_by("-received_at")
+
+
+def feedback_for_reader(*, user: User | None, number: str, code: str = "") -> Feedback | None:
+    """One feedback by number for whoever may read it: with the tracking code, anyone; else
+    its logged-in sender or an official whose scope holds it. None otherwise (the caller
+    answers "not found", the same for a wrong number and someone else's feedback)."""
+    if code:
+        return feedback_track(number=number, code=code)
+    fb = Feedback.objects.filter(number=number.strip().upper()).select_related(*_RELATED).first()
+    if fb is None:
         return None
-    return Feedback.objects.filter(sender=user, pk=pk).select_related(*_RELATED).first()
+    if feedback_can(user=user, action=perms.SENDER, feedback=fb) or feedback_can(
+        user=user, action=perms.VIEW, feedback=fb
+    ):
+        return fb
+    return None
 
 
-def feedback_list_for_sender(*, user: User) -> QuerySet[Feedback]:
-    return Feedback.objects.filter(sender=user).select_related(*_RELATED).order_by("-received_at")
+def feedback_file_get(*, user: User | None, file_id: int, code: str = "") -> FeedbackFile | None:
+    """An attachment for its feedback's sender (logged in, or with the tracking code) or the
+    officials whose scope holds the feedback; None for anyone else."""
+    row = FeedbackFile.objects.select_related("feedback__org_unit").filter(pk=file_id).first()
+    if row is None:
+        return None
+    fb = row.feedback
+    if feedback_can(user=user, action=perms.SENDER, feedback=fb) or feedback_can(
+        user=user, action=perms.VIEW, feedback=fb
+    ):
+        return row
+    if code and feedback_track(number=fb.number, code=code) is not None:
+        return row
+    return None
 
 
 def feedback_events(*, feedback: Feedback, public_only: bool = True) -> QuerySet[FeedbackEvent]:
@@ -187,12 +224,10 @@ def feedback_files(*, feedback: Feedback) -> QuerySet[FeedbackFile]:
     return feedback.files.all().order_by("pk")
 
 
-def feedback_sender_dossiers(*, user: User) -> QuerySet[Dossier]:
+def feedback_sender_dossiers(*, user: User | None) -> QuerySet[Dossier]:
     """The sender's own dossiers that a feedback may be about (sent ones, with a number)."""
-    if not getattr(user, "is_authenticated", False):
-        return Dossier.objects.none()
     return (
-        Dossier.objects.filter(applicant=user, number__isnull=False)
+        Dossier.objects.filter(visible_q(user, "services.act.applicant"), number__isnull=False)
         .select_related("procedure")
         .order_by("-created_at")
     )

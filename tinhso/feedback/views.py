@@ -35,6 +35,7 @@ from tinhso.feedback.selectors import (
     feedback_actions,
     feedback_deadline,
     feedback_events,
+    feedback_file_get,
     feedback_files,
     feedback_for_sender,
     feedback_get_for_user,
@@ -251,25 +252,8 @@ def public_detail(request: HttpRequest, number: str) -> HttpResponse:
 @require_GET
 def file_download(request: HttpRequest, file_id: int) -> FileResponse:
     """An attachment, for the officials of the holding unit, or its sender (login or code)."""
-    from tinhso.feedback.models import FeedbackFile
-
-    row = FeedbackFile.objects.select_related("feedback").filter(pk=file_id).first()
+    row = feedback_file_get(user=_user(request), file_id=file_id, code=request.GET.get("ma", ""))
     if row is None:
-        raise Http404
-    fb = row.feedback
-    allowed = False
-    user = _user(request)
-    if user is not None:
-        allowed = fb.sender_id == user.pk
-        if not allowed:
-            try:
-                feedback_get_for_user(user=user, pk=fb.pk)
-                allowed = True
-            except Feedback.DoesNotExist:
-                allowed = False
-    if not allowed and request.GET.get("ma"):
-        allowed = feedback_track(number=fb.number, code=request.GET["ma"]) is not None
-    if not allowed:
         raise Http404
     return FileResponse(row.file.open("rb"), as_attachment=True, filename=row.original_name)
 

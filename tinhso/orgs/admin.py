@@ -10,7 +10,7 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 
-from tinhso.audit.adminaudit import AuditedAdmin, ReadOnlyAdmin
+from tinhso.audit.adminaudit import AuditedAdmin, ReadOnlyAdmin, ServiceErrorsAdmin
 from tinhso.orgs.models import OrgUnit, Population, Succession
 from tinhso.orgs.services import orgunit_create, population_set
 
@@ -68,7 +68,7 @@ class SuccessionAdmin(ReadOnlyAdmin):
 
 
 @admin.register(Population)
-class PopulationAdmin(admin.ModelAdmin):
+class PopulationAdmin(ServiceErrorsAdmin):
     """Writes go through ``population_set`` (validated and audited)."""
 
     writes_through_services = True

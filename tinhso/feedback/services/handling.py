@@ -41,10 +41,11 @@ from tinhso.orgs.models import OrgUnit
 
 
 def _require(user: User, action: str, fb: Feedback, status: str) -> None:
-    if fb.status != status:
-        raise ValidationError(_("Thao tác không phù hợp với trạng thái hiện tại của phản ánh."))
+    # permission first: someone outside the scope learns nothing about the state
     if not feedback_can(user=user, action=action, feedback=fb):
         raise PermissionDenied(_("Bạn không có quyền thực hiện thao tác này."))
+    if fb.status != status:
+        raise ValidationError(_("Thao tác không phù hợp với trạng thái hiện tại của phản ánh."))
 
 
 def feedback_forward(

@@ -8,8 +8,9 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from tinhso.accounts.models import Membership, Role
+from tinhso.accounts.permissions import unit_members
 from tinhso.audit.services import audit_record
+from tinhso.feedback import permissions as perms
 from tinhso.feedback.models import (
     Feedback,
 )
@@ -37,16 +38,9 @@ def feedback_reminders_send(*, now: dt.datetime) -> int:
         by_unit.setdefault(fb.org_unit_id, []).append(fb)
     with transaction.atomic():
         for unit_id, items in by_unit.items():
-            roles = [Role.OFFICER, Role.HEAD, Role.DX_OFFICE]
-            emails = sorted(
-                {
-                    e
-                    for e in Membership.objects.filter(org_unit_id=unit_id, role__in=roles)
-                    .filter(user__is_active=True)
-                    .values_list("user__email", flat=True)
-                    if e
-                }
-            )
+            # the unit's own officials on that day (memberships valid then), from the layer
+            members = unit_members(org_unit_id=unit_id, action=perms.VIEW, on=day)
+            emails = sorted({e for e in members.values_list("email", flat=True) if e})
             lines = [
                 f"{fb.number}: {fb.subject[:80]} — "
                 + (_("quá hạn") if fb.due_at < now else _("sắp đến hạn"))

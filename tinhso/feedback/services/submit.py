@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import hmac
 import re
 import secrets
 from collections.abc import Sequence
@@ -18,12 +19,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tinhso.accounts.models import User
+from tinhso.accounts.permissions import user_can
 from tinhso.audit.services import audit_record
+from tinhso.feedback import permissions as perms
 from tinhso.feedback.models import (
     Category,
     Feedback,
 )
 from tinhso.feedback.selectors import (
+    feedback_can,
     feedback_due_at,
     feedback_office,
     tracking_hash,
@@ -113,7 +117,9 @@ def _validate_input(user: User | None, data: FeedbackInput) -> dict[str, Any]:
             errors["name"] = [_("Vui lòng nhập họ tên.")]
         if not email and not phone:
             errors["email"] = [_("Vui lòng để lại thư điện tử hoặc số điện thoại để nhận trả lời.")]
-    if data.dossier is not None and (not logged_in or data.dossier.applicant_id != user.pk):  # type: ignore[union-attr]
+    if data.dossier is not None and not user_can(
+        user=user if logged_in else None, action="services.act.applicant", obj=data.dossier
+    ):
         errors["dossier"] = [_("Chỉ phản ánh được về hồ sơ của chính bạn.")]
     if errors:
         raise ValidationError(errors)
@@ -236,8 +242,10 @@ def feedback_add_info(
 
 
 def _check_sender(fb: Feedback, user: User | None, code: str) -> None:
-    if user is not None and getattr(user, "is_authenticated", False) and fb.sender_id == user.pk:
+    """The sender's steps: the logged-in sender (``feedback.sender``, asked of the permission
+    layer) or whoever holds the tracking code (compared in constant time)."""
+    if feedback_can(user=user, action=perms.SENDER, feedback=fb):
         return
-    if code and fb.tracking_hash == tracking_hash(code):
+    if code and hmac.compare_digest(fb.tracking_hash, tracking_hash(code)):
         return
     raise PermissionDenied(_("Chỉ người gửi phản ánh mới thực hiện được thao tác này."))

@@ -262,8 +262,13 @@ def revision_publish_errors(*, revision: FormRevision) -> list[str]:
             errors.append(
                 _("Thiếu trường tải lên cho thành phần hồ sơ bắt buộc: %s") % part.name[:120]
             )
-    process_errors = process_validate(process=procedure_process(procedure=procedure))
-    errors += [_("Quy trình xử lý chưa hợp lệ: %s") % e for e in process_errors]
+    if revision.steps is not None:  # the steps edited with this revision
+        from tinhso.services.studio.steps import stages_publish_errors
+
+        errors += stages_publish_errors(stages=revision.steps, procedure=procedure)
+    else:
+        process_errors = process_validate(process=procedure_process(procedure=procedure))
+        errors += [_("Quy trình xử lý chưa hợp lệ: %s") % e for e in process_errors]
     template = ResultTemplate.objects.filter(procedure=procedure).first()
     if template is None or not template.body.strip():
         errors.append(_("Thủ tục chưa có mẫu kết quả."))
@@ -294,6 +299,9 @@ def revision_publish(*, user: AnyUser, revision_id: int, note: str = "") -> Form
     revision.published_at = timezone.now()
     revision.note = (note or "").strip()[:500]
     revision.save(update_fields=["state", "published_by", "published_at", "note", "updated_at"])
+    from tinhso.services.studio.steps import revision_process_publish
+
+    process = revision_process_publish(user=user, revision=revision)
     audit_record(
         actor=user,
         action="services.studio_publish",
@@ -304,6 +312,7 @@ def revision_publish(*, user: AnyUser, revision_id: int, note: str = "") -> Form
             "number": revision.number,
             "fields": [f["name"] for f in revision.fields],
             "note": revision.note,
+            "process": process.code if process else None,
         },
     )
     return revision

@@ -143,3 +143,33 @@ def test_studio_journey(browser_page: Any, studio_data: Any, tmp_path: Any) -> N
     content = page.content()
     assert "Họ, chữ đệm và tên của trẻ" in content
     assert "Họ và tên khai sinh của trẻ" not in content
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_studio_steps_tab(browser_page: Any, studio_data: Any) -> None:
+    """The "Quy trình" tab: the DX office adds a step, sets the shares, the page passes axe."""
+    from tinhso.services.models import FormRevision
+
+    page = browser_page
+    browser_login(page, "vanphong.cds")
+    page.goto(f"{page.base_url}/dich-vu-cong/studio/{CODE}/")
+    _post(page, page.get_by_role("button", name="Tạo bản nháp"), "Đang soạn bản nháp")
+    page.get_by_role("link", name="Quy trình", exact=True).click()
+    page.get_by_role("heading", name="Các bước", exact=True).wait_for()
+    page.select_option("#id_kind", "process")
+    page.fill("#id_name", "Xác minh tại nơi cư trú")
+    page.select_option("#id_role", "officer")
+    page.fill("#id_share", "20")
+    _post(page, page.get_by_role("button", name="Thêm bước"), "Đã thêm bước")
+    assert "hiện là 120%" in page.content()
+    row = page.locator("#b-1")
+    row.locator("summary").click()
+    row.locator("input[name=b1-share]").fill("40")
+    _post(page, row.get_by_role("button", name="Lưu bước"), "Đã lưu bước.")
+    page.get_by_text("Các bước hợp lệ.").wait_for()
+    page.get_by_role("button", name="Đưa bước “Xác minh tại nơi cư trú” lên").click()
+    page.locator("#b-1", has_text="Xác minh tại nơi cư trú").wait_for()
+    assert axe_violations(page) == []
+    draft = FormRevision.objects.get(procedure__code=CODE, state="draft")
+    assert [s["share"] for s in draft.steps] == [10, 20, 40, 20, 10]

@@ -160,6 +160,23 @@ def condition_met(cond: Mapping[str, Any] | None, values: Mapping[str, Any]) -> 
     return str(value) == cond["equals"]
 
 
+def studio_parts_hidden(*, fields: list[dict[str, Any]], data: Mapping[str, Any]) -> set[int]:
+    """The document parts the applicant does not see given ``data`` (values keyed by field
+    name): those bound only to upload fields whose condition is not met. Such a part is
+    not required, and a file sent for it is not kept. A field hidden by its own condition
+    counts as empty for the fields below it."""
+    values: dict[str, Any] = {}
+    shown: set[int] = set()
+    hidden: set[int] = set()
+    for spec in fields:
+        visible = condition_met(spec.get("show_if"), values)
+        if spec["kind"] == fs.UPLOAD and spec.get("part"):
+            (shown if visible else hidden).add(spec["part"])
+        elif visible and spec["kind"] not in fs.NO_VALUE and spec["name"] in data:
+            values[spec["name"]] = data[spec["name"]]
+    return hidden - shown
+
+
 def _row_key(block: str, i: int, child: str) -> str:
     return f"f_{block}__{i}__{child}"
 

@@ -136,8 +136,8 @@ def _row(  # noqa: PLR0917 (a row and its place among its siblings)
     show = {"label", "help"}
     if kind not in fs.NO_VALUE:
         show |= {"required", "show_if_field", "show_if_equals"}
-    if kind in (fs.UPLOAD, fs.HEADING):
-        show |= {"show_if_field", "show_if_equals"} if kind == fs.HEADING else set()
+    if kind in (fs.UPLOAD, fs.HEADING):  # an upload, like a heading, may be conditional
+        show |= {"show_if_field", "show_if_equals"}
     if kind in fs.TEXTUAL:
         show |= {"min_length", "max_length", "pattern", "pattern_message", "prefill"}
     if kind in (fs.CITIZEN_ID, fs.TAX_CODE, fs.PHONE, fs.EMAIL, fs.DATE, fs.ADDRESS):

@@ -173,3 +173,45 @@ def test_studio_steps_tab(browser_page: Any, studio_data: Any) -> None:
     assert axe_violations(page) == []
     draft = FormRevision.objects.get(procedure__code=CODE, state="draft")
     assert [s["share"] for s in draft.steps] == [10, 20, 40, 20, 10]
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_conditional_upload_shown_and_hidden(browser_page: Any, studio_data: Any) -> None:
+    """An upload with a condition: the DX office sets it in the editor; on the form it
+    appears only when "Có" is chosen (the page's own script, no inline script)."""
+    from tinhso.accounts.models import User
+    from tinhso.services.models import DocumentPart, Procedure
+    from tinhso.services.studio import services as studio
+
+    page = browser_page
+    admin = User.objects.get(username="vanphong.cds")
+    procedure = Procedure.objects.get(code=CODE)
+    draft = studio.revision_draft_get_or_create(user=admin, procedure=procedure)
+    part = DocumentPart.objects.create(
+        procedure=procedure, name="Giấy chứng nhận kết hôn của cha mẹ", required=True
+    )
+    studio.revision_field_add(
+        user=admin, revision_id=draft.pk, kind="yesno", label="Cha mẹ đã đăng ký kết hôn"
+    )
+    studio.revision_field_add(
+        user=admin, revision_id=draft.pk, kind="upload", label="Giấy chứng nhận kết hôn"
+    )
+    browser_login(page, "vanphong.cds")
+    editor = f"{page.base_url}/dich-vu-cong/studio/{CODE}/"
+    page.goto(editor)
+    box = _settings(page, "giay_chung_nhan_ket_hon")
+    box.locator("select[name$=-part]").select_option(str(part.pk))
+    box.locator("select[name$=show_if_field]").select_option("cha_me_da_dang_ky_ket_hon")
+    box.locator("input[name$=show_if_equals]").fill("yes")
+    _post(page, box.get_by_role("button", name="Lưu trường"), "Đã lưu trường.")
+    assert "hiện khi cha_me_da_dang_ky_ket_hon = yes" in page.content()
+    page.goto(editor + "xem-truoc/")
+    upload = page.locator(f"#id_part_{part.pk}")
+    assert upload.is_hidden()
+    group = page.get_by_role("group", name="Cha mẹ đã đăng ký kết hôn")
+    group.get_by_label("Có", exact=True).check()
+    assert upload.is_visible()
+    assert axe_violations(page) == []
+    group.get_by_label("Không", exact=True).check()
+    assert upload.is_hidden()

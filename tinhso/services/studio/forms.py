@@ -55,6 +55,9 @@ class FieldSettingsForm(forms.Form):
     part = forms.TypedChoiceField(
         label=_("Thành phần hồ sơ"), required=False, coerce=int, empty_value=None
     )
+    min_items = forms.IntegerField(
+        label=_("Số dòng tối thiểu"), required=False, min_value=0, max_value=fs.REPEAT_MAX
+    )
     max_items = forms.IntegerField(
         label=_("Số dòng tối đa"), required=False, min_value=1, max_value=fs.REPEAT_MAX
     )

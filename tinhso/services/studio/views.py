@@ -149,7 +149,7 @@ def _row(  # noqa: PLR0917 (a row and its place among its siblings)
     if kind == fs.UPLOAD:
         show |= {"part"}
     if kind == fs.REPEAT:
-        show |= {"max_items"}
+        show |= {"min_items", "max_items"}
     if parent:
         show -= {"show_if_field", "show_if_equals", "prefill"}
     children = []

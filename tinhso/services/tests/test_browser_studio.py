@@ -215,3 +215,59 @@ def test_conditional_upload_shown_and_hidden(browser_page: Any, studio_data: Any
     assert axe_violations(page) == []
     group.get_by_label("Không", exact=True).check()
     assert upload.is_hidden()
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_applicant_adds_and_removes_rows(
+    browser_page: Any, studio_data: Any, tmp_path: Any
+) -> None:
+    """A repeating block: one row at first; "Thêm dòng" adds labelled rows up to the
+    maximum, "Xóa dòng" removes one; the dossier keeps the rows filled in."""
+    from tinhso.accounts.models import User
+    from tinhso.services.models import DocumentPart, Dossier, Procedure
+    from tinhso.services.studio import services as studio
+    from tinhso.services.tests.test_studio import _build
+
+    page = browser_page
+    admin = User.objects.get(username="vanphong.cds")
+    procedure = Procedure.objects.get(code=CODE)
+    draft = _build(admin, procedure)
+    studio.revision_field_update(
+        user=admin, revision_id=draft.pk, name="anh_chi_em", values={"min_items": 1}
+    )
+    studio.revision_publish(user=admin, revision_id=draft.pk)
+    attachment = tmp_path / "giay-chung-sinh.pdf"
+    attachment.write_bytes(PDF)
+    browser_login(page, "congdan")
+    page.goto(f"{page.base_url}/dich-vu-cong/thu-tuc/{CODE}/nop/")
+    page.select_option("#id_org_unit", label="UBND phường Dĩ An")
+    page.fill("#id_f_ho_ten_tre", "Nguyễn Minh Khang")
+    page.get_by_label("Có", exact=True).check()
+    block = page.locator("fieldset.studio-repeat")
+    rows = block.locator(".studio-rows > [data-row]")
+    assert rows.count() == 1
+    add = block.get_by_role("button", name="Thêm dòng vào “Anh chị em”")
+    add.click()
+    add.click()
+    assert rows.count() == 3 and add.is_hidden()  # the maximum
+    assert page.evaluate("document.activeElement.id") == "id_f_anh_chi_em__2__ho_ten"
+    assert page.get_by_label("Họ tên (dòng 3)").count() == 1
+    assert axe_violations(page) == []
+    block.get_by_role("button", name="Xóa dòng 2 của “Anh chị em”").click()
+    assert rows.count() == 2 and add.is_visible()
+    page.fill("#id_f_anh_chi_em__0__ho_ten", "Nguyễn Minh An")
+    page.fill("#id_f_anh_chi_em__2__ho_ten", "Nguyễn Minh Châu")
+    for pk in DocumentPart.objects.filter(procedure=procedure, required=True).values_list(
+        "pk", flat=True
+    ):
+        page.set_input_files(f"#id_part_{pk}", str(attachment))
+    page.get_by_role("button", name="Tiếp tục: xem lại hồ sơ").click()
+    page.wait_for_url("**/xem-lai/")
+    page.get_by_role("button", name="Nộp hồ sơ").click()
+    page.wait_for_url(re.compile(r".*/ho-so/\d+/$"))
+    dossier = Dossier.objects.get(applicant__username="congdan", procedure__code=CODE)
+    assert [r["ho_ten"] for r in dossier.form_data["anh_chi_em"]] == [
+        "Nguyễn Minh An",
+        "Nguyễn Minh Châu",
+    ]

@@ -83,6 +83,7 @@ def repeat_bounds(spec: Mapping[str, Any]) -> tuple[int, int, int]:
     need = max(least, 1 if spec.get("required") else 0)
     return max(least, 1), min(need, most), most
 
+
 NAME_RE = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
 KEYS = (
     "name",

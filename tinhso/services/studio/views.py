@@ -98,7 +98,7 @@ def _editor_context(procedure: Procedure, draft: FormRevision | None) -> dict[st
         + [f["name"] for f in fs.value_fields(fields)],
         "preview": preview,
         "revisions": revision_list(procedure=procedure),
-        "publish_errors": studio.revision_publish_errors(revision=draft) if draft else [],
+        "publish_errors": studio.revision_check(revision=draft) if draft else [],
         **_setup_context(procedure),
     }
 

@@ -55,6 +55,26 @@ def draft_get_for_owner(*, user: AnyUser, pk: int) -> Dossier | None:
     )
 
 
+def draft_revision_changed(*, dossier: Dossier) -> str:
+    """Why the draft cannot be sent as it is: the procedure's form was published anew
+    after the draft was started under another one (empty when it was not). The draft
+    keeps its values; the applicant reviews them under the new form (``draft_edit``),
+    and saving the draft moves it to the new form."""
+    current = eform_revision(procedure=dossier.procedure)
+    if (current.pk if current is not None else None) == dossier.form_revision_id:
+        return ""
+    if current is None:
+        return _(
+            "Biểu mẫu của thủ tục đã thay đổi sau khi bạn bắt đầu khai hồ sơ này. Vui lòng "
+            "xem lại tờ khai rồi nộp; các thông tin bạn đã khai vẫn được giữ lại."
+        )
+    return _(
+        "Biểu mẫu của thủ tục đã được cập nhật (phiên bản %(n)d) sau khi bạn bắt đầu khai "
+        "hồ sơ này. Vui lòng xem lại tờ khai theo mẫu mới rồi nộp; các thông tin bạn đã "
+        "khai vẫn được giữ lại."
+    ) % {"n": current.number}
+
+
 def draft_problems(*, dossier: Dossier) -> dict[str, list[str]]:
     """What stops the draft from being sent (empty when complete): the e-form, the
     receiving agency, the required parts, the procedure's online channel."""
@@ -78,7 +98,10 @@ def draft_problems(*, dossier: Dossier) -> dict[str, list[str]]:
         errors.update(
             exc.message_dict if hasattr(exc, "error_dict") else {"org_unit": exc.messages}
         )
-    try:
+    changed = draft_revision_changed(dossier=dossier)
+    if changed:
+        errors.setdefault("__all__", []).append(changed)
+    try:  # the form the draft must be sent under: the published one
         eform_validate(procedure=procedure, data=dossier.form_data)
     except ValidationError as exc:
         errors.update(exc.message_dict)

@@ -25,7 +25,7 @@ from tinhso.files import atomic_with_files
 from tinhso.orgs.models import OrgUnit
 from tinhso.orgs.selectors import valid_on_q
 from tinhso.services.applying import applicant_may_file_check
-from tinhso.services.drafts import draft_problems
+from tinhso.services.drafts import draft_problems, draft_revision_changed
 from tinhso.services.eform import eform_parts_hidden, eform_revision, eform_validate
 from tinhso.services.models import (
     Channel,
@@ -341,11 +341,18 @@ def dossier_submit(*, user: AnyUser, dossier_id: int) -> Dossier:
         user = cast(User, user)  # the draft's applicant
         if dossier.status != Status.DRAFT:
             raise DossierConflict(_("Hồ sơ này đã được nộp (số %s).") % dossier.number)
+        # the form was published anew since the draft was started: the applicant reviews
+        # the draft under the new form first (nothing changed, the values kept)
+        changed = draft_revision_changed(dossier=dossier)
+        if changed:
+            raise ValidationError({"__all__": [changed]})
         # a draft saved as the applicant went may be incomplete (``drafts``)
         problems = draft_problems(dossier=dossier)
         if problems:
             raise ValidationError(problems)
-        dossier.form_data = eform_validate(procedure=dossier.procedure, data=dossier.form_data)
+        dossier.form_data = eform_validate(
+            procedure=dossier.procedure, data=dossier.form_data, revision=dossier.form_revision
+        )
         # a file kept for a part the final answers hide (an upload's condition not met)
         # is not sent with the dossier
         hidden = eform_parts_hidden(revision=dossier.form_revision, data=dossier.form_data)

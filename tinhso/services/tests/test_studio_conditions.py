@@ -4,6 +4,8 @@ it while hidden is not kept."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from django.core.exceptions import ValidationError
 
@@ -18,33 +20,31 @@ pytestmark = pytest.mark.django_db
 
 
 def test_parts_hidden_follow_conditions_and_chains() -> None:
-    fields = [
-        field_normalise(f)
-        for f in [
-            {"name": "kh", "kind": "yesno", "label": "Đã đăng ký kết hôn"},
-            {
-                "name": "gcn",
-                "kind": "upload",
-                "label": "GCN",
-                "part": 7,
-                "show_if": {"field": "kh", "equals": "yes"},
-            },
-            {
-                "name": "ly_do",
-                "kind": "text",
-                "label": "Lý do",
-                "show_if": {"field": "kh", "equals": "no"},
-            },
-            {
-                "name": "xac_nhan",
-                "kind": "upload",
-                "label": "Xác nhận",
-                "part": 8,
-                "show_if": {"field": "ly_do", "equals": ""},
-            },
-            {"name": "don", "kind": "upload", "label": "Đơn", "part": 9},
-        ]
+    raw: list[dict[str, Any]] = [
+        {"name": "kh", "kind": "yesno", "label": "Đã đăng ký kết hôn"},
+        {
+            "name": "gcn",
+            "kind": "upload",
+            "label": "GCN",
+            "part": 7,
+            "show_if": {"field": "kh", "equals": "yes"},
+        },
+        {
+            "name": "ly_do",
+            "kind": "text",
+            "label": "Lý do",
+            "show_if": {"field": "kh", "equals": "no"},
+        },
+        {
+            "name": "xac_nhan",
+            "kind": "upload",
+            "label": "Xác nhận",
+            "part": 8,
+            "show_if": {"field": "ly_do", "equals": ""},
+        },
+        {"name": "don", "kind": "upload", "label": "Đơn", "part": 9},
     ]
+    fields = [field_normalise(f) for f in raw]
     assert studio_parts_hidden(fields=fields, data={"kh": "yes"}) == {8}
     assert studio_parts_hidden(fields=fields, data={"kh": "no", "ly_do": "x"}) == {7}
     # "ly_do" is hidden when "kh" is yes: its stale value does not show "xac_nhan"

@@ -33,6 +33,10 @@ def draft_v1(birth, user_named, ward_dian) -> Dossier:
     )
 
 
+def _number(dossier: Dossier) -> int | None:
+    return dossier.form_revision.number if dossier.form_revision else None
+
+
 def _publish_v2(birth, user_named) -> None:
     admin = user_named("vanphong.cds")
     draft = studio.revision_draft_get_or_create(user=admin, procedure=birth)
@@ -44,7 +48,7 @@ def test_draft_under_the_current_form_is_sent(birth, user_named, draft_v1) -> No
     from tinhso.services.services import dossier_submit
 
     sent = dossier_submit(user=user_named("congdan"), dossier_id=draft_v1.pk)
-    assert sent.status == Status.NEW and sent.form_revision.number == 1
+    assert sent.status == Status.NEW and _number(sent) == 1
 
 
 def test_form_published_anew_the_draft_is_kept_and_the_applicant_told(
@@ -64,7 +68,7 @@ def test_form_published_anew_the_draft_is_kept_and_the_applicant_told(
     ]
     draft = Dossier.objects.get(pk=draft_v1.pk)
     assert draft.status == Status.DRAFT and not draft.number
-    assert draft.form_data == FORM and draft.form_revision.number == 1
+    assert draft.form_data == FORM and _number(draft) == 1
     # the new form requires "Quê quán": reviewed under it, the draft is sent
     draft, problems = dossier_draft_save(
         user=citizen,
@@ -74,7 +78,7 @@ def test_form_published_anew_the_draft_is_kept_and_the_applicant_told(
         form_data={**FORM, "que_quan": "Bình Dương"},
         complete=True,
     )
-    assert problems == {} and draft.form_revision.number == 2
+    assert problems == {} and _number(draft) == 2
     sent = dossier_submit(user=citizen, dossier_id=draft.pk)
     assert sent.status == Status.NEW and sent.form_data["que_quan"] == "Bình Dương"
 

@@ -217,3 +217,26 @@ def test_steps_page(client, birth, user_named) -> None:
     assert (draft.steps or [])[1]["name"] == "Thẩm định"
     client.force_login(user_named("congdan"))
     assert client.get(url).status_code == 403
+
+
+def test_admin_does_not_edit_a_process_published_with_a_revision(client, birth, user_named) -> None:
+    admin_client = client
+    admin_client.force_login(user_named("admin"))  # the demo's platform superuser
+    admin = user_named("vanphong.cds")
+    draft = _build(admin, birth)
+    st.revision_stage_update(user=admin, revision_id=draft.pk, index=1, values={"name": "Xét"})
+    published = studio.revision_publish(user=admin, revision_id=draft.pk)
+    assert published.process is not None
+    url = f"/admin/services/process/{published.process.pk}/change/"
+    page = admin_client.get(url).content.decode()
+    assert 'name="_save"' not in page  # shown read-only
+    before = list(published.process.steps.values_list("name", flat=True))
+    r = admin_client.post(url, {"name": "Đổi trong trang quản trị", "code": "x"})
+    assert r.status_code == 403
+    assert list(published.process.steps.values_list("name", flat=True)) == before
+    # a process not published with a revision stays editable there
+    other = procedure_process(procedure=birth.__class__.objects.exclude(pk=birth.pk).first())
+    assert (
+        'name="_save"'
+        in admin_client.get(f"/admin/services/process/{other.pk}/change/").content.decode()
+    )

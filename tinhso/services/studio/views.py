@@ -352,6 +352,7 @@ def studio_revision(request: HttpRequest, code: str, number: int) -> HttpRespons
             "changes": revision_diff(
                 old=previous.fields if previous else None, new=revision.fields
             ),
+            "stages": _stage_rows(revision.steps or []),
         },
     )
 
@@ -509,6 +510,19 @@ def studio_result_pdf(request: HttpRequest, code: str) -> HttpResponse:
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="xem-truoc-ket-qua-{procedure.code}.pdf"'
     return response
+
+
+def _stage_rows(stages: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    from tinhso.services.studio.steps import STAGE_KINDS, STAGE_ROLES
+
+    return [
+        {
+            **s,
+            "kind_label": STAGE_KINDS.get(s["kind"], s["kind"]),
+            "role_label": STAGE_ROLES.get(s["role"], s["role"]),
+        }
+        for s in stages
+    ]
 
 
 def _stage_form_errors(request: HttpRequest, form: Any) -> None:

@@ -215,6 +215,12 @@ def test_steps_page(client, birth, user_named) -> None:
     assert "Tên bước" in r.content.decode()
     draft.refresh_from_db()
     assert (draft.steps or [])[1]["name"] == "Thẩm định"
+    # the revision page shows the steps published with it
+    published = studio.revision_publish(user=admin, revision_id=draft.pk)
+    page = client.get(f"/dich-vu-cong/studio/{birth.code}/phien-ban/{published.number}/")
+    text = page.content.decode()
+    assert "Lấy ý kiến · Xử lý, thẩm định · Lãnh đạo đơn vị · 5%" in text
+    assert published.process is not None and published.process.code in text
     client.force_login(user_named("congdan"))
     assert client.get(url).status_code == 403
 

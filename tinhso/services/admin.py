@@ -15,6 +15,7 @@ from tinhso.services.models import (
     CalendarDay,
     DocumentPart,
     FormField,
+    FormRevision,
     Procedure,
     ProcedureAgency,
     ProcedureChannel,
@@ -92,6 +93,18 @@ class ActionInline(admin.TabularInline):
 class ProcessAdmin(AuditedAdmin):
     list_display = ("name", "code", "is_default", "is_active")
     inlines = [StepInline, ActionInline]
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        # a process published with a studio revision is edited in the studio ("Quy trình"
+        # tab, as a new revision), never in place: dossiers that follow it keep its steps
+        if obj is not None and FormRevision.objects.filter(process=obj).exists():
+            return False
+        return super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        if obj is not None and FormRevision.objects.filter(process=obj).exists():
+            return False
+        return super().has_delete_permission(request, obj)
 
     def _create_formsets(self, request: HttpRequest, obj: Any, change: bool) -> Any:
         # a private ModelAdmin method, absent from django-stubs

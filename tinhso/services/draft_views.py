@@ -19,7 +19,12 @@ from tinhso.accounts.models import User
 from tinhso.accounts.permissions import identity_required_level, user_identity_sufficient
 from tinhso.services.applying import applicant_may_file_check
 from tinhso.services.doctypes import doctype_label
-from tinhso.services.drafts import dossier_draft_delete, dossier_draft_save, draft_get_for_owner
+from tinhso.services.drafts import (
+    dossier_draft_delete,
+    dossier_draft_save,
+    draft_get_for_owner,
+    draft_revision_changed,
+)
 from tinhso.services.eform import eform_post_data
 from tinhso.services.forms import submission_form
 from tinhso.services.models import Dossier, DossierFile, Procedure, Status
@@ -180,7 +185,9 @@ def _problems_apply(form: forms.Form, problems: dict[str, list[str]]) -> None:
                 form.add_error(name, m)
 
 
-def _submission_page(request: HttpRequest, procedure: Procedure, draft: Dossier | None) -> Any:
+def _submission_page(
+    request: HttpRequest, procedure: Procedure, draft: Dossier | None, notice: str = ""
+) -> Any:
     token = _token(request)
     if request.method == "POST":
         if draft is None and token:
@@ -224,6 +231,7 @@ def _submission_page(request: HttpRequest, procedure: Procedure, draft: Dossier 
             "parts": parts,
             "draft": draft,
             "form_token": token or secrets.token_urlsafe(24),
+            "revision_notice": notice,
         },
     )
 
@@ -254,7 +262,10 @@ def draft_edit(request: HttpRequest, pk: int) -> HttpResponse:
     refused = _may_submit(request, draft.procedure)
     if refused is not None:
         return refused
-    return _submission_page(request, draft.procedure, draft)
+    # the form was published anew since the draft was started: say so (saving moves the
+    # draft to the new form, its values kept)
+    notice = draft_revision_changed(dossier=draft) if request.method == "GET" else ""
+    return _submission_page(request, draft.procedure, draft, notice)
 
 
 @login_required

@@ -25,7 +25,12 @@ from tinhso.accounts.usertypes import AnyUser
 from tinhso.audit.services import audit_record
 from tinhso.files import atomic_with_files
 from tinhso.orgs.models import OrgUnit
-from tinhso.services.eform import eform_fields, eform_revision, eform_validate
+from tinhso.services.eform import (
+    eform_fields,
+    eform_parts_hidden,
+    eform_revision,
+    eform_validate,
+)
 from tinhso.services.models import Channel, Dossier, DossierFile, Procedure, Status
 from tinhso.services.store import store_reuse_attach, store_reuse_check
 
@@ -48,6 +53,26 @@ def draft_get_for_owner(*, user: AnyUser, pk: int) -> Dossier | None:
         .filter(pk=pk, applicant_id=getattr(user, "pk", None), status=Status.DRAFT)
         .first()
     )
+
+
+def draft_revision_changed(*, dossier: Dossier) -> str:
+    """Why the draft cannot be sent as it is: the procedure's form was published anew
+    after the draft was started under another one (empty when it was not). The draft
+    keeps its values; the applicant reviews them under the new form (``draft_edit``),
+    and saving the draft moves it to the new form."""
+    current = eform_revision(procedure=dossier.procedure)
+    if (current.pk if current is not None else None) == dossier.form_revision_id:
+        return ""
+    if current is None:
+        return _(
+            "Biểu mẫu của thủ tục đã thay đổi sau khi bạn bắt đầu khai hồ sơ này. Vui lòng "
+            "xem lại tờ khai rồi nộp; các thông tin bạn đã khai vẫn được giữ lại."
+        )
+    return _(
+        "Biểu mẫu của thủ tục đã được cập nhật (phiên bản %(n)d) sau khi bạn bắt đầu khai "
+        "hồ sơ này. Vui lòng xem lại tờ khai theo mẫu mới rồi nộp; các thông tin bạn đã "
+        "khai vẫn được giữ lại."
+    ) % {"n": current.number}
 
 
 def draft_problems(*, dossier: Dossier) -> dict[str, list[str]]:
@@ -73,15 +98,19 @@ def draft_problems(*, dossier: Dossier) -> dict[str, list[str]]:
         errors.update(
             exc.message_dict if hasattr(exc, "error_dict") else {"org_unit": exc.messages}
         )
-    try:
+    changed = draft_revision_changed(dossier=dossier)
+    if changed:
+        errors.setdefault("__all__", []).append(changed)
+    try:  # the form the draft must be sent under: the published one
         eform_validate(procedure=procedure, data=dossier.form_data)
     except ValidationError as exc:
         errors.update(exc.message_dict)
     have = set(
         dossier.files.filter(kind=DossierFile.Kind.APPLICATION).values_list("part_id", flat=True)
     )
+    hidden = eform_parts_hidden(revision=dossier.form_revision, data=dossier.form_data)
     for part in procedure.parts.filter(required=True):
-        if part.pk not in have:
+        if part.pk not in have and part.pk not in hidden:
             errors.setdefault(f"part_{part.pk}", []).append(
                 _("Thiếu thành phần hồ sơ bắt buộc: %s") % part.name[:120]
             )
@@ -133,8 +162,12 @@ def dossier_draft_save(
     from tinhso.services.services.attachments import _check_uploads, _store_files
     from tinhso.services.services.submission import _online_dossier, _start_step
 
+    # parts the form does not show now (an upload's condition not met): no file kept
+    hidden = eform_parts_hidden(revision=revision, data=values)
     checked = []
     for part_id, uploads in (files or {}).items():
+        if str(part_id).isdigit() and int(part_id) in hidden:
+            continue
         try:
             checked.extend(
                 _check_uploads(procedure=procedure, files={part_id: uploads}, require_all=False)
@@ -144,6 +177,8 @@ def dossier_draft_save(
                 problems.setdefault(k, []).extend(msgs)
     picks = []
     for part_id, item_id in (reuse or {}).items():
+        if str(part_id).isdigit() and int(part_id) in hidden:
+            continue
         try:
             picks.extend(
                 store_reuse_check(user=user, procedure=procedure, reuse={part_id: item_id})
@@ -198,6 +233,11 @@ def dossier_draft_save(
                 reused_from__isnull=False,
             ).delete()
         replaced = {p.pk for p, _c in checked} | {p.pk for p, _i in picks}
+        replaced |= set(
+            dossier.files.filter(kind=DossierFile.Kind.APPLICATION, part_id__in=hidden).values_list(
+                "part_id", flat=True
+            )
+        )
         if replaced:
             dossier.files.filter(kind=DossierFile.Kind.APPLICATION, part_id__in=replaced).delete()
         _store_files(

@@ -16,7 +16,12 @@ from django.core.validators import RegexValidator
 from django.utils.translation import gettext as _
 
 from tinhso.services.models import FormField, FormRevision, Procedure
-from tinhso.services.studio.render import studio_display, studio_form_class, studio_validate
+from tinhso.services.studio.render import (
+    studio_display,
+    studio_form_class,
+    studio_parts_hidden,
+    studio_validate,
+)
 from tinhso.services.studio.spec import value_fields
 
 _ID = RegexValidator(r"^\d{12}$", _("Số định danh cá nhân gồm 12 chữ số."))
@@ -96,6 +101,14 @@ def eform_revision(*, procedure: Procedure) -> FormRevision | None:
     return FormRevision.objects.filter(
         procedure=procedure, state=FormRevision.State.PUBLISHED
     ).first()
+
+
+def eform_parts_hidden(*, revision: FormRevision | None, data: dict[str, Any]) -> set[int]:
+    """The document parts hidden by their upload field's condition given ``data`` (never
+    required; a file sent for one is not kept). None for the typed rows: no condition."""
+    if revision is None:
+        return set()
+    return studio_parts_hidden(fields=revision.fields, data=data or {})
 
 
 def eform_form_class(*, procedure: Procedure, revision: Any = LOOKUP) -> type[forms.Form]:

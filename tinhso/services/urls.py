@@ -56,6 +56,7 @@ urlpatterns += [
     path("studio/<str:code>/cau-hinh.json", studio_views.studio_export, name="studio_export"),
     path("studio/<str:code>/nhap-cau-hinh/", studio_views.studio_import, name="studio_import"),
     path("studio/<str:code>/quy-trinh/", studio_views.studio_process, name="studio_process"),
+    path("studio/<str:code>/cac-buoc/", studio_views.studio_steps, name="studio_steps"),
     path("studio/<str:code>/phi/", studio_views.studio_fee, name="studio_fee"),
     path("studio/<str:code>/ket-qua.pdf", studio_views.studio_result_pdf, name="studio_result_pdf"),
     path("studio/<str:code>/xem-truoc/", studio_views.studio_preview, name="studio_preview"),

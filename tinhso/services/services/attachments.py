@@ -3,7 +3,7 @@ the current draft result."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -22,8 +22,14 @@ from tinhso.uploads import CheckedUpload, upload_check
 
 
 def _check_uploads(
-    *, procedure: Procedure, files: Mapping[int, Iterable[Any]], require_all: bool = True
+    *,
+    procedure: Procedure,
+    files: Mapping[int, Iterable[Any]],
+    require_all: bool = True,
+    hidden: Collection[int] = frozenset(),
 ) -> list[tuple[DocumentPart, CheckedUpload]]:
+    """``hidden``: parts the form does not show (a condition not met): not required, and
+    their files ignored (never stored)."""
     parts = {p.pk: p for p in procedure.parts.all()}
     errors: dict[str, list[str]] = {}
     checked: list[tuple[DocumentPart, CheckedUpload]] = []
@@ -31,6 +37,8 @@ def _check_uploads(
         part = parts.get(int(part_id))
         if part is None:
             errors.setdefault("files", []).append(_("Thành phần hồ sơ không thuộc thủ tục này."))
+            continue
+        if part.pk in hidden:
             continue
         for up in uploads:
             try:
@@ -40,6 +48,8 @@ def _check_uploads(
     if require_all:
         given = {p.pk for p, _c in checked}
         for part in parts.values():
+            if part.pk in hidden:
+                continue
             if part.required and part.pk not in given and f"part_{part.pk}" not in errors:
                 errors.setdefault(f"part_{part.pk}", []).append(
                     _("Thiếu thành phần hồ sơ bắt buộc: %s") % part.name[:120]

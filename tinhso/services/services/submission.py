@@ -25,8 +25,8 @@ from tinhso.files import atomic_with_files
 from tinhso.orgs.models import OrgUnit
 from tinhso.orgs.selectors import valid_on_q
 from tinhso.services.applying import applicant_may_file_check
-from tinhso.services.drafts import draft_problems
-from tinhso.services.eform import eform_revision, eform_validate
+from tinhso.services.drafts import draft_problems, draft_revision_changed
+from tinhso.services.eform import eform_parts_hidden, eform_revision, eform_validate
 from tinhso.services.models import (
     Channel,
     DocumentPart,
@@ -150,7 +150,11 @@ def _online_checks(
         errors.update(exc.message_dict)
         cleaned = {}
     try:
-        checked = _check_uploads(procedure=procedure, files=files)
+        checked = _check_uploads(
+            procedure=procedure,
+            files=files,
+            hidden=eform_parts_hidden(revision=revision, data=cleaned or form_data),
+        )
     except ValidationError as exc:
         errors.update(exc.message_dict)
         checked = []
@@ -337,11 +341,25 @@ def dossier_submit(*, user: AnyUser, dossier_id: int) -> Dossier:
         user = cast(User, user)  # the draft's applicant
         if dossier.status != Status.DRAFT:
             raise DossierConflict(_("Hồ sơ này đã được nộp (số %s).") % dossier.number)
+        # the form was published anew since the draft was started: the applicant reviews
+        # the draft under the new form first (nothing changed, the values kept)
+        changed = draft_revision_changed(dossier=dossier)
+        if changed:
+            raise ValidationError({"__all__": [changed]})
         # a draft saved as the applicant went may be incomplete (``drafts``)
         problems = draft_problems(dossier=dossier)
         if problems:
             raise ValidationError(problems)
-        dossier.form_data = eform_validate(procedure=dossier.procedure, data=dossier.form_data)
+        dossier.form_data = eform_validate(
+            procedure=dossier.procedure, data=dossier.form_data, revision=dossier.form_revision
+        )
+        # a file kept for a part the final answers hide (an upload's condition not met)
+        # is not sent with the dossier
+        hidden = eform_parts_hidden(revision=dossier.form_revision, data=dossier.form_data)
+        dropped = dossier.files.filter(kind=DossierFile.Kind.APPLICATION, part_id__in=hidden)
+        dropped_parts = sorted(set(dropped.values_list("part_id", flat=True)))
+        if dropped_parts:
+            dropped.delete()
         now = timezone.now()
         # the same lock order as dossier_create_and_submit: applicant-year, then counter
         _applicant_year_note(org_unit_id=dossier.org_unit_id, applicant_id=user.pk, at=now)
@@ -367,6 +385,7 @@ def dossier_submit(*, user: AnyUser, dossier_id: int) -> Dossier:
             obj=dossier,
             org_unit=dossier.org_unit,
             after={"number": dossier.number, "status": dossier.status},
+            extra={"dropped_parts": dropped_parts} if dropped_parts else None,
         )
         _notify(dossier, _("Đã nộp hồ sơ"), "")
     return dossier

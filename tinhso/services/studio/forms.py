@@ -55,6 +55,9 @@ class FieldSettingsForm(forms.Form):
     part = forms.TypedChoiceField(
         label=_("Thành phần hồ sơ"), required=False, coerce=int, empty_value=None
     )
+    min_items = forms.IntegerField(
+        label=_("Số dòng tối thiểu"), required=False, min_value=0, max_value=fs.REPEAT_MAX
+    )
     max_items = forms.IntegerField(
         label=_("Số dòng tối đa"), required=False, min_value=1, max_value=fs.REPEAT_MAX
     )
@@ -101,3 +104,28 @@ class ResultTemplateForm(forms.Form):
         label=_("Nội dung (dùng {ten_truong} để chèn giá trị đã khai)"),
         widget=forms.Textarea(attrs={"rows": 6}),
     )
+
+
+class StageForm(forms.Form):
+    """One processing step of the draft (its kind fixed; ``StageAddForm`` chooses it)."""
+
+    name = forms.CharField(label=_("Tên bước"), max_length=255)
+    role = forms.ChoiceField(label=_("Vai trò thực hiện"))
+    share = forms.IntegerField(label=_("Tỷ lệ thời hạn giải quyết (%)"), min_value=0, max_value=100)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        from tinhso.services.studio.steps import STAGE_ROLES
+
+        super().__init__(*args, **kwargs)
+        self.fields["role"].choices = list(STAGE_ROLES.items())
+
+
+class StageAddForm(StageForm):
+    kind = forms.ChoiceField(label=_("Loại bước"))
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        from tinhso.services.studio.steps import ADDABLE, STAGE_KINDS
+
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = [(k, STAGE_KINDS[k]) for k in ADDABLE]
+        self.order_fields(["kind", "name", "role", "share"])

@@ -29,6 +29,16 @@ class FormRevision(models.Model):
     fields: models.JSONField[list[dict[str, Any]], list[dict[str, Any]]] = models.JSONField(
         _("các trường"), default=list, blank=True
     )
+    # the processing steps edited with this revision (``studio.steps``); None: this
+    # revision leaves the procedure's process as it is
+    steps: models.JSONField[list[dict[str, Any]] | None, list[dict[str, Any]] | None] = (
+        models.JSONField(_("các bước xử lý"), null=True, blank=True)
+    )
+    # the process compiled from ``steps`` when the revision was published (new dossiers
+    # follow it; dossiers already started keep theirs)
+    process = models.ForeignKey(
+        "services.Process", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     note = models.CharField(_("ghi chú thay đổi"), max_length=500, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"

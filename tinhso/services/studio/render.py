@@ -160,7 +160,29 @@ def condition_met(cond: Mapping[str, Any] | None, values: Mapping[str, Any]) -> 
     return str(value) == cond["equals"]
 
 
-def _row_key(block: str, i: int, child: str) -> str:
+def studio_parts_hidden(*, fields: list[dict[str, Any]], data: Mapping[str, Any]) -> set[int]:
+    """The document parts the applicant does not see given ``data`` (values keyed by field
+    name): those bound only to upload fields whose condition is not met. Such a part is
+    not required, and a file sent for it is not kept. A field hidden by its own condition
+    counts as empty for the fields below it."""
+    values: dict[str, Any] = {}
+    shown: set[int] = set()
+    hidden: set[int] = set()
+    for spec in fields:
+        visible = condition_met(spec.get("show_if"), values)
+        if spec["kind"] == fs.UPLOAD and spec.get("part"):
+            (shown if visible else hidden).add(spec["part"])
+        elif visible and spec["kind"] not in fs.NO_VALUE and spec["name"] in data:
+            values[spec["name"]] = data[spec["name"]]
+    return hidden - shown
+
+
+# row indices at or beyond this are never read (a forged request cannot make the form
+# build thousands of fields)
+ROW_LIMIT = 100
+
+
+def _row_key(block: str, i: int | str, child: str) -> str:
     return f"f_{block}__{i}__{child}"
 
 
@@ -173,6 +195,7 @@ class StudioForm(forms.Form):
 
     def __init__(self, *args: Any, applicant: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.studio_rows: dict[str, list[int]] = {}
         address = None
         for spec in self.studio_fields:
             kind = spec["kind"]
@@ -185,11 +208,7 @@ class StudioForm(forms.Form):
                     )
                 continue
             if kind == fs.REPEAT:
-                for i in range(spec.get("max_items") or fs.REPEAT_DEFAULT):
-                    for child in spec["children"]:
-                        f = django_field(child)
-                        f.label = f"{child['label']} ({_('dòng %d') % (i + 1)})"
-                        self.fields[_row_key(spec["name"], i, child["name"])] = f
+                self._rows(spec, self.data if self.is_bound else self.initial)
                 continue
             if kind == fs.ADDRESS and address is None:
                 address = address_choices()
@@ -202,6 +221,29 @@ class StudioForm(forms.Form):
                 )
         if applicant is not None and not self.is_bound:
             self._prefill(applicant)
+
+    def _row_field(self, child: Mapping[str, Any], number: str) -> forms.Field:
+        f = django_field(child)
+        f.label = f"{child['label']} ({(_('dòng %d') % 99999).replace('99999', number)})"
+        return f
+
+    def _rows(self, spec: Mapping[str, Any], values: Mapping[str, Any]) -> list[int]:
+        """The block's row indices: the rows shown at first, and every row the data (or,
+        unbound, the initial values of a saved draft) has; their fields added."""
+        shown, _least, _most = fs.repeat_bounds(spec)
+        prefix = f"f_{spec['name']}__"
+        rows = set(range(shown))
+        for key in values:
+            index = str(key).removeprefix(prefix).split("__", 1)[0]
+            if str(key).startswith(prefix) and index.isdigit() and int(index) < ROW_LIMIT:
+                rows.add(int(index))
+        for i in sorted(rows):
+            for child in spec["children"]:
+                key = _row_key(spec["name"], i, child["name"])
+                if key not in self.fields:
+                    self.fields[key] = self._row_field(child, str(i + 1))
+        self.studio_rows[spec["name"]] = sorted(rows)
+        return self.studio_rows[spec["name"]]
 
     def _prefill(self, applicant: Any) -> None:
         for spec in self.studio_fields:
@@ -258,7 +300,7 @@ class StudioForm(forms.Form):
     def _clean_rows(self, spec: Mapping[str, Any], cleaned: Mapping[str, Any]) -> list[Any]:
         rows: list[dict[str, Any]] = []
         children = spec["children"]
-        for i in range(spec.get("max_items") or fs.REPEAT_DEFAULT):
+        for i in self.studio_rows.get(spec["name"], []):
             keys = {c["name"]: _row_key(spec["name"], i, c["name"]) for c in children}
             raw = {n: _json_value(cleaned.get(k)) for n, k in keys.items()}
             if all(v is None for v in raw.values()) and not any(
@@ -276,9 +318,22 @@ class StudioForm(forms.Form):
                     continue
                 row[c["name"]] = raw[c["name"]]
             rows.append(row)
-        if spec.get("required") and not rows:
-            first = _row_key(spec["name"], 0, children[0]["name"])
-            self.add_error(first, _("Vui lòng khai ít nhất một dòng của “%s”.") % spec["label"])
+        _shown, least, most = fs.repeat_bounds(spec)
+        first = _row_key(spec["name"], 0, children[0]["name"])
+        if len(rows) > most:
+            self.add_error(
+                first,
+                _("“%(l)s” khai tối đa %(n)d dòng (đã khai %(k)d dòng).")
+                % {"l": spec["label"], "n": most, "k": len(rows)},
+            )
+        elif len(rows) < least:
+            self.add_error(
+                first,
+                _("Vui lòng khai ít nhất một dòng của “%s”.") % spec["label"]
+                if least == 1
+                else _("Vui lòng khai ít nhất %(n)d dòng của “%(l)s”.")
+                % {"n": least, "l": spec["label"]},
+            )
         return rows
 
     # -- rendering ---------------------------------------------------------------------
@@ -299,12 +354,23 @@ class StudioForm(forms.Form):
                 continue
             if kind == fs.REPEAT:
                 item["rows"] = []
-                for i in range(spec.get("max_items") or fs.REPEAT_DEFAULT):
+                # unbound: a saved draft's rows arrive as initial values after __init__
+                rows = self._rows(spec, self.data if self.is_bound else self.initial)
+                for i in rows:
                     keys = [_row_key(spec["name"], i, c["name"]) for c in spec["children"]]
                     placed.update(keys)
                     item["rows"].append(
                         {"n": i + 1, "fields": [self[k] for k in keys if k in self.fields]}
                     )
+                # the row the applicant adds (studio.js fills in its index and number)
+                item["template"] = [
+                    self._row_field(c, "ROWNUMBER").get_bound_field(
+                        self, _row_key(spec["name"], "ROWINDEX", c["name"])
+                    )
+                    for c in spec["children"]
+                ]
+                _shown, item["least"], item["most"] = fs.repeat_bounds(spec)
+                item["next"] = (rows[-1] + 1) if rows else 0
                 items.append(item)
                 continue
             keys = (

@@ -71,6 +71,7 @@ SETTING_LABELS: dict[str, Any] = {
     "part": _("Thành phần hồ sơ"),
     "children": _("Trường con"),
     "max_items": _("Số dòng tối đa"),
+    "min_items": _("Số dòng tối thiểu"),
 }
 
 

@@ -5,12 +5,16 @@ units (the DX office's scope covers them all)."""
 
 from __future__ import annotations
 
+import hashlib
+import json
 import re
 from typing import Any
 
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from tinhso.accounts.models import User
@@ -33,6 +37,7 @@ EDIT = "services.studio_edit"
 # placeholders every result template may use besides the form's fields
 BUILTIN_PLACEHOLDERS = ("so_ho_so", "nguoi_nop", "so_dinh_danh", "ngay", "thu_tuc", "co_quan")
 PLACEHOLDER_RE = re.compile(r"\{([a-z][a-z0-9_.]*)\}")
+CHECK_CACHE_SECONDS = 24 * 3600
 
 
 def procedure_units(procedure: Procedure) -> list[OrgUnit]:
@@ -262,14 +267,67 @@ def revision_publish_errors(*, revision: FormRevision) -> list[str]:
             errors.append(
                 _("Thiếu trường tải lên cho thành phần hồ sơ bắt buộc: %s") % part.name[:120]
             )
-    process_errors = process_validate(process=procedure_process(procedure=procedure))
-    errors += [_("Quy trình xử lý chưa hợp lệ: %s") % e for e in process_errors]
+    if revision.steps is not None:  # the steps edited with this revision
+        from tinhso.services.studio.steps import stages_publish_errors
+
+        errors += stages_publish_errors(stages=revision.steps, procedure=procedure)
+    else:
+        process_errors = process_validate(process=procedure_process(procedure=procedure))
+        errors += [_("Quy trình xử lý chưa hợp lệ: %s") % e for e in process_errors]
     template = ResultTemplate.objects.filter(procedure=procedure).first()
     if template is None or not template.body.strip():
         errors.append(_("Thủ tục chưa có mẫu kết quả."))
     else:
         errors += template_placeholder_errors(template.body, fields)
     return errors
+
+
+def _check_fingerprint(revision: FormRevision) -> str:
+    """A digest of everything ``revision_publish_errors`` reads: the draft's fields and
+    steps, the procedure's parts and result template, the process it keeps (when its
+    steps are not edited), and the language the messages are in."""
+    from tinhso.services.models import ProcessAction
+    from tinhso.services.workflow import procedure_process
+
+    procedure = revision.procedure
+    template = (
+        ResultTemplate.objects.filter(procedure=procedure)
+        .values_list("title", "body", "updated_at")
+        .first()
+    )
+    content: dict[str, Any] = {
+        "revision": revision.pk,
+        "fields": revision.fields,
+        "steps": revision.steps,
+        "parts": list(procedure.parts.order_by("pk").values_list("pk", "required")),
+        "template": template,
+        "language": get_language(),
+    }
+    if revision.steps is None:
+        process = procedure_process(procedure=procedure)
+        content["process"] = [
+            process.pk,
+            list(process.steps.values_list("pk", "is_start", "is_end", "name")),
+            list(
+                ProcessAction.objects.filter(process=process).values_list(
+                    "name", "from_step_id", "to_step_id"
+                )
+            ),
+        ]
+    raw = json.dumps(content, sort_keys=True, default=str).encode()
+    return hashlib.sha256(raw).hexdigest()
+
+
+def revision_check(*, revision: FormRevision) -> list[str]:
+    """``revision_publish_errors`` for the editor's pages, cached per content of what it
+    checks (any change to the draft, its parts, template or process gives a new key), so
+    a page shown again does not check the whole revision again."""
+    key = f"studio:check:{_check_fingerprint(revision)}"
+    errors = cache.get(key)
+    if errors is None:
+        errors = revision_publish_errors(revision=revision)
+        cache.set(key, errors, CHECK_CACHE_SECONDS)
+    return list(errors)
 
 
 @transaction.atomic
@@ -294,6 +352,9 @@ def revision_publish(*, user: AnyUser, revision_id: int, note: str = "") -> Form
     revision.published_at = timezone.now()
     revision.note = (note or "").strip()[:500]
     revision.save(update_fields=["state", "published_by", "published_at", "note", "updated_at"])
+    from tinhso.services.studio.steps import revision_process_publish
+
+    process = revision_process_publish(user=user, revision=revision)
     audit_record(
         actor=user,
         action="services.studio_publish",
@@ -304,6 +365,7 @@ def revision_publish(*, user: AnyUser, revision_id: int, note: str = "") -> Form
             "number": revision.number,
             "fields": [f["name"] for f in revision.fields],
             "note": revision.note,
+            "process": process.code if process else None,
         },
     )
     return revision

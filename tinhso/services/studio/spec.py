@@ -6,11 +6,14 @@ A field is a dict::
     {"name": "ho_ten", "kind": "text", "label": "Họ và tên", "help": "", "required": true,
      "min_length": null, "max_length": null, "min_value": null, "max_value": null,
      "pattern": "", "pattern_message": "", "choices": [], "show_if": null | {"field": "x",
-     "equals": "y"}, "prefill": "", "part": null, "children": [], "max_items": null}
+     "equals": "y"}, "prefill": "", "part": null, "children": [], "max_items": null,
+     "min_items": null}
 
 ``show_if.equals`` empty means "when field X is filled in". ``children`` only for a
 repeating block (whose children are plain fields), ``part`` (a ``DocumentPart`` id) only
-for a document upload.
+for a document upload. A repeating block's applicant adds and removes rows between
+``min_items`` (the rows shown at first, and the fewest to fill when the block is shown;
+at least one when it is required) and ``max_items``.
 """
 
 from __future__ import annotations
@@ -71,6 +74,16 @@ PREFILL: dict[str, Any] = {
 }
 REPEAT_MAX = 20
 REPEAT_DEFAULT = 3
+
+
+def repeat_bounds(spec: Mapping[str, Any]) -> tuple[int, int, int]:
+    """A block's (rows shown at first, fewest rows to fill when shown, most rows)."""
+    most = spec.get("max_items") or REPEAT_DEFAULT
+    least = spec.get("min_items") or 0
+    need = max(least, 1 if spec.get("required") else 0)
+    return max(least, 1), min(need, most), most
+
+
 NAME_RE = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
 KEYS = (
     "name",
@@ -90,6 +103,7 @@ KEYS = (
     "part",
     "children",
     "max_items",
+    "min_items",
 )
 
 
@@ -112,6 +126,7 @@ def field_blank(*, kind: str, name: str, label: str) -> dict[str, Any]:
         "part": None,
         "children": [],
         "max_items": REPEAT_DEFAULT if kind == REPEAT else None,
+        "min_items": 1 if kind == REPEAT else None,
     }
 
 
@@ -141,7 +156,15 @@ def field_normalise(raw: Mapping[str, Any], *, child: bool = False) -> dict[str,
             raise ValueError(_("“%s” phải là chuỗi ký tự.") % key)
         spec[key] = value.strip()
     spec["required"] = bool(raw.get("required", spec["required"]))
-    for key in ("min_length", "max_length", "min_value", "max_value", "part", "max_items"):
+    for key in (
+        "min_length",
+        "max_length",
+        "min_value",
+        "max_value",
+        "part",
+        "max_items",
+        "min_items",
+    ):
         try:
             spec[key] = _int_or_none(raw.get(key, spec[key]))
         except (TypeError, ValueError):
@@ -220,6 +243,11 @@ def field_errors(
             errors.append(
                 _("Nhóm lặp lại “%(l)s”: số dòng tối đa từ 1 đến %(n)d.")
                 % {"l": label, "n": REPEAT_MAX}
+            )
+        lo = spec.get("min_items")
+        if lo is not None and (lo < 0 or (n is not None and lo > n)):
+            errors.append(
+                _("Nhóm lặp lại “%s”: số dòng tối thiểu từ 0 đến số dòng tối đa.") % label
             )
         for c in spec.get("children") or []:
             if c.get("kind") in (REPEAT, UPLOAD, HEADING):

@@ -11,6 +11,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -97,7 +98,7 @@ def _editor_context(procedure: Procedure, draft: FormRevision | None) -> dict[st
         + [f["name"] for f in fs.value_fields(fields)],
         "preview": preview,
         "revisions": revision_list(procedure=procedure),
-        "publish_errors": studio.revision_publish_errors(revision=draft) if draft else [],
+        "publish_errors": studio.revision_check(revision=draft) if draft else [],
         **_setup_context(procedure),
     }
 
@@ -135,8 +136,8 @@ def _row(  # noqa: PLR0917 (a row and its place among its siblings)
     show = {"label", "help"}
     if kind not in fs.NO_VALUE:
         show |= {"required", "show_if_field", "show_if_equals"}
-    if kind in (fs.UPLOAD, fs.HEADING):
-        show |= {"show_if_field", "show_if_equals"} if kind == fs.HEADING else set()
+    if kind in (fs.UPLOAD, fs.HEADING):  # an upload, like a heading, may be conditional
+        show |= {"show_if_field", "show_if_equals"}
     if kind in fs.TEXTUAL:
         show |= {"min_length", "max_length", "pattern", "pattern_message", "prefill"}
     if kind in (fs.CITIZEN_ID, fs.TAX_CODE, fs.PHONE, fs.EMAIL, fs.DATE, fs.ADDRESS):
@@ -148,7 +149,7 @@ def _row(  # noqa: PLR0917 (a row and its place among its siblings)
     if kind == fs.UPLOAD:
         show |= {"part"}
     if kind == fs.REPEAT:
-        show |= {"max_items"}
+        show |= {"min_items", "max_items"}
     if parent:
         show -= {"show_if_field", "show_if_equals", "prefill"}
     children = []
@@ -351,6 +352,7 @@ def studio_revision(request: HttpRequest, code: str, number: int) -> HttpRespons
             "changes": revision_diff(
                 old=previous.fields if previous else None, new=revision.fields
             ),
+            "stages": _stage_rows(revision.steps or []),
         },
     )
 
@@ -508,3 +510,118 @@ def studio_result_pdf(request: HttpRequest, code: str) -> HttpResponse:
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="xem-truoc-ket-qua-{procedure.code}.pdf"'
     return response
+
+
+def _stage_rows(stages: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    from tinhso.services.studio.steps import STAGE_KINDS, STAGE_ROLES
+
+    return [
+        {
+            **s,
+            "kind_label": STAGE_KINDS.get(s["kind"], s["kind"]),
+            "role_label": STAGE_ROLES.get(s["role"], s["role"]),
+        }
+        for s in stages
+    ]
+
+
+def _stage_form_errors(request: HttpRequest, form: Any) -> None:
+    for field_name, errs in form.errors.items():
+        label = form.fields[field_name].label if field_name in form.fields else ""
+        for e in errs:
+            messages.error(request, f"{label}: {e}" if label else str(e))
+
+
+@login_required
+def studio_steps(request: HttpRequest, code: str) -> HttpResponse:
+    """The "Quy trình" tab: the draft's processing steps (receive → process → approve and
+    sign → return), each with its role and share of the legal time."""
+    from tinhso.services.studio import steps as st
+    from tinhso.services.studio.forms import StageAddForm, StageForm
+
+    procedure = _procedure(request, code)
+    draft = FormRevision.objects.filter(procedure=procedure, state=FormRevision.State.DRAFT).first()
+    if request.method == "POST":
+        if draft is None:
+            raise Http404
+        op = request.POST.get("op", "")
+        index_text = request.POST.get("index", "")
+        index = int(index_text) if index_text.isdigit() else -1
+        anchor = f"#b-{index}" if index >= 0 else "#steps"
+        try:
+            if op in ("add", "save"):
+                form_class = StageAddForm if op == "add" else StageForm
+                form = form_class(request.POST, prefix=None if op == "add" else f"b{index}")
+                if not form.is_valid():
+                    _stage_form_errors(request, form)
+                elif op == "add":
+                    stage = st.revision_stage_add(
+                        user=request.user,
+                        revision_id=draft.pk,
+                        kind=form.cleaned_data["kind"],
+                        values=form.cleaned_data,
+                    )
+                    messages.success(request, _("Đã thêm bước “%s”.") % stage["name"])
+                else:
+                    st.revision_stage_update(
+                        user=request.user,
+                        revision_id=draft.pk,
+                        index=index,
+                        values=form.cleaned_data,
+                    )
+                    messages.success(request, _("Đã lưu bước."))
+            elif op in ("up", "down"):
+                st.revision_stage_move(
+                    user=request.user,
+                    revision_id=draft.pk,
+                    index=index,
+                    offset=-1 if op == "up" else 1,
+                )
+            elif op == "remove":
+                st.revision_stage_remove(user=request.user, revision_id=draft.pk, index=index)
+                messages.success(request, _("Đã xóa bước."))
+                anchor = "#steps"
+            elif op == "reset":
+                st.revision_stages_reset(user=request.user, revision_id=draft.pk)
+                messages.success(request, _("Bản nháp giữ quy trình đang áp dụng."))
+            else:
+                raise Http404
+        except ValidationError as exc:
+            _errors(request, exc)
+        return redirect(reverse("services:studio_steps", args=[code]) + anchor)
+    stages = st.revision_stages(revision=draft) if draft else []
+    rows = []
+    for i, stage in enumerate(stages):
+        rows.append(
+            {
+                "index": i,
+                "stage": stage,
+                "kind_label": st.STAGE_KINDS.get(stage["kind"], stage["kind"]),
+                "role_label": st.STAGE_ROLES.get(stage["role"], stage["role"]),
+                "form": StageForm(
+                    initial={k: stage[k] for k in ("name", "role", "share")}, prefix=f"b{i}"
+                ),
+                "movable_up": stage["kind"] == st.PROCESS
+                and i > 0
+                and stages[i - 1]["kind"] == st.PROCESS,
+                "movable_down": stage["kind"] == st.PROCESS
+                and i + 1 < len(stages)
+                and stages[i + 1]["kind"] == st.PROCESS,
+                "removable": stage["kind"] in st.ADDABLE,
+            }
+        )
+    signed = st.result_signed(procedure)
+    return render(
+        request,
+        "services/studio/steps.html",
+        {
+            "procedure": procedure,
+            "draft": draft,
+            "rows": rows,
+            "total": sum(s["share"] for s in stages if isinstance(s["share"], int)),
+            "edited": draft is not None and draft.steps is not None,
+            "errors": st.stage_errors(stages, signed=signed) if draft else [],
+            "signed": signed,
+            "add_form": StageAddForm(initial={"kind": st.PROCESS, "share": 0}),
+        },
+    )

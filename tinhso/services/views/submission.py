@@ -14,6 +14,7 @@ from tinhso.accounts.permissions import (
     user_units,
 )
 from tinhso.services.applying import dossier_duplicates_today
+from tinhso.services.drafts import draft_revision_changed
 from tinhso.services.eform import eform_display, eform_post_data
 from tinhso.services.forms import (
     form_errors_apply,
@@ -42,11 +43,19 @@ def review(request: HttpRequest, pk: int) -> HttpResponse:
         raise Http404
     if dossier.status != Status.DRAFT:
         return redirect("services:dossier", pk=pk)
+    changed = draft_revision_changed(dossier=dossier)
+    if changed and request.method != "POST":  # the form moved on: its page says so
+        return redirect("services:draft_edit", pk=pk)
     if request.method == "POST":
         try:
             dossier = dossier_submit(user=request.user, dossier_id=pk)
         except DossierConflict as exc:
             messages.warning(request, exc.message)
+        except ValidationError as exc:  # the draft is kept as it is; its form says why
+            for m in exc.messages:
+                if m != draft_revision_changed(dossier=dossier):  # the page says that one
+                    messages.warning(request, m)
+            return redirect("services:draft_edit", pk=pk)
         else:
             messages.success(request, _("Đã nộp hồ sơ. Số hồ sơ của bạn: %s") % dossier.number)
         return redirect("services:dossier", pk=pk)

@@ -20,7 +20,7 @@ api = NinjaAPI(
     description=(
         "API của nền tảng Tỉnh Số: danh mục thủ tục, hồ sơ, thanh toán, kết quả ký số, "
         "chỉ số chuyển đổi số, dữ liệu dùng chung. Lỗi trả về JSON với `code` ổn định và "
-        "`message` tiếng Việt."
+        "`message` tiếng Việt (tiếng Anh khi gửi `Accept-Language: en`)."
     ),
     urls_namespace="api",
     docs_url="/docs",

@@ -14,6 +14,8 @@ from dataclasses import asdict, dataclass
 
 from django.conf import settings
 from django.core.mail import send_mail
+from django.utils import translation
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 
 from tinhso.jobs.channels import sms_send
@@ -83,28 +85,47 @@ def notify_status_change(
     number: str,
     email: str,
     phone: str,
-    status_label: str,
+    status_label: str | Promise,
     action_name: str,
     comment: str,
     user_id: int | None = None,
 ) -> None:
+    """The applicant's news of a status change, written in the applicant's language (the
+    account's preferred language; Vietnamese for a dossier without an account), whoever
+    made the change. ``status_label`` is lazy (``Status.label``) and ``action_name`` the
+    stored (Vietnamese) name: both are translated here, not in the actor's language."""
+    from tinhso.accounts.selectors import user_language
+    from tinhso.services.workflow import stored_label
 
+    language = user_language(user_id=user_id) if user_id else settings.LANGUAGE_CODE
     link = absolute_url(f"/dich-vu-cong/tra-cuu/?so={number}")
-    body = [
-        _("Hồ sơ số %(number)s: %(action)s.") % {"number": number, "action": action_name},
-        _("Trạng thái hiện tại: %(status)s.") % {"status": status_label},
-    ]
-    if comment:
-        body.append(_("Ghi chú của cơ quan: %(comment)s") % {"comment": comment})
-    body.append(_("Tra cứu: %(link)s") % {"link": link})
+    with translation.override(language):
+        status = str(status_label)
+        action = stored_label(action_name)
+        body = [
+            _("Hồ sơ số %(number)s: %(action)s.") % {"number": number, "action": action},
+            _("Trạng thái hiện tại: %(status)s.") % {"status": status},
+        ]
+        if comment:
+            body.append(_("Ghi chú của cơ quan: %(comment)s") % {"comment": comment})
+        body.append(_("Tra cứu: %(link)s") % {"link": link})
+        subject = _("[Tỉnh Số] Hồ sơ %(number)s: %(status)s") % {
+            "number": number,
+            "status": status,
+        }
+        # Translators: a text message (SMS), written without diacritics
+        sms = _("Ho so %(number)s: %(status)s. Tra cuu: %(link)s") % {
+            "number": number,
+            "status": status,
+            "link": link,
+        }
     n = Notification(
         email=email,
         phone=phone,
-        subject=_("[Tỉnh Số] Hồ sơ %(number)s: %(status)s")
-        % {"number": number, "status": status_label},
+        subject=subject,
         body="\n".join(body),
         dossier_number=number,
-        sms=f"Ho so {number}: {status_label}. Tra cuu: {link}",
+        sms=sms,
         user_id=user_id,
     )
     notification_send_all(n)

@@ -12,6 +12,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from tinhso.accounts.models import User
 from tinhso.accounts.permissions import (
@@ -306,7 +307,7 @@ def dossier_create_and_submit(
             dossier=dossier,
             actor=user,
             action="submit",
-            action_name=_("Nộp hồ sơ trực tuyến"),
+            action_name=gettext_noop("Nộp hồ sơ trực tuyến"),
             from_status=Status.DRAFT,
             from_step="",
             at=now,
@@ -324,7 +325,7 @@ def dossier_create_and_submit(
                 "files": [r.sha256 for r in rows],
             },
         )
-        _notify(dossier, _("Đã nộp hồ sơ"), "")
+        _notify(dossier, gettext_noop("Đã nộp hồ sơ"), "")
     return dossier
 
 
@@ -356,7 +357,7 @@ def dossier_submit(*, user: AnyUser, dossier_id: int) -> Dossier:
             dossier=dossier,
             actor=user,
             action="submit",
-            action_name=_("Nộp hồ sơ trực tuyến"),
+            action_name=gettext_noop("Nộp hồ sơ trực tuyến"),
             from_status=Status.DRAFT,
             from_step="",
             at=now,
@@ -368,7 +369,7 @@ def dossier_submit(*, user: AnyUser, dossier_id: int) -> Dossier:
             org_unit=dossier.org_unit,
             after={"number": dossier.number, "status": dossier.status},
         )
-        _notify(dossier, _("Đã nộp hồ sơ"), "")
+        _notify(dossier, gettext_noop("Đã nộp hồ sơ"), "")
     return dossier
 
 
@@ -433,7 +434,7 @@ def dossier_register_in_person(
             dossier=dossier,
             actor=officer,
             action="register",
-            action_name=_("Đăng ký hồ sơ nộp trực tiếp"),
+            action_name=gettext_noop("Đăng ký hồ sơ nộp trực tiếp"),
             from_status=None,
             from_step="",
             at=now,

@@ -51,14 +51,15 @@ def senders_active() -> list[str]:
     return [n for n in names if n in _SENDERS]
 
 
-def senders_for(n: Notification) -> list[str]:
-    """The active channels minus those the recipient turned off on their profile page."""
+def senders_for(n: Notification, *, channels_off: set[str] | None = None) -> list[str]:
+    """The active channels minus those the recipient turned off on their profile page
+    (``channels_off`` when the caller has read them already)."""
     from tinhso.accounts.selectors import user_notify_channels_off
 
     active = senders_active()
     if n.user_id is None:
         return active
-    off = user_notify_channels_off(user_id=n.user_id)
+    off = user_notify_channels_off(user_id=n.user_id) if channels_off is None else channels_off
     return [c for c in active if c not in off]
 
 
@@ -94,10 +95,11 @@ def notify_status_change(
     account's preferred language; Vietnamese for a dossier without an account), whoever
     made the change. ``status_label`` is lazy (``Status.label``) and ``action_name`` the
     stored (Vietnamese) name: both are translated here, not in the actor's language."""
-    from tinhso.accounts.selectors import user_language
+    from tinhso.accounts.selectors import user_notify_settings
     from tinhso.services.workflow import stored_label
 
-    language = user_language(user_id=user_id) if user_id else settings.LANGUAGE_CODE
+    prefs = user_notify_settings(user_id=user_id) if user_id else None
+    language = prefs.language if prefs else settings.LANGUAGE_CODE
     link = absolute_url(f"/dich-vu-cong/tra-cuu/?so={number}")
     with translation.override(language):
         status = str(status_label)
@@ -128,15 +130,15 @@ def notify_status_change(
         sms=sms,
         user_id=user_id,
     )
-    notification_send_all(n)
+    notification_send_all(n, channels_off=prefs.channels_off if prefs else None)
 
 
-def notification_send_all(n: Notification) -> None:
+def notification_send_all(n: Notification, *, channels_off: set[str] | None = None) -> None:
     """Queue ``n`` on every active channel the recipient accepts (one retried, idempotent
     task per channel); call inside the transaction of the change it reports."""
     from tinhso.jobs.engine import enqueue
     from tinhso.services.tasks import notification_send
 
     key = uuid.uuid4().hex
-    for channel in senders_for(n):
+    for channel in senders_for(n, channels_off=channels_off):
         enqueue(notification_send, channel=channel, key=key, payload=asdict(n))

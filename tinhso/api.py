@@ -21,7 +21,7 @@ api = NinjaAPI(
         "API của nền tảng Tỉnh Số: danh mục thủ tục, hồ sơ, thanh toán, kết quả ký số, "
         "chỉ số chuyển đổi số, dữ liệu dùng chung. Lỗi trả về JSON với `code` ổn định và "
         "`message` tiếng Việt, hoặc tiếng Anh khi đã chọn English (cookie "
-        "`tinhso_language=en`)."
+        "`tinhso_language=en`) hoặc khi gửi `Accept-Language: en`."
     ),
     urls_namespace="api",
     docs_url="/docs",

@@ -6,6 +6,7 @@ import datetime as dt
 
 from django.http import HttpRequest
 from django.urls import reverse
+from django.utils.translation import gettext
 from ninja import Router, Schema
 from ninja.security import django_auth
 
@@ -50,7 +51,7 @@ class PaymentOut(Schema):
 def payment_status(request: HttpRequest, txn_ref: str) -> dict:
     payment = payment_get(txn_ref=txn_ref)
     if payment is None or not payment_can_view(user=request.user, payment=payment):
-        raise ApiError("not_found", "Không tìm thấy khoản thanh toán.", status=404)
+        raise ApiError("not_found", gettext("Không tìm thấy khoản thanh toán."), status=404)
     paid = payment.status == Payment.Status.PAID
     payable = (
         payment.status == Payment.Status.PENDING

@@ -1,11 +1,12 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy
 
 
 class ServicesConfig(AppConfig):
     name = "tinhso.services"
     label = "services"
     default_auto_field = "django.db.models.BigAutoField"
-    verbose_name = "Dịch vụ công"
+    verbose_name = gettext_lazy("Dịch vụ công")
 
     def ready(self) -> None:
         from tinhso.payments.services import payment_success_register

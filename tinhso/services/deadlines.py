@@ -48,6 +48,7 @@ from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 import holidays
+from django.utils.translation import gettext, gettext_lazy, ngettext
 
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 PERIODS: tuple[tuple[dt.time, dt.time], ...] = (
@@ -441,10 +442,13 @@ class Remaining:
 
     @property
     def label(self) -> str:
-        text = f"{self.days} ngày {self.hours} giờ"
+        """ "Còn 2 ngày 3 giờ" / "Quá hạn 0 ngày 5 giờ" in the active language ("2 days
+        3 hours left", "overdue by 1 day 0 hours")."""
+        days = ngettext("%(n)s ngày", "%(n)s ngày", self.days) % {"n": self.days}
+        hours = ngettext("%(n)s giờ", "%(n)s giờ", self.hours) % {"n": self.hours}
         if self.overdue:
-            return f"Quá hạn {text}"
-        return f"Còn {text}"
+            return gettext("Quá hạn %(days)s %(hours)s") % {"days": days, "hours": hours}
+        return gettext("Còn %(days)s %(hours)s") % {"days": days, "hours": hours}
 
 
 def remaining(
@@ -460,4 +464,8 @@ def due_soon(*, now: dt.datetime, due: dt.datetime, cal: WorkCalendar = DEFAULT_
     return 0 <= left < DAY_MINUTES
 
 
-CLASS_LABELS = {EARLY: "Sớm hạn", ON_TIME: "Đúng hạn", LATE: "Trễ hạn"}
+CLASS_LABELS = {
+    EARLY: gettext_lazy("Sớm hạn"),
+    ON_TIME: gettext_lazy("Đúng hạn"),
+    LATE: gettext_lazy("Trễ hạn"),
+}

@@ -14,6 +14,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from tinhso.services.models import FormField, FormRevision, Procedure
 from tinhso.services.studio.render import (
@@ -24,8 +25,8 @@ from tinhso.services.studio.render import (
 )
 from tinhso.services.studio.spec import value_fields
 
-_ID = RegexValidator(r"^\d{12}$", _("Số định danh cá nhân gồm 12 chữ số."))
-_PHONE = RegexValidator(r"^0\d{9,10}$", _("Số điện thoại không hợp lệ."))
+_ID = RegexValidator(r"^\d{12}$", gettext_lazy("Số định danh cá nhân gồm 12 chữ số."))
+_PHONE = RegexValidator(r"^0\d{9,10}$", gettext_lazy("Số điện thoại không hợp lệ."))
 
 
 def _django_field(f: FormField) -> forms.Field:

@@ -67,6 +67,8 @@ def _fee_text(procedure: Procedure, channel: ProcedureChannel | None) -> tuple[s
         amount = f"{_vnd(channel.fee_amount)} – {_vnd(channel.fee_amount_max)}"
     else:
         amount = _vnd(channel.fee_amount)
+    if channel.fee_per_copy:
+        amount = _("%(amount)s mỗi bản") % {"amount": amount}
     if procedure.fee_timing == Procedure.FeeTiming.AFTER:
         when = _("nộp sau khi hồ sơ được thẩm định, trước khi trả kết quả")
     else:

@@ -14,6 +14,8 @@ from dataclasses import asdict, dataclass
 
 from django.conf import settings
 from django.core.mail import send_mail
+from django.utils import translation
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 
 from tinhso.jobs.channels import sms_send
@@ -49,14 +51,15 @@ def senders_active() -> list[str]:
     return [n for n in names if n in _SENDERS]
 
 
-def senders_for(n: Notification) -> list[str]:
-    """The active channels minus those the recipient turned off on their profile page."""
+def senders_for(n: Notification, *, channels_off: set[str] | None = None) -> list[str]:
+    """The active channels minus those the recipient turned off on their profile page
+    (``channels_off`` when the caller has read them already)."""
     from tinhso.accounts.selectors import user_notify_channels_off
 
     active = senders_active()
     if n.user_id is None:
         return active
-    off = user_notify_channels_off(user_id=n.user_id)
+    off = user_notify_channels_off(user_id=n.user_id) if channels_off is None else channels_off
     return [c for c in active if c not in off]
 
 
@@ -83,39 +86,59 @@ def notify_status_change(
     number: str,
     email: str,
     phone: str,
-    status_label: str,
+    status_label: str | Promise,
     action_name: str,
     comment: str,
     user_id: int | None = None,
 ) -> None:
+    """The applicant's news of a status change, written in the applicant's language (the
+    account's preferred language; Vietnamese for a dossier without an account), whoever
+    made the change. ``status_label`` is lazy (``Status.label``) and ``action_name`` the
+    stored (Vietnamese) name: both are translated here, not in the actor's language."""
+    from tinhso.accounts.selectors import user_notify_settings
+    from tinhso.services.workflow import stored_label
 
+    prefs = user_notify_settings(user_id=user_id) if user_id else None
+    language = prefs.language if prefs else settings.LANGUAGE_CODE
     link = absolute_url(f"/dich-vu-cong/tra-cuu/?so={number}")
-    body = [
-        _("Hồ sơ số %(number)s: %(action)s.") % {"number": number, "action": action_name},
-        _("Trạng thái hiện tại: %(status)s.") % {"status": status_label},
-    ]
-    if comment:
-        body.append(_("Ghi chú của cơ quan: %(comment)s") % {"comment": comment})
-    body.append(_("Tra cứu: %(link)s") % {"link": link})
+    with translation.override(language):
+        status = str(status_label)
+        action = stored_label(action_name)
+        body = [
+            _("Hồ sơ số %(number)s: %(action)s.") % {"number": number, "action": action},
+            _("Trạng thái hiện tại: %(status)s.") % {"status": status},
+        ]
+        if comment:
+            body.append(_("Ghi chú của cơ quan: %(comment)s") % {"comment": comment})
+        body.append(_("Tra cứu: %(link)s") % {"link": link})
+        subject = _("[Tỉnh Số] Hồ sơ %(number)s: %(status)s") % {
+            "number": number,
+            "status": status,
+        }
+        # Translators: a text message (SMS), written without diacritics
+        sms = _("Ho so %(number)s: %(status)s. Tra cuu: %(link)s") % {
+            "number": number,
+            "status": status,
+            "link": link,
+        }
     n = Notification(
         email=email,
         phone=phone,
-        subject=_("[Tỉnh Số] Hồ sơ %(number)s: %(status)s")
-        % {"number": number, "status": status_label},
+        subject=subject,
         body="\n".join(body),
         dossier_number=number,
-        sms=f"Ho so {number}: {status_label}. Tra cuu: {link}",
+        sms=sms,
         user_id=user_id,
     )
-    notification_send_all(n)
+    notification_send_all(n, channels_off=prefs.channels_off if prefs else None)
 
 
-def notification_send_all(n: Notification) -> None:
+def notification_send_all(n: Notification, *, channels_off: set[str] | None = None) -> None:
     """Queue ``n`` on every active channel the recipient accepts (one retried, idempotent
     task per channel); call inside the transaction of the change it reports."""
     from tinhso.jobs.engine import enqueue
     from tinhso.services.tasks import notification_send
 
     key = uuid.uuid4().hex
-    for channel in senders_for(n):
+    for channel in senders_for(n, channels_off=channels_off):
         enqueue(notification_send, channel=channel, key=key, payload=asdict(n))

@@ -24,6 +24,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from tinhso.accounts.models import User
 from tinhso.accounts.permissions import user_can
@@ -315,7 +316,7 @@ def dossier_digitise(
             dossier=dossier,
             actor=user,
             action="digitise",
-            action_name=_("Số hóa hồ sơ giấy"),
+            action_name=gettext_noop("Số hóa hồ sơ giấy"),
             from_status=dossier.status,
             from_step=dossier.step.name,
             at=now,

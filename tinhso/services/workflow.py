@@ -127,6 +127,15 @@ def process_validate(*, process: Process) -> list[str]:
     return errors
 
 
+def stored_label(value: str) -> str:
+    """A name stored in the platform's own words (a default process step or action, a history
+    event the platform writes: kept in Vietnamese in the database, marked with
+    ``gettext_noop`` where it is written) in the reader's language when the catalogue has it;
+    a name an official typed stays as typed. Never translate before storing: the history is
+    also what the national portal receives, in Vietnamese."""
+    return _(value) if value else ""
+
+
 # The default process (codes are referenced by services: keep them stable).
 DEFAULT_STEPS = [
     # code, name, status, start, end, time share %
@@ -361,7 +370,7 @@ def process_ensure_default() -> Process:
         return process
     process = Process.objects.create(
         code=DEFAULT_CODE,
-        name="Quy trình mặc định (một cửa: tiếp nhận, xử lý, phê duyệt, trả kết quả)",
+        name=gettext_noop("Quy trình mặc định (một cửa: tiếp nhận, xử lý, phê duyệt, trả kết quả)"),
         is_default=True,
         is_active=True,
     )

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.http import HttpRequest
+from django.utils.translation import gettext
 from ninja import File, Router, Schema
 from ninja.files import UploadedFile
 
@@ -57,12 +58,22 @@ class VerificationOut(Schema):
 )
 def verify(request: HttpRequest, file: UploadedFile = File(...)) -> dict:  # noqa: B008
     if file.size is not None and file.size > conf.max_upload_bytes():
-        raise ApiError("too_large", "Tệp quá lớn (tối đa 10 MB).", status=413)
+        raise ApiError(
+            "too_large",
+            gettext("Tệp quá lớn (tối đa %(mb)s MB).")
+            % {"mb": conf.max_upload_bytes() // (1024 * 1024)},
+            status=413,
+        )
     data = file.read(conf.max_upload_bytes() + 1)
     if len(data) > conf.max_upload_bytes():
-        raise ApiError("too_large", "Tệp quá lớn (tối đa 10 MB).", status=413)
+        raise ApiError(
+            "too_large",
+            gettext("Tệp quá lớn (tối đa %(mb)s MB).")
+            % {"mb": conf.max_upload_bytes() // (1024 * 1024)},
+            status=413,
+        )
     if not data[:1024].lstrip().startswith(b"%PDF-"):
-        raise ApiError("not_pdf", "Tệp không phải là tài liệu PDF.", status=422)
+        raise ApiError("not_pdf", gettext("Tệp không phải là tài liệu PDF."), status=422)
     result = pdf_verify(pdf_bytes=data)
     issued = result.issued_document
     return {

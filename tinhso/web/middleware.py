@@ -4,6 +4,7 @@ from collections.abc import Callable
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
+from django.utils.cache import patch_vary_headers
 
 
 class SecurityHeadersMiddleware:
@@ -31,8 +32,10 @@ class SecurityHeadersMiddleware:
 class VietnameseFirstLocaleMiddleware:
     """Vietnamese unless the user chose another language (cookie set by /i18n/setlang/).
 
-    The browser's Accept-Language is deliberately ignored: a public service of Vietnam
-    speaks Vietnamese first, whatever the device's settings.
+    On pages the browser's Accept-Language is deliberately ignored: a public service of
+    Vietnam speaks Vietnamese first, whatever the device's settings. The JSON API (``/api/``)
+    has no language switch, so there a client's ``Accept-Language`` is its choice (after the
+    cookie): ``Accept-Language: en`` gets English messages; no header, Vietnamese.
     """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
@@ -43,9 +46,18 @@ class VietnameseFirstLocaleMiddleware:
 
         chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME, "")
         codes = {code for code, _name in settings.LANGUAGES}
-        language = chosen if chosen in codes else settings.LANGUAGE_CODE
+        api = request.path.startswith("/api/")
+        if chosen in codes:
+            language = chosen
+        elif api:
+            # cookie (none here), then Accept-Language, then LANGUAGE_CODE
+            language = translation.get_language_from_request(request)
+        else:
+            language = settings.LANGUAGE_CODE
         translation.activate(language)
         request.LANGUAGE_CODE = language
         response = self.get_response(request)
         response.headers.setdefault("Content-Language", language)
+        if api:
+            patch_vary_headers(response, ("Accept-Language",))
         return response

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from django.http import HttpRequest
+from django.utils.translation import gettext
 from pydantic import Field
 
 from tinhso.apierrors import ApiError, Id, Offset
@@ -54,7 +55,9 @@ def procedure(request: HttpRequest, code: str) -> dict[str, Any]:
     try:
         p = procedure_get(code=code)
     except Procedure.DoesNotExist as exc:
-        raise ApiError("procedure_not_found", "Không tìm thấy thủ tục.", status=404) from exc
+        raise ApiError(
+            "procedure_not_found", gettext("Không tìm thấy thủ tục."), status=404
+        ) from exc
     return {
         **_procedure_out(p),
         "applicants": p.applicants,

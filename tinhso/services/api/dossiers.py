@@ -8,6 +8,7 @@ from typing import Annotated, Any, cast
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError
 from django.http import HttpRequest
+from django.utils.translation import gettext
 from ninja import File, Form
 from ninja.files import UploadedFile
 from ninja.responses import Status as HttpStatus
@@ -35,7 +36,7 @@ from tinhso.services.services import (
     dossier_act,
     dossier_create_and_submit,
 )
-from tinhso.services.workflow import actions_available
+from tinhso.services.workflow import actions_available, stored_label
 
 
 def _dossier_out(
@@ -53,7 +54,7 @@ def _dossier_out(
         "agency": d.org_unit.agency_name,
         "status": d.status,
         "status_label": str(Status(d.status).label),
-        "step": d.step.name,
+        "step": stored_label(d.step.name),
         "channel": d.channel,
         "submitted_at": d.submitted_at,
         "received_at": d.received_at,
@@ -95,7 +96,9 @@ def submit(
 
     key = request.headers.get("Idempotency-Key", "").strip() or None
     if key is not None and (len(key) > 80 or not key.isprintable()):
-        raise ApiError("invalid_idempotency_key", "Idempotency-Key không hợp lệ.", status=422)
+        raise ApiError(
+            "invalid_idempotency_key", gettext("Idempotency-Key không hợp lệ."), status=422
+        )
     if key is not None:
         first = dossier_by_idempotency_key(user=request.user, key=key)
         if first is not None:
@@ -104,20 +107,24 @@ def submit(
     try:
         p = procedure_get_for_submission(code=procedure_code)
     except Procedure.DoesNotExist as exc:
-        raise ApiError("procedure_not_found", "Không tìm thấy thủ tục.", status=404) from exc
+        raise ApiError(
+            "procedure_not_found", gettext("Không tìm thấy thủ tục."), status=404
+        ) from exc
     unit = OrgUnit.objects.filter(pk=org_unit_id).first()
     if unit is None:
-        raise ApiError("agency_not_found", "Không tìm thấy cơ quan tiếp nhận.", status=404)
+        raise ApiError("agency_not_found", gettext("Không tìm thấy cơ quan tiếp nhận."), status=404)
     try:
         data = json.loads(form_json or "{}")
         if not isinstance(data, dict):
             raise ValueError
     except ValueError as exc:
-        raise ApiError("invalid_form", "form_json phải là đối tượng JSON.", status=422) from exc
+        raise ApiError(
+            "invalid_form", gettext("form_json phải là đối tượng JSON."), status=422
+        ) from exc
     ids = [int(x) for x in part_ids.split(",") if x.strip().isdigit()]
     uploads = list(files or [])
     if len(ids) != len(uploads):
-        raise ApiError("invalid_files", "Số tệp và số part_ids không khớp.", status=422)
+        raise ApiError("invalid_files", gettext("Số tệp và số part_ids không khớp."), status=422)
     by_part: dict[int, list[Any]] = {}
     for pid, f in zip(ids, uploads, strict=True):
         by_part.setdefault(pid, []).append(f)
@@ -161,7 +168,7 @@ def queue(
 def dossier(request: HttpRequest, dossier_id: Id) -> dict[str, Any]:
     d = dossier_get_for_user(user=request.user, pk=dossier_id)
     if d is None:
-        raise ApiError("dossier_not_found", "Không tìm thấy hồ sơ.", status=404)
+        raise ApiError("dossier_not_found", gettext("Không tìm thấy hồ sơ."), status=404)
     return _dossier_out(d, request.user, with_actions=True)
 
 
@@ -181,7 +188,9 @@ def act(request: HttpRequest, dossier_id: Id, payload: ActionIn) -> dict[str, An
         raise ApiError("conflict", exc.message, status=409) from exc
     except PermissionDenied as exc:
         if dossier_get_for_user(user=request.user, pk=dossier_id) is None:
-            raise ApiError("dossier_not_found", "Không tìm thấy hồ sơ.", status=404) from exc
+            raise ApiError(
+                "dossier_not_found", gettext("Không tìm thấy hồ sơ."), status=404
+            ) from exc
         raise ApiError("forbidden", str(exc), status=403) from exc
     except ValidationError as exc:
         raise _errors(exc) from exc

@@ -7,6 +7,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
+from django.utils.translation import gettext
 from ninja import File
 from ninja.files import UploadedFile
 from ninja.responses import Status as HttpStatus
@@ -34,7 +35,7 @@ from tinhso.services.services import (
 def _visible_or_404(request: HttpRequest, dossier_id: Id) -> Dossier:
     d = dossier_get_for_user(user=request.user, pk=dossier_id)
     if d is None:
-        raise ApiError("dossier_not_found", "Không tìm thấy hồ sơ.", status=404)
+        raise ApiError("dossier_not_found", gettext("Không tìm thấy hồ sơ."), status=404)
     return d
 
 
@@ -91,7 +92,7 @@ def dossier_payment_start(request: HttpRequest, dossier_id: Id) -> HttpStatus[di
             user=request.user, dossier_id=dossier_id, client_ip=client_address(request) or None
         )
     except PermissionDenied as exc:
-        raise ApiError("dossier_not_found", "Không tìm thấy hồ sơ.", status=404) from exc
+        raise ApiError("dossier_not_found", gettext("Không tìm thấy hồ sơ."), status=404) from exc
     except ValidationError as exc:
         raise _errors(exc) from exc
     return HttpStatus(
@@ -124,7 +125,7 @@ def dossier_result(request: HttpRequest, dossier_id: Id) -> HttpResponse:
             user=request.user, dossier_id=dossier_id, remote_ip=client_address(request) or None
         )
     except PermissionDenied as exc:
-        raise ApiError("dossier_not_found", "Không tìm thấy hồ sơ.", status=404) from exc
+        raise ApiError("dossier_not_found", gettext("Không tìm thấy hồ sơ."), status=404) from exc
     except ValidationError as exc:
         raise ApiError("no_result", "; ".join(exc.messages), status=409) from exc
     response = HttpResponse(result.content, content_type="application/pdf")
@@ -147,9 +148,13 @@ def result_verify(request: HttpRequest, file: UploadedFile = File(...)) -> dict[
     limit = signing_conf.max_upload_bytes()
     data = file.read(limit + 1)
     if len(data) > limit:
-        raise ApiError("too_large", "Tệp quá lớn (tối đa 10 MB).", status=413)
+        raise ApiError(
+            "too_large",
+            gettext("Tệp quá lớn (tối đa %(mb)s MB).") % {"mb": limit // (1024 * 1024)},
+            status=413,
+        )
     if not data[:1024].lstrip().startswith(b"%PDF-"):
-        raise ApiError("not_pdf", "Tệp không phải là tài liệu PDF.", status=422)
+        raise ApiError("not_pdf", gettext("Tệp không phải là tài liệu PDF."), status=422)
     res = pdf_verify(pdf_bytes=data)
     issued = res.issued_document
     dossier = None
@@ -183,7 +188,9 @@ def dossier_rating(request: HttpRequest, dossier_id: Id, payload: RatingIn) -> d
         )
     except PermissionDenied as exc:
         if dossier_get_for_user(user=request.user, pk=dossier_id) is None:
-            raise ApiError("dossier_not_found", "Không tìm thấy hồ sơ.", status=404) from exc
+            raise ApiError(
+                "dossier_not_found", gettext("Không tìm thấy hồ sơ."), status=404
+            ) from exc
         raise ApiError("forbidden", str(exc), status=403) from exc
     except ValidationError as exc:
         raise _errors(exc) from exc

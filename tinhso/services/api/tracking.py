@@ -26,7 +26,7 @@ def track(request: HttpRequest, number: str, code: str = "") -> Any:
         )
     result = dossier_track(number=number, code=code)
     if result is None:
-        raise ApiError("dossier_not_found", "Không tìm thấy hồ sơ với số này.", status=404)
+        raise ApiError("dossier_not_found", gettext("Không tìm thấy hồ sơ với số này."), status=404)
     # A hot public endpoint: the answer is rendered here, as ``TrackOut`` would render it
     # (same fields, order and JSON encoder; tests/test_tracking.py compares the two),
     # without validating it again through the schema, which stays the documented one.

@@ -7,6 +7,7 @@ from decimal import Decimal
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from tinhso.services.deadlines import Duration
 from tinhso.services.models.processes import Channel, Process
@@ -234,7 +235,25 @@ class ProcedureChannel(models.Model):
             span += f"–{_num(self.time_value_max)}"
         if not self.time_unit:
             return f"{span} — {_('chưa rõ đơn vị')}"
-        return f"{span} {self.get_time_unit_display()}"
+        return _time_span(span, self.time_value_max or self.time_value, self.time_unit)
+
+
+def _time_span(span: str, last: Decimal, unit: str) -> str:
+    """ "15 ngày làm việc" in the active language with its plural ("1 working day", "3–5
+    days", "1,5 days"): the count that picks the form is the span's last value, a fraction
+    counting as plural (gettext counts whole numbers)."""
+    n = int(last) if last == int(last) else 2
+    if unit == ProcedureChannel.TimeUnit.WORKING_DAY:
+        text = ngettext("%(span)s ngày làm việc", "%(span)s ngày làm việc", n)
+    elif unit == ProcedureChannel.TimeUnit.DAY:
+        text = ngettext("%(span)s ngày", "%(span)s ngày", n)
+    elif unit == ProcedureChannel.TimeUnit.MONTH:
+        text = ngettext("%(span)s tháng", "%(span)s tháng", n)
+    elif unit == ProcedureChannel.TimeUnit.HOUR:
+        text = ngettext("%(span)s giờ", "%(span)s giờ", n)
+    else:
+        return f"{span} {unit}"
+    return text % {"span": span}
 
 
 def _num(value: Decimal) -> str:

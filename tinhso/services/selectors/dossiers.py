@@ -9,6 +9,7 @@ from typing import Any
 
 from django.db.models import Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from tinhso.accounts.models import User
 from tinhso.accounts.permissions import scope_q, user_can
@@ -120,7 +121,7 @@ def dossier_deadline(
     ):
         return DeadlineInfo("", "", "")
     if dossier.paused_since is not None:
-        return DeadlineInfo("Tạm dừng tính thời hạn (chờ người nộp)", "paused", "")
+        return DeadlineInfo(gettext("Tạm dừng tính thời hạn (chờ người nộp)"), "paused", "")
     cal = cal or deadlines.calendar_load()
     now = now or timezone.now()
     left = deadlines.remaining(now=now, due=dossier.due_at, cal=cal)

@@ -50,6 +50,10 @@ class FeeInfo:
     online: bool
     payment: Any | None  # the paid payment, else the newest one
     receipt_url: str | None
+    # a fee charged per copy: the amount of one copy and the copies asked for (the amount is
+    # their product); None and 1 otherwise
+    per_copy: int | None = None
+    copies: int = 1
 
 
 def dossier_fee_info(*, dossier: Dossier) -> FeeInfo:
@@ -59,6 +63,7 @@ def dossier_fee_info(*, dossier: Dossier) -> FeeInfo:
     from tinhso.payments.selectors import payments_for_object
 
     payments = list(payments_for_object(purpose="dossier_fee", object_ref=str(dossier.pk))[:10])
+    per_copy, copies = _fee_per_copy(dossier)
     paid_payment = next((p for p in payments if p.status == Payment.Status.PAID), None)
     payment = paid_payment or (payments[0] if payments else None)
     return FeeInfo(
@@ -77,7 +82,26 @@ def dossier_fee_info(*, dossier: Dossier) -> FeeInfo:
         receipt_url=reverse("payments:receipt", args=[paid_payment.txn_ref])
         if paid_payment
         else None,
+        per_copy=per_copy,
+        copies=copies,
     )
+
+
+def _fee_per_copy(dossier: Dossier) -> tuple[int | None, int]:
+    """(amount of one copy, copies) when the dossier's fee is charged per copy (the
+    channel's ``fee_per_copy``), else (None, 1)."""
+    from tinhso.services.applying import dossier_copies
+    from tinhso.services.selectors.catalogue import procedure_channel
+
+    if not dossier.fee_amount:
+        return None, 1
+    channel = procedure_channel(procedure=dossier.procedure, channel=dossier.channel)
+    if channel is None or not channel.fee_per_copy:
+        return None, 1
+    copies = dossier_copies(dossier=dossier)
+    if dossier.fee_amount % copies:
+        return None, 1  # set by hand, not the product: no breakdown to show
+    return dossier.fee_amount // copies, copies
 
 
 @dataclass(frozen=True)

@@ -29,6 +29,7 @@ from tinhso.services.models import (
     Status,
 )
 from tinhso.services.selectors.dossiers import dossier_deadline
+from tinhso.services.workflow import stored_label
 
 logger = logging.getLogger(__name__)
 
@@ -384,7 +385,7 @@ def _dossier_track_public(*, number: str) -> TrackResult | None:
         due_at=due_at,
         finished_at=_track_datetime(finished_at, tz),
         deadline=deadline.label,
-        steps=[TrackStep(at, action, labels[to]) for at, _pk, action, to in rows],
+        steps=[TrackStep(at, stored_label(action), labels[to]) for at, _pk, action, to in rows],
         applicant_name=None,
         form=None,
     )
@@ -436,7 +437,7 @@ def _dossier_track_read(*, number: str, code: str) -> TrackResult | None:
         finished_at=dossier.finished_at,
         deadline=dossier_deadline(dossier=dossier).label,
         steps=[
-            TrackStep(e.at, e.action_name, str(Status(e.to_status).label))
+            TrackStep(e.at, stored_label(e.action_name), str(Status(e.to_status).label))
             for e in dossier.events.all()
         ],
         applicant_name=dossier.applicant_name if personal else None,

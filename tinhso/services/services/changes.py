@@ -80,7 +80,7 @@ def _notify(dossier: Dossier, action_name: str, comment: str) -> None:
             number=dossier.number or "",
             email=dossier.applicant_email,
             phone=dossier.applicant_phone,
-            status_label=str(Status(dossier.status).label),
+            status_label=Status(dossier.status).label,  # lazy: the applicant's language
             action_name=action_name,
             comment=comment,
             user_id=dossier.applicant_id,  # the applicant's notification preferences apply

@@ -31,10 +31,9 @@ RESULT_PURPOSE = "dossier_result"
 
 
 def _fee_description(dossier: Dossier) -> str:
-    return _("Phí, lệ phí hồ sơ %(number)s — %(procedure)s") % {
-        "number": dossier.number,
-        "procedure": dossier.procedure.name[:120],
-    }
+    # Stored as the payment's content: printed on the (Vietnamese, legal) e-receipt and sent
+    # to the gateway as the order information, so Vietnamese whatever the payer's language.
+    return f"Phí, lệ phí hồ sơ {dossier.number} — {dossier.procedure.name[:120]}"
 
 
 def _fee_check_payable(dossier: Dossier | None) -> Dossier:

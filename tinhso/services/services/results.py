@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from tinhso.accounts.models import User
 from tinhso.accounts.permissions import (
@@ -140,9 +141,9 @@ def dossier_result_prepare(
             dossier=dossier,
             actor=user,
             action="result_prepare",
-            action_name=_("Chuẩn bị dự thảo kết quả")
+            action_name=gettext_noop("Chuẩn bị dự thảo kết quả")
             if source == "upload"
-            else _("Tạo dự thảo kết quả từ mẫu"),
+            else gettext_noop("Tạo dự thảo kết quả từ mẫu"),
             from_status=dossier.status,
             from_step=dossier.step.name,
             at=now,
@@ -198,7 +199,8 @@ def dossier_approve_sign(
         pdf_bytes=data,
         org_unit=dossier.org_unit,
         signer_user=cast(User, user),  # the unit head: _approve_checks above
-        reason=_("Phê duyệt kết quả giải quyết TTHC, hồ sơ %s") % dossier.number,
+        # the signature's reason, inside the signed (Vietnamese, legal) result: not translated
+        reason=f"Phê duyệt kết quả giải quyết TTHC, hồ sơ {dossier.number}",
         location=dossier.org_unit.agency_name,
         filename=f"ket-qua-{dossier.number}.pdf",
     )

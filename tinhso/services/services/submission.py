@@ -12,6 +12,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from tinhso.accounts.models import User
 from tinhso.accounts.permissions import (
@@ -310,7 +311,7 @@ def dossier_create_and_submit(
             dossier=dossier,
             actor=user,
             action="submit",
-            action_name=_("Nộp hồ sơ trực tuyến"),
+            action_name=gettext_noop("Nộp hồ sơ trực tuyến"),
             from_status=Status.DRAFT,
             from_step="",
             at=now,
@@ -328,7 +329,7 @@ def dossier_create_and_submit(
                 "files": [r.sha256 for r in rows],
             },
         )
-        _notify(dossier, _("Đã nộp hồ sơ"), "")
+        _notify(dossier, gettext_noop("Đã nộp hồ sơ"), "")
     return dossier
 
 
@@ -374,7 +375,7 @@ def dossier_submit(*, user: AnyUser, dossier_id: int) -> Dossier:
             dossier=dossier,
             actor=user,
             action="submit",
-            action_name=_("Nộp hồ sơ trực tuyến"),
+            action_name=gettext_noop("Nộp hồ sơ trực tuyến"),
             from_status=Status.DRAFT,
             from_step="",
             at=now,
@@ -387,7 +388,7 @@ def dossier_submit(*, user: AnyUser, dossier_id: int) -> Dossier:
             after={"number": dossier.number, "status": dossier.status},
             extra={"dropped_parts": dropped_parts} if dropped_parts else None,
         )
-        _notify(dossier, _("Đã nộp hồ sơ"), "")
+        _notify(dossier, gettext_noop("Đã nộp hồ sơ"), "")
     return dossier
 
 
@@ -452,7 +453,7 @@ def dossier_register_in_person(
             dossier=dossier,
             actor=officer,
             action="register",
-            action_name=_("Đăng ký hồ sơ nộp trực tiếp"),
+            action_name=gettext_noop("Đăng ký hồ sơ nộp trực tiếp"),
             from_status=None,
             from_step="",
             at=now,

@@ -9,7 +9,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, gettext_noop
 
 from tinhso.accounts.permissions import user_can
 from tinhso.accounts.usertypes import AnyUser
@@ -54,7 +54,16 @@ LIBRARY: dict[str, dict[str, Any]] = {
         "name": gettext_lazy("Một bước: tiếp nhận và trả kết quả ngay"),
         "steps": [s for s in DEFAULT_STEPS if s[0] in _ONE_STEP_STEPS],
         "actions": [a for a in DEFAULT_ACTIONS if (a[0], a[2]) in _ONE_STEP_ACTIONS]
-        + [("finish", "Giải quyết, có kết quả", "received", "done", ActorRole.OFFICER, False)],
+        + [
+            (
+                "finish",
+                gettext_noop("Giải quyết, có kết quả"),
+                "received",
+                "done",
+                ActorRole.OFFICER,
+                False,
+            )
+        ],
     },
     "bon-buoc": {
         "name": gettext_lazy("Tiếp nhận → xử lý → phê duyệt → ký số"),
@@ -65,13 +74,20 @@ LIBRARY: dict[str, dict[str, Any]] = {
         "name": gettext_lazy("Liên thông: chuyển cơ quan phối hợp rồi nhận lại"),
         "steps": [
             *DEFAULT_STEPS,
-            ("handover", "Chờ cơ quan phối hợp (liên thông)", Status.PROCESSING, False, False, 20),
+            (
+                "handover",
+                gettext_noop("Chờ cơ quan phối hợp (liên thông)"),
+                Status.PROCESSING,
+                False,
+                False,
+                20,
+            ),
         ],
         "actions": [
             *DEFAULT_ACTIONS,
             (
                 "hand_over",
-                "Chuyển cơ quan phối hợp",
+                gettext_noop("Chuyển cơ quan phối hợp"),
                 "processing",
                 "handover",
                 ActorRole.OFFICER,
@@ -79,7 +95,7 @@ LIBRARY: dict[str, dict[str, Any]] = {
             ),
             (
                 "hand_back",
-                "Nhận lại từ cơ quan phối hợp",
+                gettext_noop("Nhận lại từ cơ quan phối hợp"),
                 "handover",
                 "processing",
                 ActorRole.OFFICER,

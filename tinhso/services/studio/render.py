@@ -18,14 +18,17 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from tinhso.orgs.models import OrgUnit
 from tinhso.orgs.selectors import today, valid_on_q
 from tinhso.services.studio import spec as fs
 
-_ID = RegexValidator(r"^\d{12}$", _("Số định danh cá nhân gồm 12 chữ số."))
-_TAX = RegexValidator(r"^\d{10}(-\d{3})?$", _("Mã số thuế gồm 10 chữ số (hoặc 10 số - 3 số)."))
-_PHONE = RegexValidator(r"^0\d{9,10}$", _("Số điện thoại không hợp lệ."))
+_ID = RegexValidator(r"^\d{12}$", gettext_lazy("Số định danh cá nhân gồm 12 chữ số."))
+_TAX = RegexValidator(
+    r"^\d{10}(-\d{3})?$", gettext_lazy("Mã số thuế gồm 10 chữ số (hoặc 10 số - 3 số).")
+)
+_PHONE = RegexValidator(r"^0\d{9,10}$", gettext_lazy("Số điện thoại không hợp lệ."))
 YES, NO = "yes", "no"
 
 

@@ -73,7 +73,7 @@ def procedure_guide(procedure: Procedure) -> ProcedureGuide:
 def stored_label(value: str) -> str:
     """A name stored in the platform's own words (a default process step or action, kept in
     Vietnamese in the database) in the reader's language, when the catalogue has it; a name
-    an official typed stays as typed."""
-    from django.utils.translation import gettext
+    an official typed stays as typed (``workflow.stored_label``)."""
+    from tinhso.services.workflow import stored_label as label
 
-    return gettext(value) if value else ""
+    return label(value)

@@ -3,6 +3,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
@@ -80,4 +81,9 @@ class NotifyPrefsForm(forms.Form):
         label=_("Tin nhắn SMS"),
         required=False,
         help_text=_("Tin nhắn ngắn tới số điện thoại của bạn."),
+    )
+    language = forms.ChoiceField(
+        label=_("Ngôn ngữ của thông báo"),
+        choices=settings.LANGUAGES,
+        help_text=_("Thư và tin nhắn gửi cho bạn được viết bằng ngôn ngữ này."),
     )

@@ -6,6 +6,7 @@ import datetime as dt
 from dataclasses import replace as _replace
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
@@ -558,14 +559,21 @@ def user_password_change(*, user: User, old_password: str, new_password: str) ->
 NOTIFY_FIELDS = {"email": "notify_email", "sms": "notify_sms"}
 
 
-def user_notify_prefs_set(*, user: User, email: bool, sms: bool) -> User:
-    """Which channels may carry the user's notifications (e-mail, SMS)."""
+def user_notify_prefs_set(
+    *, user: User, email: bool, sms: bool, language: str | None = None
+) -> User:
+    """Which channels may carry the user's notifications (e-mail, SMS), and in which of the
+    platform's languages they are written (``None`` keeps the current one)."""
+    if language is not None and language not in dict(settings.LANGUAGES):
+        raise ValidationError({"language": _("Ngôn ngữ không được hỗ trợ.")})
     before = {name: getattr(user, field) for name, field in NOTIFY_FIELDS.items()}
-    after = {"email": bool(email), "sms": bool(sms)}
+    before["language"] = user.preferred_language
+    after = {"email": bool(email), "sms": bool(sms), "language": language or before["language"]}
     if before == after:
         return user
     with transaction.atomic():
         user.notify_email, user.notify_sms = after["email"], after["sms"]
-        user.save(update_fields=["notify_email", "notify_sms"])
+        user.preferred_language = after["language"]
+        user.save(update_fields=["notify_email", "notify_sms", "preferred_language"])
         audit_record(actor=user, action="user.notify_prefs", obj=user, before=before, after=after)
     return user

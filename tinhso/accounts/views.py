@@ -310,7 +310,11 @@ def profile(request: HttpRequest) -> HttpResponse:
     password_form = PasswordChangeForm(request.POST if action == "password" else None)
     notify_form = NotifyPrefsForm(
         request.POST if action == "notify" else None,
-        initial={"notify_email": user.notify_email, "notify_sms": user.notify_sms},
+        initial={
+            "notify_email": user.notify_email,
+            "notify_sms": user.notify_sms,
+            "language": user.preferred_language,
+        },
     )
     status = 200
     if action == "password":
@@ -339,6 +343,7 @@ def profile(request: HttpRequest) -> HttpResponse:
             user=user,
             email=notify_form.cleaned_data["notify_email"],
             sms=notify_form.cleaned_data["notify_sms"],
+            language=notify_form.cleaned_data["language"],
         )
         messages.success(request, _("Đã lưu cách nhận thông báo."))
         return redirect("accounts:profile")

@@ -106,15 +106,29 @@ def test_password_change_service_refuses_accounts_without_password(user_named):
 def test_notification_preferences_saved_and_audited(client, user_named):
     me = user_named("congdan")
     client.force_login(me)
-    r = client.post(URL, {"action": "notify", "notify_email": "on"})  # SMS unticked
+    r = client.post(URL, {"action": "notify", "notify_email": "on", "language": "en"})  # no SMS
     assert r.status_code == 302
     me.refresh_from_db()
     assert me.notify_email and not me.notify_sms
+    assert me.preferred_language == "en"  # notifications are then written in English
     entry = AuditEntry.objects.get(action="user.notify_prefs")
-    assert entry.changes["before"] == {"email": True, "sms": True}
-    assert entry.changes["after"] == {"email": True, "sms": False}
+    assert entry.changes["before"] == {"email": True, "sms": True, "language": "vi"}
+    assert entry.changes["after"] == {"email": True, "sms": False, "language": "en"}
     shown = client.get(URL).context["notify_form"]
     assert shown["notify_email"].value() is True and shown["notify_sms"].value() is False
+    assert shown["language"].value() == "en"
+
+
+def test_unsupported_notification_language_is_refused(client, user_named):
+    me = user_named("congdan")
+    client.force_login(me)
+    r = client.post(URL, {"action": "notify", "notify_email": "on", "language": "fr"})
+    assert r.status_code == 400
+    me.refresh_from_db()
+    assert me.preferred_language == "vi" and me.notify_sms  # nothing changed
+    assert not AuditEntry.objects.filter(action="user.notify_prefs").exists()
+    with pytest.raises(ValidationError):
+        user_notify_prefs_set(user=me, email=True, sms=True, language="fr")
 
 
 def test_unknown_action_changes_nothing(client, user_named):

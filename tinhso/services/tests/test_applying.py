@@ -191,6 +191,50 @@ def test_the_same_request_twice_in_a_day_is_warned_not_refused(
     assert again.number
 
 
+def _api_submit(client, birth, ward_dian, form, **headers):
+    required = birth.parts.filter(required=True).first()
+    return client.post(
+        "/api/v1/dossiers",
+        {
+            "procedure_code": birth.code,
+            "org_unit_id": ward_dian.pk,
+            "form_json": json.dumps(form, ensure_ascii=False),
+            "part_ids": str(required.pk),
+            "files": [upload()],
+        },
+        headers=headers,
+    )
+
+
+def test_the_api_warns_of_the_same_request_twice_in_a_day(client, birth, ward_dian, user_named):
+    """POST /api/v1/dossiers creates the second dossier (201) and says it repeats today's."""
+    client.force_login(user_named("congdan"))
+    first = _api_submit(client, birth, ward_dian, BIRTH_FORM)
+    assert first.status_code == 201 and first.json()["warnings"] == []
+    other = _api_submit(client, birth, ward_dian, {**BIRTH_FORM, "ho_ten_tre": "Nguyễn Minh An"})
+    assert other.status_code == 201 and other.json()["warnings"] == []
+    again = _api_submit(client, birth, ward_dian, BIRTH_FORM, **{"Idempotency-Key": "k-2"})
+    assert again.status_code == 201, again.content
+    body = again.json()
+    assert body["number"] and body["number"] != first.json()["number"]
+    [warning] = body["warnings"]
+    assert warning["code"] == "duplicate_same_day"
+    assert [d["number"] for d in warning["dossiers"]] == [first.json()["number"]]
+    assert first.json()["number"] in warning["message"]
+    assert Dossier.objects.filter(number=body["number"]).exists()  # not blocked
+    # a retry with the same key answers the same dossier, with the same warning
+    retry = _api_submit(client, birth, ward_dian, BIRTH_FORM, **{"Idempotency-Key": "k-2"})
+    assert retry.status_code == 200 and retry.json()["id"] == body["id"]
+    assert retry.json()["warnings"][0]["code"] == "duplicate_same_day"
+    # documented in the schema
+    api = client.get("/api/openapi.json").json()
+    op = api["paths"]["/api/v1/dossiers"]["post"]
+    ref = op["responses"]["201"]["content"]["application/json"]["schema"]["$ref"]
+    schema = api["components"]["schemas"][ref.rsplit("/", 1)[1]]
+    assert "warnings" in schema["properties"]
+    assert "duplicate_same_day" in schema["properties"]["warnings"]["description"]
+
+
 def test_the_procedure_page_says_the_fee_is_per_copy(client, copy_proc):
     page = client.get(f"/dich-vu-cong/thu-tuc/{copy_proc.code}/").content.decode()
     assert "8.000 ₫ mỗi bản" in page

@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -70,26 +70,56 @@ def procedure_applicant_label(*, procedure: Procedure) -> str:
     return _("Công dân và doanh nghiệp, tổ chức")
 
 
+def applicant_kind_admitted(*, kind: str, procedure: Procedure) -> bool:
+    """The one rule of who may apply: a citizen or a business is admitted when the
+    procedure admits its kind (``procedure_applicant_kinds``); any other kind is not the
+    rule's to refuse. Online filing (``applicant_may_file_check``) and the counter
+    (``counter_applicant_check``) both ask it."""
+    return kind not in (CITIZEN, BUSINESS) or kind in procedure_applicant_kinds(procedure=procedure)
+
+
 def applicant_may_file_check(*, user: Any, procedure: Procedure) -> None:
     """Raise ``PermissionDenied`` with a Vietnamese message when the account's kind is not
     among those the procedure admits (a business filing a citizens-only procedure, or a
     citizen a procedure for businesses and organisations only)."""
     kind = getattr(user, "kind", "")
-    kinds = procedure_applicant_kinds(procedure=procedure)
-    if kind == BUSINESS and BUSINESS not in kinds:
+    if applicant_kind_admitted(kind=kind, procedure=procedure):
+        return
+    if kind == BUSINESS:
         raise PermissionDenied(
             _(
                 "Thủ tục này chỉ dành cho công dân (cá nhân): tài khoản doanh nghiệp không nộp "
                 "được. Người có nhu cầu cần tự nộp bằng tài khoản công dân của mình."
             )
         )
-    if kind == CITIZEN and CITIZEN not in kinds:
-        raise PermissionDenied(
-            _(
-                "Thủ tục này chỉ dành cho doanh nghiệp, tổ chức: vui lòng nộp bằng tài khoản "
-                "doanh nghiệp, tổ chức."
-            )
+    raise PermissionDenied(
+        _(
+            "Thủ tục này chỉ dành cho doanh nghiệp, tổ chức: vui lòng nộp bằng tài khoản "
+            "doanh nghiệp, tổ chức."
         )
+    )
+
+
+def counter_applicant_check(*, kind: str, procedure: Procedure) -> None:
+    """At the counter: raise ``ValidationError`` (on ``applicant_kind``) when the person
+    handing in the paper dossier is of a kind the procedure does not admit, or of none."""
+    if kind not in (CITIZEN, BUSINESS):
+        message = _("Vui lòng chọn người nộp là công dân hay doanh nghiệp, tổ chức.")
+        raise ValidationError({"applicant_kind": [message]})
+    if applicant_kind_admitted(kind=kind, procedure=procedure):
+        return
+    message = (
+        _(
+            "Thủ tục này chỉ dành cho công dân (cá nhân): không tiếp nhận hồ sơ do doanh "
+            "nghiệp, tổ chức nộp."
+        )
+        if kind == BUSINESS
+        else _(
+            "Thủ tục này chỉ dành cho doanh nghiệp, tổ chức: không tiếp nhận hồ sơ do công dân "
+            "(cá nhân) nộp."
+        )
+    )
+    raise ValidationError({"applicant_kind": [message]})
 
 
 # ---------------------------------------------------------------------------------------

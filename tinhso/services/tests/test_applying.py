@@ -113,6 +113,57 @@ def test_the_api_refuses_the_wrong_applicant_kind(client, birth, ward_dian, user
     _nothing_stored()
 
 
+def test_the_counter_refuses_the_wrong_applicant_kind(client, birth, ward_dian, user_named):
+    """An official registering a paper dossier is held to the same rule as online filing:
+    birth registration (citizens only) is not taken from a business, nothing is stored."""
+    from tinhso.services.services import ApplicantInfo, dossier_register_in_person
+
+    officer = user_named("canbo.dian")
+
+    def register(kind, procedure=birth):
+        return dossier_register_in_person(
+            officer=officer,
+            procedure=procedure,
+            org_unit=ward_dian,
+            applicant=ApplicantInfo(name="Công ty TNHH Minh An", kind=kind),
+            form_data=BIRTH_FORM,
+            files={},
+        )
+
+    for kind, words in ((BUSINESS, "chỉ dành cho công dân"), ("", "Vui lòng chọn người nộp")):
+        with pytest.raises(ValidationError) as err:
+            register(kind)
+        assert words in err.value.message_dict["applicant_kind"][0]
+    _nothing_stored()
+    # the web counter form says it at the field, and stores nothing either
+    client.force_login(officer)
+    url = f"/dich-vu-cong/xu-ly/tiep-nhan/?thu_tuc={birth.code}"
+    post = {
+        "thu_tuc": birth.code,
+        "org_unit": ward_dian.pk,
+        "applicant_kind": BUSINESS,
+        "applicant_name": "Công ty TNHH Minh An",
+        "channel": 1,
+        **{f"f_{k}": v for k, v in BIRTH_FORM.items()},
+    }
+    r = client.post(url, post)
+    assert r.status_code == 200
+    assert "không tiếp nhận hồ sơ do doanh nghiệp, tổ chức nộp" in r.content.decode()
+    _nothing_stored()
+    # the reverse: a business-only procedure is not taken from a citizen
+    birth.applicants = "Doanh nghiệp, Hợp tác xã"
+    birth.save(update_fields=["applicants"])
+    with pytest.raises(ValidationError, match="chỉ dành cho doanh nghiệp"):
+        register(CITIZEN)
+    _nothing_stored()
+    # the kinds the procedure admits are taken
+    assert register(BUSINESS).number
+    birth.applicants = "Công dân Việt Nam"
+    birth.save(update_fields=["applicants"])
+    r = client.post(url, {**post, "applicant_kind": CITIZEN})
+    assert r.status_code == 302 and Dossier.objects.count() == 2
+
+
 def test_copies_are_whole_numbers(copy_proc, ward_dian, user_named):
     for bad in ("1.5", "0", "abc"):
         with pytest.raises(ValidationError) as err:

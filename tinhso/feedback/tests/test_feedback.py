@@ -71,7 +71,9 @@ def test_logged_in_submission_gets_number_code_deadline_and_audit(submit_fb, use
     assert fb.sender_email == "congdan@example.vn"
     assert len(code) >= 16 and fb.tracking_hash != code  # only the hash is stored
     assert feedback_track(number=fb.number, code=code) == fb
-    wrong = code[:-1] + ("y" if code[-1] == "x" else "x")  # one character off, never the code itself
+    wrong = code[:-1] + (
+        "y" if code[-1] == "x" else "x"
+    )  # one character off, never the code itself
     assert feedback_track(number=fb.number, code=wrong) is None
     assert feedback_track(number=fb.number, code="") is None
     assert fb.due_at == feedback_due_at(received_at=fb.received_at)

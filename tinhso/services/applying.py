@@ -11,11 +11,12 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tinhso.services.models import Dossier, FormField, Procedure, Status
+from tinhso.services.studio.spec import subject_names
 from tinhso.services.text import search_normalize
 
 CITIZEN = "citizen"
@@ -69,26 +70,56 @@ def procedure_applicant_label(*, procedure: Procedure) -> str:
     return _("Công dân và doanh nghiệp, tổ chức")
 
 
+def applicant_kind_admitted(*, kind: str, procedure: Procedure) -> bool:
+    """The one rule of who may apply: a citizen or a business is admitted when the
+    procedure admits its kind (``procedure_applicant_kinds``); any other kind is not the
+    rule's to refuse. Online filing (``applicant_may_file_check``) and the counter
+    (``counter_applicant_check``) both ask it."""
+    return kind not in (CITIZEN, BUSINESS) or kind in procedure_applicant_kinds(procedure=procedure)
+
+
 def applicant_may_file_check(*, user: Any, procedure: Procedure) -> None:
     """Raise ``PermissionDenied`` with a Vietnamese message when the account's kind is not
     among those the procedure admits (a business filing a citizens-only procedure, or a
     citizen a procedure for businesses and organisations only)."""
     kind = getattr(user, "kind", "")
-    kinds = procedure_applicant_kinds(procedure=procedure)
-    if kind == BUSINESS and BUSINESS not in kinds:
+    if applicant_kind_admitted(kind=kind, procedure=procedure):
+        return
+    if kind == BUSINESS:
         raise PermissionDenied(
             _(
                 "Thủ tục này chỉ dành cho công dân (cá nhân): tài khoản doanh nghiệp không nộp "
                 "được. Người có nhu cầu cần tự nộp bằng tài khoản công dân của mình."
             )
         )
-    if kind == CITIZEN and CITIZEN not in kinds:
-        raise PermissionDenied(
-            _(
-                "Thủ tục này chỉ dành cho doanh nghiệp, tổ chức: vui lòng nộp bằng tài khoản "
-                "doanh nghiệp, tổ chức."
-            )
+    raise PermissionDenied(
+        _(
+            "Thủ tục này chỉ dành cho doanh nghiệp, tổ chức: vui lòng nộp bằng tài khoản "
+            "doanh nghiệp, tổ chức."
         )
+    )
+
+
+def counter_applicant_check(*, kind: str, procedure: Procedure) -> None:
+    """At the counter: raise ``ValidationError`` (on ``applicant_kind``) when the person
+    handing in the paper dossier is of a kind the procedure does not admit, or of none."""
+    if kind not in (CITIZEN, BUSINESS):
+        message = _("Vui lòng chọn người nộp là công dân hay doanh nghiệp, tổ chức.")
+        raise ValidationError({"applicant_kind": [message]})
+    if applicant_kind_admitted(kind=kind, procedure=procedure):
+        return
+    message = (
+        _(
+            "Thủ tục này chỉ dành cho công dân (cá nhân): không tiếp nhận hồ sơ do doanh "
+            "nghiệp, tổ chức nộp."
+        )
+        if kind == BUSINESS
+        else _(
+            "Thủ tục này chỉ dành cho doanh nghiệp, tổ chức: không tiếp nhận hồ sơ do công dân "
+            "(cá nhân) nộp."
+        )
+    )
+    raise ValidationError({"applicant_kind": [message]})
 
 
 # ---------------------------------------------------------------------------------------
@@ -127,18 +158,27 @@ def fee_for(*, dossier: Dossier, amount: int | None, per_copy: bool) -> int | No
 # ---------------------------------------------------------------------------------------
 
 
-def _subject(procedure: Procedure, form_data: dict[str, Any]) -> tuple[str, ...]:
-    """Who or what the request is about: the values of its ID-number fields, else the
-    values of the form's first field (a child's name, an address…)."""
-    fields = list(procedure.form_fields.all())
+def dossier_subject_names(*, dossier: Dossier) -> list[str]:
+    """The form fields that say who or what the request is about. Filed under a studio
+    revision: that revision's (``studio.spec.subject_names``: the fields marked as the
+    subject, else the first section's ID numbers, else its name and date). Filed on the
+    typed fields: its ID-number fields, else the form's first field."""
+    if dossier.form_revision is not None:
+        return subject_names(dossier.form_revision.fields)
+    fields = list(dossier.procedure.form_fields.all())
     ids = [f.name for f in fields if f.kind == FormField.Kind.CITIZEN_ID]
-    names = ids or [f.name for f in fields[:1]]
+    return ids or [f.name for f in fields[:1]]
+
+
+def _values(form_data: dict[str, Any], names: list[str]) -> tuple[str, ...]:
     return tuple(search_normalize(str(form_data.get(n, ""))).strip() for n in names)
 
 
 def dossier_duplicates_today(*, dossier: Dossier, now: dt.datetime | None = None) -> list[Dossier]:
     """Other dossiers the same applicant filed (sent, or still a draft) today for the same
-    procedure and the same subject: a warning for the applicant, never a refusal."""
+    procedure and the same subject: a warning for the applicant, never a refusal. The
+    subject is read from the fields the dossier's own form names (``dossier_subject_names``),
+    in its data and in the others' (filed under the same or an earlier revision)."""
     if dossier.applicant_id is None:
         return []
     now = now or timezone.now()
@@ -153,5 +193,9 @@ def dossier_duplicates_today(*, dossier: Dossier, now: dt.datetime | None = None
         .exclude(status__in=(Status.WITHDRAWN, Status.NOT_ACCEPTED))
         .order_by("created_at")
     )
-    mine = _subject(dossier.procedure, dossier.form_data)
-    return [d for d in others if _subject(dossier.procedure, d.form_data) == mine]
+    found = list(others)
+    if not found:
+        return []
+    names = dossier_subject_names(dossier=dossier)
+    mine = _values(dossier.form_data, names)
+    return [d for d in found if _values(d.form_data, names) == mine]

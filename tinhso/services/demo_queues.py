@@ -259,6 +259,7 @@ def _take(  # noqa: PLR0917
             procedure=procedure,
             org_unit=unit,
             applicant=applicant_info(
+                kind=person.kind,
                 name=person.full_name,
                 id_number=person.citizen_id or "",
                 email="",

@@ -11,6 +11,7 @@ from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
 from tinhso.orgs.models import OrgUnit
+from tinhso.services.applying import BUSINESS, CITIZEN, procedure_applicant_kinds
 from tinhso.services.eform import eform_form_class
 from tinhso.services.models import Channel, Procedure, ProcedureChannel, Status
 from tinhso.services.procedure_page import agencies_by_district, home_unit_ids
@@ -70,6 +71,17 @@ def submission_form(
         "org_unit": _unit_field(units=units, applicant=applicant),
         **(
             {
+                "applicant_kind": forms.ChoiceField(
+                    label=_("Người nộp là"),
+                    choices=[
+                        (CITIZEN, _("Công dân (cá nhân)")),
+                        (BUSINESS, _("Doanh nghiệp, tổ chức")),
+                    ],
+                    # the kind the procedure admits first (both: a citizen)
+                    initial=CITIZEN
+                    if CITIZEN in procedure_applicant_kinds(procedure=procedure)
+                    else BUSINESS,
+                ),
                 "applicant_name": forms.CharField(label=_("Họ tên người nộp"), max_length=255),
                 "applicant_id_number": forms.CharField(
                     label=_("Số định danh cá nhân người nộp"), max_length=12, required=False

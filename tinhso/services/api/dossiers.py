@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError
 from django.http import HttpRequest
 from django.utils.translation import gettext
+from django.utils.translation import gettext as _
 from ninja import File, Form
 from ninja.files import UploadedFile
 from ninja.responses import Status as HttpStatus
@@ -21,7 +22,8 @@ from tinhso.accounts.usertypes import AnyUser
 from tinhso.apierrors import ApiError, Id
 from tinhso.orgs.models import OrgUnit
 from tinhso.services.api.base import _errors, router
-from tinhso.services.api.schemas import ActionIn, DossierOut
+from tinhso.services.api.schemas import ActionIn, DossierOut, DossierSubmittedOut
+from tinhso.services.applying import dossier_duplicates_today
 from tinhso.services.models import Dossier, Procedure, Status
 from tinhso.services.selectors import (
     dossier_by_idempotency_key,
@@ -68,6 +70,31 @@ def _dossier_out(
     }
 
 
+def _submitted_out(d: Dossier, user: AnyUser) -> dict[str, Any]:
+    """The dossier as sent, with the non-blocking warnings the web review page shows."""
+    out = _dossier_out(d, user)
+    same = dossier_duplicates_today(dossier=d)
+    out["warnings"] = (
+        [
+            {
+                "code": "duplicate_same_day",
+                "message": _(
+                    "Hôm nay bạn đã nộp (hoặc đang soạn) hồ sơ cùng thủ tục cho cùng đối tượng: "
+                    "%(numbers)s. Hồ sơ này vẫn được nộp."
+                )
+                % {"numbers": ", ".join(o.number or _("bản nháp") for o in same)},
+                "dossiers": [
+                    {"id": o.pk, "number": o.number, "status": o.status, "created_at": o.created_at}
+                    for o in same
+                ],
+            }
+        ]
+        if same
+        else []
+    )
+    return out
+
+
 @router.get("/dossiers/mine", response=list[DossierOut], auth=django_auth, summary="Hồ sơ của tôi")
 def my_dossiers(request: HttpRequest) -> list[dict[str, Any]]:
     return [
@@ -76,7 +103,10 @@ def my_dossiers(request: HttpRequest) -> list[dict[str, Any]]:
 
 
 @router.post(
-    "/dossiers", response={200: DossierOut, 201: DossierOut}, auth=django_auth, summary="Nộp hồ sơ"
+    "/dossiers",
+    response={200: DossierSubmittedOut, 201: DossierSubmittedOut},
+    auth=django_auth,
+    summary="Nộp hồ sơ",
 )
 def submit(
     request: HttpRequest,
@@ -91,7 +121,10 @@ def submit(
     transaction: on any error nothing is stored (no draft, no file).
 
     Header ``Idempotency-Key`` (up to 80 characters, recommended): a retry with the same key
-    answers 200 with the dossier the first request created, instead of a second dossier."""
+    answers 200 with the dossier the first request created, instead of a second dossier.
+
+    ``warnings`` lists what did not stop the submission: ``duplicate_same_day`` when the same
+    applicant already filed (or is drafting) the same procedure for the same subject today."""
     import json
 
     key = request.headers.get("Idempotency-Key", "").strip() or None
@@ -102,7 +135,7 @@ def submit(
     if key is not None:
         first = dossier_by_idempotency_key(user=request.user, key=key)
         if first is not None:
-            return HttpStatus(200, _dossier_out(first, request.user))
+            return HttpStatus(200, _submitted_out(first, request.user))
 
     try:
         p = procedure_get_for_submission(code=procedure_code)
@@ -142,12 +175,12 @@ def submit(
         first = dossier_by_idempotency_key(user=request.user, key=key) if key else None
         if first is None:
             raise
-        return HttpStatus(200, _dossier_out(first, request.user))
+        return HttpStatus(200, _submitted_out(first, request.user))
     except ValidationError as exc:
         raise _errors(exc) from exc
     except PermissionDenied as exc:
         raise ApiError("forbidden", str(exc), status=403) from exc
-    return HttpStatus(201, _dossier_out(dossier, request.user))
+    return HttpStatus(201, _submitted_out(dossier, request.user))
 
 
 @router.get(

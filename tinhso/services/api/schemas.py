@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from ninja import Schema
+from pydantic import Field
 
 
 class ChannelOut(Schema):
@@ -112,6 +113,31 @@ class DossierOut(Schema):
     deadline_flag: str
     version: int
     actions: list[str] = []
+
+
+class DossierDuplicateOut(Schema):
+    id: int
+    number: str | None = Field(None, description="Số hồ sơ (trống khi còn là bản nháp)")
+    status: int
+    created_at: dt.datetime
+
+
+class DossierWarningOut(Schema):
+    code: str = Field(description="Mã cảnh báo, ví dụ duplicate_same_day")
+    message: str
+    dossiers: list[DossierDuplicateOut] = []
+
+
+class DossierSubmittedOut(DossierOut):
+    """The dossier just sent, with warnings that did not stop it (never a refusal)."""
+
+    warnings: list[DossierWarningOut] = Field(
+        [],
+        description=(
+            "Cảnh báo không chặn việc nộp. duplicate_same_day: hôm nay người nộp đã nộp (hoặc "
+            "đang soạn) hồ sơ cùng thủ tục cho cùng đối tượng; dossiers liệt kê các hồ sơ đó."
+        ),
+    )
 
 
 class ActionIn(Schema):

@@ -23,6 +23,7 @@ from tinhso.services.generator.shares import (
 )
 from tinhso.services.models import (
     Channel,
+    DocumentPart,
     Procedure,
     ProcedureAgency,
     ProcedureChannel,
@@ -111,6 +112,7 @@ class _Pair:
     procedure_id: int
     duration: dict[int, Duration | None]  # per channel, as ``procedure_channel`` picks it
     fee: int | None
+    parts: tuple[int, int] = (0, 0)  # the procedure's document parts: required, optional
 
 
 def _pairs(*, on: dt.date, rng: random.Random) -> tuple[list[_Pair], list[float], dict[int, float]]:
@@ -128,6 +130,11 @@ def _pairs(*, on: dt.date, rng: random.Random) -> tuple[list[_Pair], list[float]
     channels: dict[int, list[ProcedureChannel]] = {}
     for c in ProcedureChannel.objects.filter(procedure_id__in=list(procs)).order_by("pk"):
         channels.setdefault(c.procedure_id, []).append(c)
+    parts: dict[int, list[int]] = {}
+    for pid, required in DocumentPart.objects.filter(procedure_id__in=list(procs)).values_list(
+        "procedure_id", "required"
+    ):
+        parts.setdefault(pid, [0, 0])[0 if required else 1] += 1
     agencies = (
         ProcedureAgency.objects.filter(valid_on_q(on), procedure_id__in=list(procs))
         .filter(valid_on_q(on, prefix="org_unit__"))
@@ -156,7 +163,8 @@ def _pairs(*, on: dt.date, rng: random.Random) -> tuple[list[_Pair], list[float]
         for wanted in (Channel.ONLINE, Channel.IN_PERSON, Channel.POST):
             row = channel_pick(rows=rows, channel=wanted)
             durations[int(wanted)] = row.duration if row is not None else None
-        pairs.append(_Pair(uid, ucode, pid, durations, fee))
+        req, opt = parts.get(pid, (0, 0))
+        pairs.append(_Pair(uid, ucode, pid, durations, fee, (req, opt)))
         weights.append(pop[pid] * unit_size[uid])
     return pairs, weights, unit_quality
 

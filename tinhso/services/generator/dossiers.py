@@ -21,8 +21,11 @@ from tinhso.services.generator.shares import (
     DIGITAL_RESULT,
     DIGITISED_IN_PERSON,
     ONLINE_SHARE,
+    OPTIONAL_PART_SHARE,
     POST_SHARE,
     RATING_SPLIT,
+    REUSED_PART_SHARE,
+    SCANNED_LATER_SHARE,
     TZ_OFFSET,
     WEEKDAY_WEIGHT,
     YEAR_GROWTH,
@@ -79,6 +82,10 @@ DOSSIER_COLUMNS = (
     "outcome",
     "returned_at",
     "received_digitised",
+    "digitised_at",
+    "digitised_by_id",
+    "parts_total",
+    "parts_reused",
     "fee_amount",
     "fee_paid_at",
     "fee_paid_online",
@@ -202,6 +209,7 @@ def _generate_dossiers(
             continue
         local_midnight = (day - epoch).days * DAY - TZ_OFFSET  # UTC seconds of 00:00 local
         digital_result = DIGITAL_RESULT.get(day.year, 0.7)
+        reuse = REUSED_PART_SHARE.get(day.year, 0.3)
         yymmdd = f"{day:%y%m%d}"
         day_no = local_midnight // DAY + 1
         chosen = [
@@ -224,7 +232,7 @@ def _generate_dossiers(
                 registered_by=registered_by,
                 idn=idn,
                 phone=phone,
-                digitised=digitised,
+                parts=_draw_parts(run, story, digitised=digitised, now=now, reuse=reuse),
             )
         if len(rows.dossiers) >= chunk:
             flush()
@@ -233,6 +241,45 @@ def _generate_dossiers(
     bar.close()
     _counters_save(counters)
     return rows.made, rows.total_events, rows.total_pauses
+
+
+@dataclass(frozen=True)
+class _Parts:
+    """What the receipt and the counter's scans leave on the dossier, as the live code sets
+    it (``store.store_on_receipt``, ``store.dossier_digitise``): whether its parts are
+    electronic, since when and by whom (a later scan), the parts received and reused."""
+
+    digitised: bool
+    digitised_at: int | None = None
+    digitised_by: int | None = None
+    total: int = 0
+    reused: int = 0
+
+
+def _draw_parts(run: _Run, story: _Story, *, digitised: bool, now: int, reuse: float) -> _Parts:
+    """Counted at receipt (nothing before it): the required parts and, when the dossier is
+    electronic, some optional ones; an online applicant takes some from the store (``reuse``
+    of the parts); a paper dossier not scanned at receipt may be scanned later, in office
+    hours while it is still in hand."""
+    received = story.received
+    if received is None:
+        return _Parts(digitised)
+    rand = run.rand
+    required, optional = story.pair.parts
+    # shares of a few parts, rounded at random (one draw each: the expected counts are exact)
+    total = required + (int(optional * OPTIONAL_PART_SHARE + rand()) if digitised else 0)
+    reused = int(total * reuse + rand()) if story.online and total else 0
+    if digitised:
+        return _Parts(True, received, None, total, reused)
+    if story.officer[0] is not None and rand() < SCANNED_LATER_SHARE:
+        # in hand: before it is finished (approved or stopped) or withdrawn, and before now
+        end = min(t for t in (story.finish, story.withdrawn, now) if t is not None)
+        scan = run.legal.office_time(
+            received + 300 + int(rand() * max(0, min(2 * DAY, end - received)))
+        )
+        if scan < end:
+            return _Parts(True, scan, story.officer[0], total, reused)
+    return _Parts(False, None, None, total, reused)
 
 
 def _submission_times(run: _Run, day: dt.date, count: int) -> list[tuple[int, int]]:
@@ -316,7 +363,7 @@ class _Rows:
         registered_by: int | None,
         idn: str,
         phone: str,
-        digitised: bool,
+        parts: _Parts,
     ) -> None:
         """The dossier's row, its pauses begun before ``now`` and its events."""
         dossier_id = self.dossier_id
@@ -333,7 +380,7 @@ class _Rows:
                 registered_by=registered_by,
                 idn=idn,
                 phone=phone,
-                digitised=digitised,
+                parts=parts,
                 paused_since=paused_since,
             )
         )
@@ -395,7 +442,7 @@ class _Rows:
         registered_by: int | None,
         idn: str,
         phone: str,
-        digitised: bool,
+        parts: _Parts,
         paused_since: int | None,
     ) -> tuple[Any, ...]:
         """The row in ``DOSSIER_COLUMNS`` order."""
@@ -436,7 +483,11 @@ class _Rows:
             fmt(story.finished_at),
             story.outcome,
             fmt(story.returned),
-            digitised,
+            parts.digitised,
+            fmt(parts.digitised_at),
+            parts.digitised_by,
+            parts.total,
+            parts.reused,
             story.fee_amount,
             fmt(story.fee_paid),
             story.fee_online,

@@ -37,6 +37,13 @@ FEE_ONLINE_SHARE: dict[int, float] = {
     Channel.POST: 0.10,
 }
 DIGITISED_IN_PERSON = 0.55
+# document parts (issue 15, the Decision 766 digitisation group): of a procedure's optional
+# parts, the share an applicant hands in with an electronic dossier; of an online dossier's
+# parts, the share taken from the applicant's store of documents (it grows as stores fill);
+# of the paper dossiers not scanned at receipt, the share scanned at the counter later
+OPTIONAL_PART_SHARE = 0.3
+REUSED_PART_SHARE = {2022: 0.02, 2023: 0.05, 2024: 0.10, 2025: 0.17, 2026: 0.25, 2027: 0.30}
+SCANNED_LATER_SHARE = 0.35
 DIGITAL_RESULT = {2022: 0.2, 2023: 0.3, 2024: 0.45, 2025: 0.6, 2026: 0.7, 2027: 0.75}
 WEEKDAY_WEIGHT = (1.0, 1.0, 0.95, 0.95, 0.9, 0.18, 0.04)  # Monday … Sunday
 YEAR_GROWTH = 1.10

@@ -8,6 +8,7 @@ import hashlib
 import hmac
 import json
 import logging
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, NamedTuple
@@ -91,26 +92,39 @@ _TRACK_FIELDS = (
 TRACK_CACHE_TTL = 60
 
 
+# what a dossier number can look like (``<agency code>-<YYMMDD>-<NNNN>``, or an imported
+# one): anything else is nobody's number, looked up without the cache and never cached
+_TRACK_NUMBER_RE = re.compile(r"^[A-Z0-9][A-Z0-9._/-]{0,59}$")
+
+
 def track_number_normalize(number: str) -> str:
     return (number or "").strip().upper()
+
+
+def _track_key(lang: str, number: str) -> str:
+    # the number is the public's input: hashed, the key is safe for any cache backend
+    digest = hashlib.sha256(number.encode()).hexdigest()[:32]
+    return f"services:track:v2:{lang}:{digest}"
 
 
 def track_cache_keys(number: str) -> list[str]:
     """Every cache key of a dossier number's public tracking answer (one per language)."""
     number = track_number_normalize(number)
-    return [f"services:track:v1:{code}:{number}" for code, _name in settings.LANGUAGES]
+    return [_track_key(code, number) for code, _name in settings.LANGUAGES]
 
 
 def _track_cache_key(number: str) -> str | None:
     """The key for the active language, or None (not cached) for a language whose key the
-    invalidation would not know."""
+    invalidation would not know, or a number that cannot be one."""
+    if not _TRACK_NUMBER_RE.match(number):
+        return None
     try:
         lang = translation.get_supported_language_variant(translation.get_language() or "")
     except LookupError:
         return None
     if lang not in {code for code, _name in settings.LANGUAGES}:
         return None
-    return f"services:track:v1:{lang}:{number}"
+    return _track_key(lang, number)
 
 
 def dossier_track(*, number: str, code: str = "") -> TrackResult | None:

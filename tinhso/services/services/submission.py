@@ -25,7 +25,7 @@ from tinhso.audit.services import audit_record
 from tinhso.files import atomic_with_files
 from tinhso.orgs.models import OrgUnit
 from tinhso.orgs.selectors import valid_on_q
-from tinhso.services.applying import applicant_may_file_check
+from tinhso.services.applying import CITIZEN, applicant_may_file_check, counter_applicant_check
 from tinhso.services.drafts import draft_problems, draft_revision_changed
 from tinhso.services.eform import eform_parts_hidden, eform_revision, eform_validate
 from tinhso.services.models import (
@@ -61,6 +61,8 @@ class ApplicantInfo:
     id_number: str = ""
     email: str = ""
     phone: str = ""
+    # who hands the dossier in: ``citizen`` or ``business`` (checked against the procedure)
+    kind: str = CITIZEN
 
 
 def _validate_agency(procedure: Procedure, org_unit: OrgUnit, on: dt.date) -> None:
@@ -410,6 +412,7 @@ def dossier_register_in_person(
         raise ValidationError(_("Kênh tiếp nhận không hợp lệ."))
     if not applicant.name.strip():
         raise ValidationError({"applicant_name": [_("Vui lòng nhập họ tên người nộp.")]})
+    counter_applicant_check(kind=applicant.kind, procedure=procedure)
     now = timezone.now()
     _validate_agency(procedure, org_unit, _local_day(now))
     revision = eform_revision(procedure=procedure)

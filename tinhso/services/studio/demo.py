@@ -46,6 +46,11 @@ def demo_load(*, stdout: TextIO | None = None) -> None:
     studio.revision_field_update(
         user=office, revision_id=draft.pk, name="tre_co_anh_chi_em_ruot", values={"required": False}
     )
+    # the child is who the request is about (the same-day duplicate warning reads these)
+    for name in ("ho_ten_tre", "ngay_sinh"):
+        studio.revision_field_update(
+            user=office, revision_id=draft.pk, name=name, values={"subject": True}
+        )
     add(user=office, revision_id=draft.pk, kind="repeat", label="Anh chị em ruột")
     studio.revision_field_update(
         user=office,

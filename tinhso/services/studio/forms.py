@@ -28,6 +28,15 @@ class FieldSettingsForm(forms.Form):
     label = forms.CharField(label=_("Nhãn"), max_length=255)
     help = forms.CharField(label=_("Hướng dẫn, giải thích"), max_length=500, required=False)
     required = forms.BooleanField(label=_("Bắt buộc"), required=False)
+    subject = forms.BooleanField(
+        label=_("Đối tượng của hồ sơ (cảnh báo khi nộp trùng trong ngày)"),
+        required=False,
+        help_text=_(
+            "Đánh dấu các trường cho biết hồ sơ về ai, về việc gì (ví dụ họ tên và ngày sinh "
+            "của trẻ). Không đánh dấu trường nào: dùng số định danh, hoặc họ tên và ngày "
+            "đầu tiên, ở phần đầu biểu mẫu."
+        ),
+    )
     min_length = forms.IntegerField(label=_("Độ dài tối thiểu"), required=False, min_value=0)
     max_length = forms.IntegerField(label=_("Độ dài tối đa"), required=False, min_value=1)
     min_value = forms.IntegerField(label=_("Giá trị nhỏ nhất"), required=False)

@@ -72,6 +72,7 @@ SETTING_LABELS: dict[str, Any] = {
     "children": _("Trường con"),
     "max_items": _("Số dòng tối đa"),
     "min_items": _("Số dòng tối thiểu"),
+    "subject": _("Đối tượng của hồ sơ"),
 }
 
 
@@ -97,9 +98,9 @@ def revision_diff(
             continue
         prev = before[name]
         details = [
-            (str(SETTING_LABELS.get(k, k)), prev.get(k), spec.get(k))
+            (str(SETTING_LABELS.get(k, k)), fs.setting(prev, k), fs.setting(spec, k))
             for k in fs.KEYS
-            if k not in ("name", "children") and prev.get(k) != spec.get(k)
+            if k not in ("name", "children") and fs.setting(prev, k) != fs.setting(spec, k)
         ]
         if details:
             changes.append(FieldChange(name, spec["label"], "changed", details))

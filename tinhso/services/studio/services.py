@@ -214,7 +214,7 @@ def revision_field_update(
     if errors:
         raise ValidationError(errors)
     siblings[i] = spec
-    changed = {k: spec[k] for k in fs.KEYS if spec[k] != before.get(k) and k != "children"}
+    changed = {k: spec[k] for k in fs.KEYS if spec[k] != fs.setting(before, k) and k != "children"}
     _save(revision, user, "field_update", {"field": name, "changed": changed})
     return spec
 

@@ -7,13 +7,15 @@ A field is a dict::
      "min_length": null, "max_length": null, "min_value": null, "max_value": null,
      "pattern": "", "pattern_message": "", "choices": [], "show_if": null | {"field": "x",
      "equals": "y"}, "prefill": "", "part": null, "children": [], "max_items": null,
-     "min_items": null}
+     "min_items": null, "subject": false}
 
 ``show_if.equals`` empty means "when field X is filled in". ``children`` only for a
 repeating block (whose children are plain fields), ``part`` (a ``DocumentPart`` id) only
 for a document upload. A repeating block's applicant adds and removes rows between
 ``min_items`` (the rows shown at first, and the fewest to fill when the block is shown;
-at least one when it is required) and ``max_items``.
+at least one when it is required) and ``max_items``. ``subject`` marks a field that says
+who or what the request is about (a child's name and date of birth), read by
+``subject_names``; revisions saved before the key existed read as ``false`` (``setting``).
 """
 
 from __future__ import annotations
@@ -104,7 +106,17 @@ KEYS = (
     "children",
     "max_items",
     "min_items",
+    "subject",
 )
+# the value of a key that revisions saved before it existed do not hold
+_MISSING: dict[str, Any] = {"subject": False, "min_items": None}
+# kinds that can say who or what the request is about
+SUBJECT_KINDS = frozenset({TEXT, DATE, CITIZEN_ID, TAX_CODE, NUMBER, CHOICE, ADDRESS})
+
+
+def setting(spec: Mapping[str, Any], key: str) -> Any:
+    """A field's setting, with the default of a key added after the field was saved."""
+    return spec.get(key, _MISSING.get(key))
 
 
 def field_blank(*, kind: str, name: str, label: str) -> dict[str, Any]:
@@ -127,6 +139,7 @@ def field_blank(*, kind: str, name: str, label: str) -> dict[str, Any]:
         "children": [],
         "max_items": REPEAT_DEFAULT if kind == REPEAT else None,
         "min_items": 1 if kind == REPEAT else None,
+        "subject": False,
     }
 
 
@@ -156,6 +169,7 @@ def field_normalise(raw: Mapping[str, Any], *, child: bool = False) -> dict[str,
             raise ValueError(_("“%s” phải là chuỗi ký tự.") % key)
         spec[key] = value.strip()
     spec["required"] = bool(raw.get("required", spec["required"]))
+    spec["subject"] = bool(raw.get("subject", False)) and not child
     for key in (
         "min_length",
         "max_length",
@@ -232,6 +246,8 @@ def field_errors(
             )
     if spec.get("prefill") and spec["prefill"] not in PREFILL:
         errors.append(_("Trường “%s”: nguồn điền sẵn không hợp lệ.") % label)
+    if spec.get("subject") and kind not in SUBJECT_KINDS:
+        errors.append(_("Trường “%s”: loại trường này không dùng làm đối tượng của hồ sơ.") % label)
     part_ids = list(part_ids)
     if kind == UPLOAD and (complete or spec.get("part")) and spec.get("part") not in part_ids:
         errors.append(_("Trường “%s”: chưa gắn với một thành phần hồ sơ của thủ tục.") % label)
@@ -305,3 +321,33 @@ def revision_errors(fields: list[dict[str, Any]], *, part_ids: Iterable[int] = (
 def value_fields(fields: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """The top-level fields that hold values (for placeholders, diffs)."""
     return [f for f in fields if f["kind"] not in NO_VALUE]
+
+
+def subject_names(fields: list[dict[str, Any]]) -> list[str]:
+    """The fields that say who or what a request is about (for the warning when the same
+    applicant files the same procedure for the same subject twice in a day):
+
+    1. the fields marked ``subject``, when any is;
+    2. else, in the form's first section (its fields up to the first heading that follows
+       a value field), leaving out fields pre-filled from the applicant's own profile (they
+       describe the applicant, not the subject): its ID numbers (CCCD, tax code) if it has
+       any, else its first short text (a name) and its first date (a date of birth);
+    3. else the form's first value field.
+    """
+    top = [f for f in fields if f.get("kind") not in NO_VALUE | {REPEAT}]
+    marked = [f["name"] for f in top if setting(f, "subject")]
+    if marked:
+        return marked
+    section: list[dict[str, Any]] = []
+    for f in fields:
+        if f.get("kind") == HEADING and section:
+            break
+        if f.get("kind") in SUBJECT_KINDS and not f.get("prefill"):
+            section.append(f)
+    ids = [f["name"] for f in section if f["kind"] in (CITIZEN_ID, TAX_CODE)]
+    if ids:
+        return ids
+    first_text = next((f["name"] for f in section if f["kind"] == TEXT), None)
+    first_date = next((f["name"] for f in section if f["kind"] == DATE), None)
+    picked = [n for n in (first_text, first_date) if n]
+    return picked or [f["name"] for f in top[:1]]

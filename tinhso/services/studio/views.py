@@ -138,6 +138,8 @@ def _row(  # noqa: PLR0917 (a row and its place among its siblings)
         show |= {"required", "show_if_field", "show_if_equals"}
     if kind in (fs.UPLOAD, fs.HEADING):  # an upload, like a heading, may be conditional
         show |= {"show_if_field", "show_if_equals"}
+    if kind in fs.SUBJECT_KINDS:
+        show |= {"subject"}
     if kind in fs.TEXTUAL:
         show |= {"min_length", "max_length", "pattern", "pattern_message", "prefill"}
     if kind in (fs.CITIZEN_ID, fs.TAX_CODE, fs.PHONE, fs.EMAIL, fs.DATE, fs.ADDRESS):
@@ -151,7 +153,7 @@ def _row(  # noqa: PLR0917 (a row and its place among its siblings)
     if kind == fs.REPEAT:
         show |= {"min_items", "max_items"}
     if parent:
-        show -= {"show_if_field", "show_if_equals", "prefill"}
+        show -= {"show_if_field", "show_if_equals", "prefill", "subject"}
     children = []
     for j, child in enumerate(spec.get("children") or []):
         children.append(_row(child, [], parts, j, len(spec["children"]), spec["name"]))

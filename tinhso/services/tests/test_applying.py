@@ -113,6 +113,57 @@ def test_the_api_refuses_the_wrong_applicant_kind(client, birth, ward_dian, user
     _nothing_stored()
 
 
+def test_the_counter_refuses_the_wrong_applicant_kind(client, birth, ward_dian, user_named):
+    """An official registering a paper dossier is held to the same rule as online filing:
+    birth registration (citizens only) is not taken from a business, nothing is stored."""
+    from tinhso.services.services import ApplicantInfo, dossier_register_in_person
+
+    officer = user_named("canbo.dian")
+
+    def register(kind, procedure=birth):
+        return dossier_register_in_person(
+            officer=officer,
+            procedure=procedure,
+            org_unit=ward_dian,
+            applicant=ApplicantInfo(name="Công ty TNHH Minh An", kind=kind),
+            form_data=BIRTH_FORM,
+            files={},
+        )
+
+    for kind, words in ((BUSINESS, "chỉ dành cho công dân"), ("", "Vui lòng chọn người nộp")):
+        with pytest.raises(ValidationError) as err:
+            register(kind)
+        assert words in err.value.message_dict["applicant_kind"][0]
+    _nothing_stored()
+    # the web counter form says it at the field, and stores nothing either
+    client.force_login(officer)
+    url = f"/dich-vu-cong/xu-ly/tiep-nhan/?thu_tuc={birth.code}"
+    post = {
+        "thu_tuc": birth.code,
+        "org_unit": ward_dian.pk,
+        "applicant_kind": BUSINESS,
+        "applicant_name": "Công ty TNHH Minh An",
+        "channel": 1,
+        **{f"f_{k}": v for k, v in BIRTH_FORM.items()},
+    }
+    r = client.post(url, post)
+    assert r.status_code == 200
+    assert "không tiếp nhận hồ sơ do doanh nghiệp, tổ chức nộp" in r.content.decode()
+    _nothing_stored()
+    # the reverse: a business-only procedure is not taken from a citizen
+    birth.applicants = "Doanh nghiệp, Hợp tác xã"
+    birth.save(update_fields=["applicants"])
+    with pytest.raises(ValidationError, match="chỉ dành cho doanh nghiệp"):
+        register(CITIZEN)
+    _nothing_stored()
+    # the kinds the procedure admits are taken
+    assert register(BUSINESS).number
+    birth.applicants = "Công dân Việt Nam"
+    birth.save(update_fields=["applicants"])
+    r = client.post(url, {**post, "applicant_kind": CITIZEN})
+    assert r.status_code == 302 and Dossier.objects.count() == 2
+
+
 def test_copies_are_whole_numbers(copy_proc, ward_dian, user_named):
     for bad in ("1.5", "0", "abc"):
         with pytest.raises(ValidationError) as err:
@@ -189,6 +240,157 @@ def test_the_same_request_twice_in_a_day_is_warned_not_refused(
     assert r.status_code == 302
     again.refresh_from_db()
     assert again.number
+
+
+def _f(name, kind, **extra):
+    return {"name": name, "kind": kind, "label": name, "children": [], "choices": [], **extra}
+
+
+def test_the_subject_of_a_studio_form_is_marked_or_read_from_its_first_section():
+    from tinhso.services.studio.spec import subject_names
+
+    birth_like = [
+        _f("ho_ten_tre", "text"),
+        _f("ngay_sinh", "date"),
+        _f("noi_sinh", "text"),
+        _f("ngay_dang_ky", "date"),
+    ]
+    # nothing marked: the first name and the first date (the child's)
+    assert subject_names(birth_like) == ["ho_ten_tre", "ngay_sinh"]
+    # marked: exactly the marked fields
+    marked = [birth_like[0], birth_like[1], {**birth_like[2], "subject": True}]
+    assert subject_names(marked) == ["noi_sinh"]
+    # ID numbers of the first section win; the applicant's own pre-filled ID is not one,
+    # and neither is a field after the first section's end (a second heading)
+    form = [
+        _f("tt", "heading"),
+        _f("cccd_nguoi_nop", "citizen_id", prefill="citizen_id"),
+        _f("ho_ten", "text"),
+        _f("cccd_nguoi_chet", "citizen_id"),
+        _f("tt2", "heading"),
+        _f("mst", "tax_code"),
+    ]
+    assert subject_names(form) == ["cccd_nguoi_chet"]
+    assert subject_names([*form[:3], *form[4:]]) == ["ho_ten"]
+    # nothing fitting: the first value field
+    assert subject_names([_f("tt", "heading"), _f("so_luong", "yesno")]) == ["so_luong"]
+
+
+def test_a_marked_subject_is_a_studio_setting():
+    from tinhso.services.studio.spec import field_errors, field_normalise
+
+    spec = field_normalise(_f("ho_ten", "text", subject=True))
+    assert spec["subject"] is True and field_errors(spec) == []
+    assert field_normalise(_f("ho_ten", "text"))["subject"] is False
+    # a child of a repeating block is not a subject, an upload cannot be one
+    assert field_normalise(_f("ho_ten", "text", subject=True), child=True)["subject"] is False
+    assert field_errors(field_normalise(_f("giay", "yesno", subject=True)))
+
+
+def test_the_same_day_check_reads_the_studio_revision_the_dossier_was_filed_under(
+    birth, ward_dian, user_named
+):
+    """Typed fields: the child's name alone is the subject (the form's first field). Under
+    the studio revision: name and date of birth (the first section's name and date), then
+    whatever the revision marks."""
+    from tinhso.services.studio import services as studio
+
+    citizen = user_named("congdan")
+    required = birth.parts.filter(required=True)
+
+    def draft(**form):
+        return dossier_draft_create(
+            user=citizen,
+            procedure=birth,
+            org_unit=ward_dian,
+            form_data={**BIRTH_FORM, **form},
+            files={p.pk: [upload()] for p in required},
+        )
+
+    typed_first = draft()
+    typed_other_day = draft(ngay_sinh="2026-01-06")
+    assert typed_first.form_revision_id is None
+    assert dossier_duplicates_today(dossier=typed_other_day) == [typed_first]  # name only
+
+    admin = user_named("vanphong.cds")
+
+    def publish(**marks):
+        rev = studio.revision_draft_get_or_create(user=admin, procedure=birth)
+        for name, value in marks.items():
+            studio.revision_field_update(
+                user=admin, revision_id=rev.pk, name=name, values={"subject": value}
+            )
+        for part in required:
+            if not any(f.get("part") == part.pk for f in rev.fields):
+                spec = studio.revision_field_add(
+                    user=admin, revision_id=rev.pk, kind="upload", label=part.name[:60]
+                )
+                studio.revision_field_update(
+                    user=admin, revision_id=rev.pk, name=spec["name"], values={"part": part.pk}
+                )
+        return studio.revision_publish(user=admin, revision_id=rev.pk)
+
+    studio.result_template_save(
+        user=admin, procedure=birth, title="Trích lục khai sinh", body="Số hồ sơ {so_ho_so}."
+    )
+    v1 = publish()
+    a = draft()
+    b = draft(ngay_sinh="2026-01-06")  # another child of the same name
+    c = draft(gioi_tinh="Nữ", noi_sinh="Nhà")  # the same child, other details
+    assert a.form_revision == v1 and b.form_revision == v1
+    # the name and the date of birth of b's revision, read in every other dossier's data
+    assert dossier_duplicates_today(dossier=b) == [typed_other_day]
+    assert dossier_duplicates_today(dossier=c) == [typed_first, a]
+    # the next revision marks the place of birth as the subject (and only it)
+    v2 = publish(noi_sinh=True)
+    d = draft(ho_ten_tre="Trần Văn Bình", ngay_sinh="2025-12-01", noi_sinh="Nhà")
+    assert d.form_revision == v2
+    assert dossier_duplicates_today(dossier=d) == [c]  # another child, born at the same place
+    assert d not in dossier_duplicates_today(dossier=c)  # for c, name and date differ
+
+
+def _api_submit(client, birth, ward_dian, form, **headers):
+    required = birth.parts.filter(required=True).first()
+    return client.post(
+        "/api/v1/dossiers",
+        {
+            "procedure_code": birth.code,
+            "org_unit_id": ward_dian.pk,
+            "form_json": json.dumps(form, ensure_ascii=False),
+            "part_ids": str(required.pk),
+            "files": [upload()],
+        },
+        headers=headers,
+    )
+
+
+def test_the_api_warns_of_the_same_request_twice_in_a_day(client, birth, ward_dian, user_named):
+    """POST /api/v1/dossiers creates the second dossier (201) and says it repeats today's."""
+    client.force_login(user_named("congdan"))
+    first = _api_submit(client, birth, ward_dian, BIRTH_FORM)
+    assert first.status_code == 201 and first.json()["warnings"] == []
+    other = _api_submit(client, birth, ward_dian, {**BIRTH_FORM, "ho_ten_tre": "Nguyễn Minh An"})
+    assert other.status_code == 201 and other.json()["warnings"] == []
+    again = _api_submit(client, birth, ward_dian, BIRTH_FORM, **{"Idempotency-Key": "k-2"})
+    assert again.status_code == 201, again.content
+    body = again.json()
+    assert body["number"] and body["number"] != first.json()["number"]
+    [warning] = body["warnings"]
+    assert warning["code"] == "duplicate_same_day"
+    assert [d["number"] for d in warning["dossiers"]] == [first.json()["number"]]
+    assert first.json()["number"] in warning["message"]
+    assert Dossier.objects.filter(number=body["number"]).exists()  # not blocked
+    # a retry with the same key answers the same dossier, with the same warning
+    retry = _api_submit(client, birth, ward_dian, BIRTH_FORM, **{"Idempotency-Key": "k-2"})
+    assert retry.status_code == 200 and retry.json()["id"] == body["id"]
+    assert retry.json()["warnings"][0]["code"] == "duplicate_same_day"
+    # documented in the schema
+    api = client.get("/api/openapi.json").json()
+    op = api["paths"]["/api/v1/dossiers"]["post"]
+    ref = op["responses"]["201"]["content"]["application/json"]["schema"]["$ref"]
+    schema = api["components"]["schemas"][ref.rsplit("/", 1)[1]]
+    assert "warnings" in schema["properties"]
+    assert "duplicate_same_day" in schema["properties"]["warnings"]["description"]
 
 
 def test_the_procedure_page_says_the_fee_is_per_copy(client, copy_proc):

@@ -66,6 +66,7 @@ def test_extra_part_field_on_the_in_person_form(client, birth, ward_dian, user_n
         {
             "thu_tuc": "1.001193",
             "org_unit": ward_dian.pk,
+            "applicant_kind": "citizen",
             "applicant_name": "Lê Thị Mai",
             "channel": 1,
             "part_abc": upload(name="la.pdf"),

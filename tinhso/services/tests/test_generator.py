@@ -11,6 +11,7 @@ import re
 import pytest
 from django.core.management import CommandError, call_command
 from django.db import transaction
+from django.db.models import Count, F, Q
 
 from tinhso.services import deadlines
 from tinhso.services.generator import (
@@ -57,6 +58,11 @@ def test_generated_dossiers_are_consistent(services_demo):
     assert report.events == DossierEvent.objects.count() > 300 * 3
     assert report.procedures_added == 20
     numbers = set()
+    required = dict(
+        Procedure.objects.annotate(n=Count("parts", filter=Q(parts__required=True))).values_list(
+            "pk", "n"
+        )
+    )
     for d in Dossier.objects.select_related("org_unit").prefetch_related("events"):
         local = deadlines.to_local(d.submitted_at)
         assert re.fullmatch(rf"{re.escape(d.org_unit.code)}-{local:%y%m%d}-\d{{4}}", d.number)
@@ -81,6 +87,7 @@ def test_generated_dossiers_are_consistent(services_demo):
         if d.paused_since:
             assert d.status in (Status.SUPPLEMENT, Status.FINANCIAL)
             assert d.pauses.filter(ended_at=None).count() == 1
+        _assert_parts_as_the_live_code_counts(d, required)
     assert len(numbers) == 300
     assert DossierPause.objects.exists()
     # realistic shares (wide bands: 300 dossiers)
@@ -115,6 +122,46 @@ def test_generated_dossiers_are_consistent(services_demo):
     assert counter.last == int(last.number.rsplit("-", 1)[1])
     with transaction.atomic():
         assert dossier_number_next(org_unit=last.org_unit, at=last.submitted_at) not in numbers
+
+
+def _assert_parts_as_the_live_code_counts(d: Dossier, required: dict[int, int]) -> None:
+    """Parts are counted at receipt (``store.store_on_receipt``): the required ones at least,
+    reused only by an online applicant (from the store); an electronic dossier is so from
+    its receipt, or from a later scan at the counter (``store.dossier_digitise``: a paper
+    dossier, by an official, while it is still in hand)."""
+    if d.received_at is None:
+        assert (d.parts_total, d.parts_reused, d.digitised_at) == (0, 0, None)
+        return
+    assert d.parts_total >= required[d.procedure_id] and d.parts_reused <= d.parts_total
+    if d.channel != 2:
+        assert d.parts_reused == 0
+    assert d.received_digitised == (d.digitised_at is not None)
+    if d.digitised_at is not None and d.digitised_at != d.received_at:
+        assert d.channel != 2 and d.digitised_by_id and d.digitised_at > d.received_at
+        assert d.parts_total == required[d.procedure_id]  # counted before the scan
+        assert d.finished_at is None or d.digitised_at < d.finished_at
+
+
+def test_the_766_digitisation_group_has_history(services_demo):
+    """After generation the Decision 766 digitisation criteria (C2: digitised dossiers, C3:
+    reused parts) have values for the past years, growing as the store fills."""
+    from tinhso.monitoring.rollup import metric_value
+    from tinhso.orgs.selectors import orgunit_roots
+
+    province_generate(dossiers=1500, seed=3, years=3, end=END, progress=False)
+    stats_rebuild()
+    (root,) = orgunit_roots()
+    values = {}
+    for year in (2024, 2025):
+        start, end = dt.date(year, 1, 1), dt.date(year, 12, 31)
+        reuse = metric_value(key="reuse_766", unit=root, start=start, end=end)
+        digitised = metric_value(key="digitised_766", unit=root, start=start, end=end)
+        assert reuse is not None and reuse.denominator > 0 and reuse.numerator > 0, year
+        assert digitised is not None and digitised.numerator > 0, year
+        assert 0 < reuse.value < 40  # a plausible share, not every part
+        values[year] = reuse.value
+    assert values[2024] < values[2025]
+    assert Dossier.objects.filter(digitised_at__gt=F("received_at")).exists()  # later scans
 
 
 def test_deterministic_for_a_seed_and_replace(services_demo):

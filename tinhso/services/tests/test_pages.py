@@ -135,6 +135,7 @@ def test_register_in_person_page(client, birth, ward_dian, user_named):
         {
             "thu_tuc": "1.001193",
             "org_unit": ward_dian.pk,
+            "applicant_kind": "citizen",
             "applicant_name": "Lê Thị Mai",
             "channel": 1,
             **{f"f_{k}": v for k, v in BIRTH_FORM.items()},

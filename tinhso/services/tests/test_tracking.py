@@ -286,3 +286,32 @@ def test_the_page_and_the_api_give_the_same_answer(client, submit_birth, user_na
         assert (answer["applicant_name"] is not None) == bool(code)
         assert bool(page.context["form_rows"]) == bool(code)
         assert "form" not in api.json()
+
+
+def test_tracking_cache_keys_are_safe_for_any_input(client, dossiers, monkeypatch):
+    """The number is the public's input: the cache key holds its hash, never the text, and
+    a number that cannot be one is neither looked up in the cache nor stored there (no
+    ``CacheKeyWarning``: such a key would fail on memcached)."""
+    import warnings
+
+    from django.core.cache.backends.base import CacheKeyWarning
+
+    asked: list[str] = []
+    get, set_ = cache.get, cache.set
+    monkeypatch.setattr(cache, "get", lambda key, *a, **k: asked.append(key) or get(key, *a, **k))
+    monkeypatch.setattr(cache, "set", lambda key, *a, **k: asked.append(key) or set_(key, *a, **k))
+    odd = ("USER-AGENT: *", "số hồ sơ", "25942 260105 0001", "x/../ y")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", CacheKeyWarning)
+        for number in odd:
+            assert client.get("/api/v1/dossiers/track/" + number).status_code == 404
+            assert dossier_track(number=number) is None
+        assert dossier_track(number="ABC\tD") is None
+        assert not [k for k in asked if k.startswith("services:track:")]
+        # a real number is cached under its hash
+        number = dossiers["submitted"].number
+        assert client.get(f"/api/v1/dossiers/track/{number}").status_code == 200
+    keys = [k for k in asked if k.startswith("services:track:")]
+    assert keys and all(number not in k and k.isascii() and " " not in k for k in keys)
+    assert set(keys) <= set(track_cache_keys(number))
+    assert cache.get(track_cache_keys(number)[0]) is not None

@@ -101,6 +101,7 @@ def register_in_person(request: HttpRequest) -> HttpResponse:
                     procedure=procedure,
                     org_unit=cd["org_unit"],
                     applicant=ApplicantInfo(
+                        kind=cd["applicant_kind"],
                         name=cd["applicant_name"],
                         id_number=cd["applicant_id_number"],
                         email=cd["applicant_email"],

@@ -566,14 +566,15 @@ def user_notify_prefs_set(
     platform's languages they are written (``None`` keeps the current one)."""
     if language is not None and language not in dict(settings.LANGUAGES):
         raise ValidationError({"language": _("Ngôn ngữ không được hỗ trợ.")})
-    before = {name: getattr(user, field) for name, field in NOTIFY_FIELDS.items()}
+    language = language or user.preferred_language
+    before: dict[str, object] = {name: getattr(user, f) for name, f in NOTIFY_FIELDS.items()}
     before["language"] = user.preferred_language
-    after = {"email": bool(email), "sms": bool(sms), "language": language or before["language"]}
+    after: dict[str, object] = {"email": bool(email), "sms": bool(sms), "language": language}
     if before == after:
         return user
     with transaction.atomic():
-        user.notify_email, user.notify_sms = after["email"], after["sms"]
-        user.preferred_language = after["language"]
+        user.notify_email, user.notify_sms = bool(email), bool(sms)
+        user.preferred_language = language
         user.save(update_fields=["notify_email", "notify_sms", "preferred_language"])
         audit_record(actor=user, action="user.notify_prefs", obj=user, before=before, after=after)
     return user

@@ -169,3 +169,16 @@ def browser_page(_chromium: Any, live_server: Any) -> Iterator[Any]:
     page.base_url = live_server.url
     yield page
     context.close()
+
+
+@pytest.fixture(autouse=True)
+def _vietnamese_first() -> Iterator[None]:
+    # Each test starts in the platform's default language. A request leaves its language
+    # active in the thread (LocaleMiddleware activates it and nothing deactivates it), so an
+    # English request in one test must not make the next test's messages English.
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)

@@ -511,3 +511,16 @@ def test_html_lang_follows_the_active_language(demo_db, db):
     client = Client()
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     assert '<html lang="en">' in client.get("/dich-vu-cong/").content.decode()
+
+
+def test_report_history_names_the_statuses(demo_db, db):
+    """A reported value's history said "∅ → accepted" (the stored key) in both languages."""
+    from tinhso.accounts.models import User
+
+    for language, accepted in (("vi", "Đã được tiếp nhận (khóa)"), ("en", "Received (locked)")):
+        client = Client()
+        client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+        client.force_login(User.objects.get(username="canbo.dian"))
+        page = client.get(f"/chuyen-doi-so/bao-cao/{demo_db['report']}/").content.decode()
+        assert f"∅ → {accepted}" in page
+        assert "→ accepted" not in page

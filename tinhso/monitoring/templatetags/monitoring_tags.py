@@ -70,3 +70,15 @@ def get(mapping: Any, key: Any) -> Any:
         return mapping.get(key)
     except AttributeError:
         return None
+
+
+@register.filter
+def value_status(code: str) -> str:
+    """A reported value's status, stored in its history as the key (``accepted``), named in
+    the reader's language; an unknown key is shown as it is."""
+    from tinhso.monitoring.models import ReportedValue
+
+    try:
+        return str(ReportedValue.Status(code).label)
+    except ValueError:
+        return code

@@ -18,3 +18,28 @@ def fold(text: str) -> str:
     decomposed = unicodedata.normalize("NFD", text)
     stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
     return _SPACES.sub(" ", stripped.lower()).strip()
+
+
+# ---------------------------------------------------------------------------------------
+# Texts the platform stores in its own (Vietnamese) words and shows in the reader's language
+# ---------------------------------------------------------------------------------------
+
+_PLACEHOLDER = re.compile(r"%\((\w+)\)s")
+
+
+def _template_pattern(template: str) -> re.Pattern[str]:
+    parts = _PLACEHOLDER.split(template)  # literal, name, literal, name, …, literal
+    return re.compile(
+        "".join(re.escape(p) if i % 2 == 0 else f"(?P<{p}>.+?)" for i, p in enumerate(parts)),
+        re.DOTALL,
+    )
+
+
+def stored_match(text: str, templates: tuple[str, ...]) -> tuple[str, dict[str, str]] | None:
+    """The template (marked with ``gettext_noop`` where it is written) that a stored text was
+    filled in from, with its parameters; ``None`` for any other text (what a user typed)."""
+    for template in templates:
+        m = _template_pattern(template).fullmatch(text or "")
+        if m is not None:
+            return template, m.groupdict()
+    return None

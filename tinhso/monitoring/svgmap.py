@@ -68,7 +68,7 @@ def district_map_svg(*, scores: Mapping[str, Decimal | None], title: str) -> Saf
         )
         paths.append((band_of(score), d_attr, label))
     body = format_html_join(
-        "", '<path class="map-district {}" d="{}"><title>{}</title></path>', paths
+        "", '<path class="map-district {}" d="{}"><title lang="vi">{}</title></path>', paths
     )
     return format_html(
         '<svg class="district-map" viewBox="0 0 {} {}" role="img" aria-labelledby="map-title" '

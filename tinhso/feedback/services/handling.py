@@ -11,7 +11,9 @@ from django.utils.translation import gettext as _
 
 from tinhso.accounts.models import User
 from tinhso.audit.services import audit_record
+from tinhso.feedback import events as ev
 from tinhso.feedback import permissions as perms
+from tinhso.feedback.events import event_name
 from tinhso.feedback.models import (
     Category,
     Feedback,
@@ -83,7 +85,7 @@ def feedback_forward(
             feedback=fb,
             actor=user,
             action="forward",
-            action_name=_("Chuyển %s xử lý") % target.agency_name,
+            action_name=event_name(ev.FORWARDED, unit=target.agency_name),
             comment=comment.strip(),
             at=now,
         )
@@ -120,7 +122,7 @@ def feedback_close(
             feedback=fb,
             actor=user,
             action="close",
-            action_name=_("Đóng: ngoài thẩm quyền giải quyết"),
+            action_name=ev.CLOSED_OUT_OF_SCOPE,
             comment=reason,
             at=now,
         )
@@ -182,7 +184,7 @@ def feedback_draft_answer(
             feedback=fb,
             actor=user,
             action="draft",
-            action_name=_("Dự thảo trả lời, trình lãnh đạo duyệt"),
+            action_name=ev.DRAFTED,
             public=True,
         )
         audit_record(
@@ -207,7 +209,7 @@ def feedback_return(*, user: User, feedback_id: int, version: int, comment: str)
             feedback=fb,
             actor=user,
             action="return",
-            action_name=_("Lãnh đạo trả lại dự thảo"),
+            action_name=ev.DRAFT_RETURNED,
             comment=comment,
             public=False,
         )
@@ -259,15 +261,13 @@ def feedback_approve(
                 "outcome",
             ],
         )
-        _event(
-            feedback=fb, actor=user, action="answer", action_name=_("Đã trả lời người gửi"), at=now
-        )
+        _event(feedback=fb, actor=user, action="answer", action_name=ev.ANSWERED, at=now)
         if do_publish:
             _event(
                 feedback=fb,
                 actor=user,
                 action="publish",
-                action_name=_("Công khai câu trả lời"),
+                action_name=ev.PUBLISHED,
                 at=now,
             )
         audit_record(

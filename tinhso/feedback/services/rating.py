@@ -11,6 +11,8 @@ from django.utils.translation import gettext as _
 
 from tinhso.accounts.models import User
 from tinhso.audit.services import audit_record
+from tinhso.feedback import events as ev
+from tinhso.feedback.events import event_name
 from tinhso.feedback.models import (
     Feedback,
     FeedbackStatus,
@@ -59,7 +61,7 @@ def feedback_rate(
             feedback=fb,
             actor=user,
             action="rate",
-            action_name=_("Người gửi đánh giá: %s") % Rating(rating).label,
+            action_name=event_name(ev.RATED, rating=Rating(rating).label),
             public=True,
             at=now,
         )

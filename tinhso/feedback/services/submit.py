@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from tinhso.accounts.models import User
 from tinhso.accounts.permissions import user_can
 from tinhso.audit.services import audit_record
+from tinhso.feedback import events as ev
 from tinhso.feedback import permissions as perms
 from tinhso.feedback.models import (
     Category,
@@ -171,7 +172,7 @@ def feedback_submit(
             feedback=fb,
             actor=user if logged_in else None,
             action="submit",
-            action_name=_("Tiếp nhận phản ánh, kiến nghị"),
+            action_name=ev.RECEIVED,
             at=now,
         )
         _store_files(feedback=fb, event=event, checked=checked, stored=stored)
@@ -225,7 +226,7 @@ def feedback_add_info(
             feedback=fb,
             actor=user,
             action="add_info",
-            action_name=_("Người gửi bổ sung thông tin"),
+            action_name=ev.SENDER_ADDED,
             comment=text,
             public=False,
         )

@@ -8,7 +8,7 @@ no outgoing actions; every action stays within its process.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -125,6 +125,50 @@ def process_validate(*, process: Process) -> list[str]:
     if foreign.exists():
         errors.append(_("Có thao tác dùng bước của quy trình khác."))
     return errors
+
+
+def process_steps_create(
+    *, process: Process, steps: Sequence[Sequence[Any]], actions: Sequence[Sequence[Any]]
+) -> None:
+    """Create ``process``'s steps (code, name, status, start, end, time share %) and actions
+    (code, name, from step, to step, role, comment required), in their order."""
+    rows = {}
+    for order, (scode, sname, status, start, end, share) in enumerate(steps):
+        rows[scode] = ProcessStep.objects.create(
+            process=process,
+            code=scode,
+            name=sname,
+            status=status,
+            order=order,
+            is_start=start,
+            is_end=end,
+            time_share=share,
+        )
+    for order, (acode, aname, src, dst, role, comment) in enumerate(actions):
+        ProcessAction.objects.create(
+            process=process,
+            code=acode,
+            name=aname,
+            from_step=rows[src],
+            to_step=rows[dst],
+            role=role,
+            comment_required=comment,
+            order=order,
+        )
+
+
+def process_create(
+    *, code: str, name: str, steps: Sequence[Sequence[Any]], actions: Sequence[Sequence[Any]]
+) -> Process:
+    """A new active process with these steps and actions, under a free code made from
+    ``code`` (``code``, then ``code-2``, ``code-3``, …)."""
+    base = code[:34]
+    code, n = base, 2
+    while Process.objects.filter(code=code).exists():
+        code, n = f"{base}-{n}", n + 1
+    process = Process.objects.create(code=code, name=name[:255], is_active=True)
+    process_steps_create(process=process, steps=steps, actions=actions)
+    return process
 
 
 def stored_label(value: str) -> str:
@@ -374,29 +418,7 @@ def process_ensure_default() -> Process:
         is_default=True,
         is_active=True,
     )
-    steps = {}
-    for order, (code, name, status, start, end, share) in enumerate(DEFAULT_STEPS):
-        steps[code] = ProcessStep.objects.create(
-            process=process,
-            code=code,
-            name=name,
-            status=status,
-            order=order,
-            is_start=start,
-            is_end=end,
-            time_share=share,
-        )
-    for order, (code, name, src, dst, role, comment) in enumerate(DEFAULT_ACTIONS):
-        ProcessAction.objects.create(
-            process=process,
-            code=code,
-            name=name,
-            from_step=steps[src],
-            to_step=steps[dst],
-            role=role,
-            comment_required=comment,
-            order=order,
-        )
+    process_steps_create(process=process, steps=DEFAULT_STEPS, actions=DEFAULT_ACTIONS)
     errors = process_validate(process=process)
     if errors:  # pragma: no cover - the constant above is tested
         raise ValidationError(errors)

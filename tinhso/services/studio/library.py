@@ -20,8 +20,6 @@ from tinhso.services.models import (
     FeeAdjustment,
     Procedure,
     Process,
-    ProcessAction,
-    ProcessStep,
     ResultTemplate,
     Status,
 )
@@ -32,6 +30,7 @@ from tinhso.services.workflow import (
     DEFAULT_STEPS,
     ActionSpec,
     StepSpec,
+    process_create,
     process_graph_errors,
 )
 
@@ -125,34 +124,12 @@ def process_from_library(*, user: AnyUser, procedure: Procedure, key: str) -> Pr
     if errors:
         raise ValidationError(errors)
     spec = LIBRARY[key]
-    base = f"{procedure.code}-{key}"[:34]
-    code, n = base, 2
-    while Process.objects.filter(code=code).exists():
-        code, n = f"{base}-{n}", n + 1
-    process = Process.objects.create(code=code, name=str(spec["name"]), is_active=True)
-    steps = {}
-    for order, (scode, name, status, start, end, share) in enumerate(spec["steps"]):
-        steps[scode] = ProcessStep.objects.create(
-            process=process,
-            code=scode,
-            name=name,
-            status=status,
-            order=order,
-            is_start=start,
-            is_end=end,
-            time_share=share,
-        )
-    for order, (acode, name, src, dst, role, comment) in enumerate(spec["actions"]):
-        ProcessAction.objects.create(
-            process=process,
-            code=acode,
-            name=name,
-            from_step=steps[src],
-            to_step=steps[dst],
-            role=role,
-            comment_required=comment,
-            order=order,
-        )
+    process = process_create(
+        code=f"{procedure.code}-{key}",
+        name=str(spec["name"]),
+        steps=spec["steps"],
+        actions=spec["actions"],
+    )
     before = procedure.process_id
     procedure.process = process
     procedure.save(update_fields=["process", "updated_at"])

@@ -32,12 +32,11 @@ from tinhso.services.models import (
     Procedure,
     Process,
     ProcessAction,
-    ProcessStep,
     ResultTemplate,
     Status,
 )
 from tinhso.services.studio.services import _check, _lock
-from tinhso.services.workflow import ActionSpec, StepSpec, process_graph_errors
+from tinhso.services.workflow import ActionSpec, StepSpec, process_create, process_graph_errors
 
 RECEIVE = "receive"
 PROCESS = "process"
@@ -286,41 +285,6 @@ def stages_publish_errors(*, stages: list[dict[str, Any]], procedure: Procedure)
     if errors:
         return errors
     return [_("Quy trình xử lý chưa hợp lệ: %s") % e for e in graph_errors(*stages_compile(stages))]
-
-
-def process_create(
-    *, code: str, name: str, steps: list[tuple[Any, ...]], actions: list[tuple[Any, ...]]
-) -> Process:
-    """A new active process with these steps and actions (a free code from ``code``)."""
-    base = code[:34]
-    n = 2
-    while Process.objects.filter(code=code).exists():
-        code, n = f"{base}-{n}", n + 1
-    process = Process.objects.create(code=code, name=name[:255], is_active=True)
-    rows = {}
-    for order, (scode, sname, status, start, end, share) in enumerate(steps):
-        rows[scode] = ProcessStep.objects.create(
-            process=process,
-            code=scode,
-            name=sname,
-            status=status,
-            order=order,
-            is_start=start,
-            is_end=end,
-            time_share=share,
-        )
-    for order, (acode, aname, src, dst, role, comment) in enumerate(actions):
-        ProcessAction.objects.create(
-            process=process,
-            code=acode,
-            name=aname,
-            from_step=rows[src],
-            to_step=rows[dst],
-            role=role,
-            comment_required=comment,
-            order=order,
-        )
-    return process
 
 
 def revision_process_publish(*, user: AnyUser, revision: FormRevision) -> Process | None:
